@@ -1,0 +1,128 @@
+//! Settings, in one place. Layered: built-in defaults → an optional TOML file
+//! (`linli.toml`, or the path in `LINLI_CONFIG`) → `LINLI_*` environment
+//! variables → the conventional `DATABASE_URL`. See docs/configuration.md.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub host: String,
+    /// Port to listen on; 0 picks a free one (tests).
+    pub port: u16,
+    /// `sqlite://…` (default, a file under `data_dir`) or `postgres://…`.
+    /// Empty means the embedded SQLite file.
+    pub database_url: String,
+    /// Where the embedded SQLite file and other local state live.
+    pub data_dir: PathBuf,
+    /// Connection pool size; SQLite serialises writers anyway.
+    pub db_max_connections: u32,
+    /// Seconds to wait for a pooled connection before answering 503.
+    pub db_acquire_timeout_secs: u64,
+    /// HTTP worker threads; 0 = one per CPU core.
+    pub workers: usize,
+    /// Lifetime of a login token.
+    pub token_ttl_hours: i64,
+    /// Argon2id memory cost (KiB) and iterations for new password hashes.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    /// Phone number of the first admin created on first start.
+    pub admin_phone: String,
+    /// Password of the first admin; empty = generate one and print it once.
+    pub admin_password: String,
+    /// Public base URL, used in printed links.
+    pub public_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            database_url: String::new(),
+            data_dir: PathBuf::from("./data"),
+            db_max_connections: 8,
+            db_acquire_timeout_secs: 10,
+            workers: 0,
+            token_ttl_hours: 24 * 30,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            admin_phone: "13800000000".into(),
+            admin_password: String::new(),
+            public_url: String::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the layered configuration. `file` overrides `LINLI_CONFIG`.
+    pub fn load(file: Option<PathBuf>) -> Result<Settings, Box<figment::Error>> {
+        let file = file
+            .or_else(|| std::env::var_os("LINLI_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("linli.toml"));
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("LINLI_").ignore(&["config", "log"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The database URL in effect: `database_url`, or the SQLite file in `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("linli.db").display())
+        } else {
+            self.database_url.trim().to_owned()
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.effective_database_url().starts_with("sqlite:")
+    }
+
+    /// The URL people should open, for log lines.
+    pub fn display_url(&self, port: u16) -> String {
+        if self.public_url.is_empty() {
+            let host = if self.host == "0.0.0.0" {
+                "127.0.0.1"
+            } else {
+                &self.host
+            };
+            format!("http://{host}:{port}")
+        } else {
+            self.public_url.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_use_embedded_sqlite() {
+        let s = Settings::default();
+        assert!(s.is_sqlite());
+        assert_eq!(s.effective_database_url(), "sqlite://./data/linli.db?mode=rwc");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn env_overrides_file_and_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("linli.toml", "port = 9000\nhost = \"0.0.0.0\"")?;
+            jail.set_env("LINLI_PORT", "9100");
+            jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/linli");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.port, 9100);
+            assert_eq!(s.host, "0.0.0.0");
+            assert!(!s.is_sqlite());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain rules: no database, no HTTP. Everything here is unit- and
+//! property-tested on its own.
+
+pub mod mask;
+pub mod phone;
+pub mod request;
+pub mod role;
+pub mod values;
+
+pub use phone::Phone;
+pub use role::Role;

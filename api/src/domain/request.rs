@@ -1,0 +1,287 @@
+//! The service-request state machine (群众点单 → 组织派单 → 党员接单 → 审核 → 评价).
+//!
+//! ```text
+//! pending ──dispatch──▶ dispatched ──accept──▶ accepted ──start──▶ in_progress ──complete──▶ completed
+//!    │  └─publish─▶ open ──claim──┘   │ decline → pending (also from accepted: withdraw)       │ review
+//!    └─cancel (pending/dispatched/open)                                                       reviewed ──verify──▶ closed
+//! ```
+//! [`apply`] is pure: it takes the current state, the action and who acts, and
+//! returns the next state or why not. The service layer writes the result with
+//! one conditional UPDATE so that concurrent actors have exactly one winner.
+
+use super::role::Role;
+use super::values::{ServiceMinutes, Stars};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 待派单 — posted, waiting for the community to dispatch or publish it.
+    Pending,
+    /// 已派单 — dispatched to one member, waiting for them to accept.
+    Dispatched,
+    /// 任务大厅 — published to the task hall for members to claim (抢单).
+    Open,
+    /// 已接单 — a member has it.
+    Accepted,
+    /// 服务中
+    InProgress,
+    /// 待评价 — the member reported it done with hours and a summary.
+    Completed,
+    /// 待审核 — the resident rated it; waiting for the admin to verify.
+    Reviewed,
+    /// 已办结 — verified; hours and points are credited on this transition.
+    Closed,
+    /// 已取消
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 9] = [
+        Status::Pending,
+        Status::Dispatched,
+        Status::Open,
+        Status::Accepted,
+        Status::InProgress,
+        Status::Completed,
+        Status::Reviewed,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Dispatched => "dispatched",
+            Status::Open => "open",
+            Status::Accepted => "accepted",
+            Status::InProgress => "in_progress",
+            Status::Completed => "completed",
+            Status::Reviewed => "reviewed",
+            Status::Closed => "closed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Closed | Status::Cancelled)
+    }
+
+    /// States in which exactly one member holds the request.
+    pub fn has_assignee(self) -> bool {
+        matches!(
+            self,
+            Status::Dispatched
+                | Status::Accepted
+                | Status::InProgress
+                | Status::Completed
+                | Status::Reviewed
+                | Status::Closed
+        )
+    }
+
+    /// States in which the holder is actively serving and may see the resident's contact.
+    pub fn is_active_service(self) -> bool {
+        matches!(self, Status::Accepted | Status::InProgress)
+    }
+
+    fn has_report(self) -> bool {
+        matches!(self, Status::Completed | Status::Reviewed | Status::Closed)
+    }
+
+    fn has_rating(self) -> bool {
+        matches!(self, Status::Reviewed | Status::Closed)
+    }
+}
+
+impl FromStr for Status {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or(())
+    }
+}
+
+/// What someone wants to do to a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Dispatch { assignee: i64 },
+    Publish,
+    Accept,
+    Claim,
+    Decline,
+    Start,
+    Complete { minutes: ServiceMinutes, summary: String },
+    Review { stars: Stars, comment: Option<String> },
+    Verify,
+    Cancel,
+}
+
+impl Action {
+    /// The action's name: the URL segment and the timeline's `action`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Dispatch { .. } => "dispatch",
+            Action::Publish => "publish",
+            Action::Accept => "accept",
+            Action::Claim => "claim",
+            Action::Decline => "decline",
+            Action::Start => "start",
+            Action::Complete { .. } => "complete",
+            Action::Review { .. } => "review",
+            Action::Verify => "verify",
+            Action::Cancel => "cancel",
+        }
+    }
+}
+
+/// Who acts, and how they relate to the request's community. The service
+/// layer works these facts out; the rules below only read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: i64,
+    pub role: Role,
+    /// May administer the request's community (its admin, or its street's admin).
+    pub admin_here: bool,
+    /// Is a member (party member / volunteer) of the request's community.
+    pub member_here: bool,
+}
+
+/// The part of a request the state machine reads and writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub status: Status,
+    pub resident_id: i64,
+    pub entered_by: i64,
+    pub assignee_id: Option<i64>,
+    pub service_minutes: Option<i32>,
+    pub summary: Option<String>,
+    pub rating: Option<i16>,
+    pub review_comment: Option<String>,
+}
+
+impl State {
+    pub fn new(resident_id: i64, entered_by: i64) -> Self {
+        State {
+            status: Status::Pending,
+            resident_id,
+            entered_by,
+            assignee_id: None,
+            service_minutes: None,
+            summary: None,
+            rating: None,
+            review_comment: None,
+        }
+    }
+
+    /// The resident, or whoever entered the request for them (代下单).
+    pub fn is_requester(&self, user: i64) -> bool {
+        user == self.resident_id || user == self.entered_by
+    }
+
+    /// Invariants every reachable state keeps; checked by the property tests.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let s = self.status;
+        if s.has_assignee() != self.assignee_id.is_some() {
+            return Err(format!("{s:?} with assignee {:?}", self.assignee_id));
+        }
+        if s.has_report() != (self.service_minutes.is_some() && self.summary.is_some()) {
+            return Err(format!("{s:?} with report {:?}", self.service_minutes));
+        }
+        if s.has_rating() != self.rating.is_some() {
+            return Err(format!("{s:?} with rating {:?}", self.rating));
+        }
+        Ok(())
+    }
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The actor may not do this to this request (403).
+    Forbidden,
+    /// Someone else already holds it (409 `request.already_taken`).
+    AlreadyTaken,
+    /// Not allowed in the current state (409 `request.invalid_transition`).
+    WrongState(Status),
+}
+
+/// Who may try an action at all, before looking at the state.
+fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
+    match action {
+        Action::Dispatch { .. } | Action::Publish | Action::Verify => actor.admin_here,
+        Action::Claim => actor.member_here,
+        Action::Accept | Action::Decline | Action::Start | Action::Complete { .. } => {
+            state.assignee_id == Some(actor.id)
+        }
+        Action::Review { .. } => state.is_requester(actor.id),
+        Action::Cancel => state.is_requester(actor.id) || actor.admin_here,
+    }
+}
+
+/// The next state after `action` by `actor`, or why not. Pure.
+pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Refusal> {
+    use Status::*;
+    if !authorised(state, action, actor) {
+        return Err(Refusal::Forbidden);
+    }
+    let wrong = Err(Refusal::WrongState(state.status));
+    let mut next = state.clone();
+    match (action, state.status) {
+        (Action::Dispatch { assignee }, Pending | Open) => {
+            next.status = Dispatched;
+            next.assignee_id = Some(*assignee);
+        }
+        (Action::Publish, Pending) => next.status = Open,
+        (Action::Accept, Dispatched) => next.status = Accepted,
+        (Action::Claim, Open) => {
+            next.status = Accepted;
+            next.assignee_id = Some(actor.id);
+        }
+        (Action::Claim, s) if s.has_assignee() => return Err(Refusal::AlreadyTaken),
+        (Action::Decline, Dispatched | Accepted) => {
+            next.status = Pending;
+            next.assignee_id = None;
+        }
+        (Action::Start, Accepted) => next.status = InProgress,
+        (Action::Complete { minutes, summary }, InProgress) => {
+            next.status = Completed;
+            next.service_minutes = Some(minutes.minutes());
+            next.summary = Some(summary.clone());
+        }
+        (Action::Review { stars, comment }, Completed) => {
+            next.status = Reviewed;
+            next.rating = Some(stars.get());
+            next.review_comment = comment.clone();
+        }
+        (Action::Verify, Reviewed) => next.status = Closed,
+        (Action::Cancel, Pending | Dispatched | Open) => {
+            next.status = Cancelled;
+            next.assignee_id = None;
+        }
+        _ => return wrong,
+    }
+    Ok(next)
+}
+
+/// Every (from, to) pair [`apply`] can produce; the timeline never shows another.
+pub const EDGES: [(Status, Status); 14] = [
+    (Status::Pending, Status::Dispatched),
+    (Status::Open, Status::Dispatched),
+    (Status::Pending, Status::Open),
+    (Status::Dispatched, Status::Accepted),
+    (Status::Open, Status::Accepted),
+    (Status::Dispatched, Status::Pending),
+    (Status::Accepted, Status::Pending),
+    (Status::Accepted, Status::InProgress),
+    (Status::InProgress, Status::Completed),
+    (Status::Completed, Status::Reviewed),
+    (Status::Reviewed, Status::Closed),
+    (Status::Pending, Status::Cancelled),
+    (Status::Dispatched, Status::Cancelled),
+    (Status::Open, Status::Cancelled),
+];
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;

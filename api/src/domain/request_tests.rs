@@ -1,0 +1,257 @@
+use super::*;
+use proptest::prelude::*;
+
+const RESIDENT: i64 = 1;
+const HELPER: i64 = 2; // a grid worker who entered the request for the resident
+const ADMIN: i64 = 10;
+const OTHER_ADMIN: i64 = 11; // admin of another community
+const MEMBER_A: i64 = 20;
+const MEMBER_B: i64 = 21;
+const OUTSIDER_MEMBER: i64 = 30; // member of another community
+
+fn actor(id: i64) -> Actor {
+    let role = match id {
+        RESIDENT | HELPER => Role::Resident,
+        ADMIN | OTHER_ADMIN => Role::Admin,
+        _ => Role::Member,
+    };
+    Actor {
+        id,
+        role,
+        admin_here: id == ADMIN,
+        member_here: id == MEMBER_A || id == MEMBER_B,
+    }
+}
+
+fn minutes(m: i32) -> ServiceMinutes {
+    ServiceMinutes::from_minutes(m).expect("valid")
+}
+
+fn stars(n: i64) -> Stars {
+    Stars::new(n).expect("valid")
+}
+
+fn run(state: &State, steps: &[(Action, i64)]) -> Result<State, Refusal> {
+    steps
+        .iter()
+        .try_fold(state.clone(), |s, (a, who)| apply(&s, a, &actor(*who)))
+}
+
+#[test]
+fn whole_loop_via_dispatch() {
+    let end = run(
+        &State::new(RESIDENT, RESIDENT),
+        &[
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+            (Action::Start, MEMBER_A),
+            (
+                Action::Complete {
+                    minutes: minutes(90),
+                    summary: "修好了".into(),
+                },
+                MEMBER_A,
+            ),
+            (
+                Action::Review {
+                    stars: stars(5),
+                    comment: Some("谢谢".into()),
+                },
+                RESIDENT,
+            ),
+            (Action::Verify, ADMIN),
+        ],
+    )
+    .expect("loop");
+    assert_eq!(end.status, Status::Closed);
+    assert_eq!(end.assignee_id, Some(MEMBER_A));
+    assert_eq!(end.service_minutes, Some(90));
+    assert_eq!(end.rating, Some(5));
+}
+
+#[test]
+fn whole_loop_via_task_hall() {
+    let end = run(
+        &State::new(RESIDENT, HELPER),
+        &[
+            (Action::Publish, ADMIN),
+            (Action::Claim, MEMBER_B),
+            (Action::Start, MEMBER_B),
+            (
+                Action::Complete {
+                    minutes: minutes(30),
+                    summary: "ok".into(),
+                },
+                MEMBER_B,
+            ),
+            (
+                Action::Review {
+                    stars: stars(4),
+                    comment: None,
+                },
+                HELPER,
+            ),
+            (Action::Verify, ADMIN),
+        ],
+    )
+    .expect("loop");
+    assert_eq!(end.status, Status::Closed);
+    assert_eq!(end.assignee_id, Some(MEMBER_B));
+}
+
+#[test]
+fn second_claim_is_already_taken() {
+    let open = run(&State::new(RESIDENT, RESIDENT), &[(Action::Publish, ADMIN)]).expect("open");
+    let taken = apply(&open, &Action::Claim, &actor(MEMBER_A)).expect("first claim");
+    assert_eq!(
+        apply(&taken, &Action::Claim, &actor(MEMBER_B)),
+        Err(Refusal::AlreadyTaken)
+    );
+}
+
+#[test]
+fn forbidden_actors() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    let f = Err(Refusal::Forbidden);
+    assert_eq!(apply(&pending, &Action::Publish, &actor(RESIDENT)), f);
+    assert_eq!(apply(&pending, &Action::Publish, &actor(OTHER_ADMIN)), f);
+    assert_eq!(
+        apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(MEMBER_A)),
+        f
+    );
+    assert_eq!(apply(&pending, &Action::Cancel, &actor(MEMBER_A)), f);
+    let open = apply(&pending, &Action::Publish, &actor(ADMIN)).expect("open");
+    assert_eq!(apply(&open, &Action::Claim, &actor(OUTSIDER_MEMBER)), f);
+    assert_eq!(apply(&open, &Action::Claim, &actor(RESIDENT)), f);
+    let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
+    assert_eq!(apply(&dispatched, &Action::Accept, &actor(MEMBER_B)), f);
+}
+
+#[test]
+fn wrong_states() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    assert_eq!(
+        apply(&pending, &Action::Verify, &actor(ADMIN)),
+        Err(Refusal::WrongState(Status::Pending))
+    );
+    let accepted = run(&pending, &[(Action::Publish, ADMIN), (Action::Claim, MEMBER_A)]).expect("a");
+    assert_eq!(
+        apply(&accepted, &Action::Cancel, &actor(RESIDENT)),
+        Err(Refusal::WrongState(Status::Accepted))
+    );
+    assert_eq!(
+        apply(&accepted, &Action::Publish, &actor(ADMIN)),
+        Err(Refusal::WrongState(Status::Accepted))
+    );
+}
+
+#[test]
+fn decline_and_withdraw_return_to_pending() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    let back = run(
+        &pending,
+        &[
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Decline, MEMBER_A),
+        ],
+    )
+    .expect("decline");
+    assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+    let back = run(
+        &pending,
+        &[
+            (Action::Publish, ADMIN),
+            (Action::Claim, MEMBER_B),
+            (Action::Decline, MEMBER_B),
+        ],
+    )
+    .expect("withdraw");
+    assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+}
+
+fn any_action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        prop_oneof![Just(MEMBER_A), Just(MEMBER_B), Just(OUTSIDER_MEMBER)]
+            .prop_map(|assignee| Action::Dispatch { assignee }),
+        Just(Action::Publish),
+        Just(Action::Accept),
+        Just(Action::Claim),
+        Just(Action::Decline),
+        Just(Action::Start),
+        (1..=1440i32).prop_map(|m| Action::Complete {
+            minutes: minutes(m),
+            summary: "s".into()
+        }),
+        (1..=5i64).prop_map(|n| Action::Review {
+            stars: stars(n),
+            comment: None
+        }),
+        Just(Action::Verify),
+        Just(Action::Cancel),
+    ]
+}
+
+fn any_actor() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        Just(RESIDENT),
+        Just(HELPER),
+        Just(ADMIN),
+        Just(OTHER_ADMIN),
+        Just(MEMBER_A),
+        Just(MEMBER_B),
+        Just(OUTSIDER_MEMBER)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any sequence of actions by anyone keeps every invariant, only follows
+    /// listed edges and never leaves a terminal state.
+    #[test]
+    fn any_sequence_keeps_invariants(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
+        let mut state = State::new(RESIDENT, HELPER);
+        for (action, who) in steps {
+            let before = state.clone();
+            match apply(&state, &action, &actor(who)) {
+                Ok(next) => {
+                    prop_assert!(!before.status.is_terminal(), "left terminal {:?}", before.status);
+                    prop_assert!(EDGES.contains(&(before.status, next.status)),
+                        "edge {:?} -> {:?}", before.status, next.status);
+                    prop_assert_eq!(next.resident_id, before.resident_id);
+                    prop_assert_eq!(next.entered_by, before.entered_by);
+                    if next.status == Status::Closed {
+                        prop_assert!(before.rating.is_some() && before.service_minutes.is_some());
+                    }
+                    state = next;
+                }
+                Err(Refusal::AlreadyTaken) => {
+                    prop_assert!(matches!(action, Action::Claim));
+                    prop_assert!(state.status.has_assignee());
+                }
+                Err(_) => {}
+            }
+            prop_assert_eq!(state.check_invariants(), Ok(()));
+        }
+    }
+
+    /// Only an admin of the community can dispatch, publish or verify; only the
+    /// holder can work the request; a resident can never act as a member.
+    #[test]
+    fn roles_are_respected(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
+        let mut state = State::new(RESIDENT, HELPER);
+        for (action, who) in steps {
+            if let Ok(next) = apply(&state, &action, &actor(who)) {
+                match action {
+                    Action::Dispatch { .. } | Action::Publish | Action::Verify => prop_assert_eq!(who, ADMIN),
+                    Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
+                    Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline =>
+                        prop_assert_eq!(state.assignee_id, Some(who)),
+                    Action::Review { .. } => prop_assert!(who == RESIDENT || who == HELPER),
+                    Action::Cancel => prop_assert!(who == RESIDENT || who == HELPER || who == ADMIN),
+                }
+                state = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Account roles.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 居民 — posts service requests.
+    Resident,
+    /// 党员 / 志愿者 — accepts and claims requests (also a resident where they live).
+    Member,
+    /// 社区管理员 — reviews, dispatches and verifies inside one community.
+    Admin,
+    /// 街道管理员 — an admin across every community of one street.
+    StreetAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Resident, Role::Member, Role::Admin, Role::StreetAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::Member => "member",
+            Role::Admin => "admin",
+            Role::StreetAdmin => "street_admin",
+        }
+    }
+
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::Admin | Role::StreetAdmin)
+    }
+}
+
+impl FromStr for Role {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_str() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! Request extractors that turn every kind of bad input into an [`ApiError`]
+//! naming the offending field, instead of actix's plain-text 400s.
+//!
+//! - [`ValidJson<T>`]: JSON body → `T` (unknown fields refused where `T` says
+//!   so), then `validator` rules. An empty body reads as `{}`, so actions whose
+//!   body is all optional can be posted without one.
+//! - [`ValidQuery<T>`]: the query string, with the same error shape.
+//! - [`path_error`]: unparsable path segments (`/requests/abc`) are 404s.
+
+use crate::error::{ApiError, FieldError};
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use validator::{Validate, ValidationErrors};
+
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let bytes = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|_| ApiError::PayloadTooLarge)?;
+            parse_valid(&req, &bytes).map(ValidJson)
+        })
+    }
+}
+
+/// Body bytes → validated `T`: JSON content type (when one is given), an
+/// empty body read as `{}`, field-named errors.
+pub fn parse_valid<T: DeserializeOwned + Validate>(req: &HttpRequest, bytes: &[u8]) -> Result<T, ApiError> {
+    let trimmed = bytes.trim_ascii();
+    let json_ok = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|ct| {
+        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
+    });
+    if !trimmed.is_empty() && json_ok == Some(false) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let text: &[u8] = if trimmed.is_empty() { b"{}" } else { trimmed };
+    let value: T = parse_json(text)?;
+    value.validate().map_err(validation_error)?;
+    Ok(value)
+}
+
+/// Deserializes JSON, reporting the path of the field that failed.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::Validation(vec![serde_field_error(&path, &inner.to_string())])
+            }
+            _ => ApiError::MalformedBody(inner.to_string()),
+        }
+    })
+}
+
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let parsed = serde_path_to_error::deserialize::<_, T>(de)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                ApiError::Validation(vec![serde_field_error(&path, &e.into_inner().to_string())])
+            })
+            .and_then(|v: T| {
+                v.validate().map_err(validation_error)?;
+                Ok(ValidQuery(v))
+            });
+        std::future::ready(parsed)
+    }
+}
+
+/// Path segments that do not parse (e.g. a non-numeric id) name no resource.
+pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("resource").into()
+}
+
+/// Turns serde's "missing field `x`" / "unknown field `x`" / "invalid type"
+/// into a field error.
+fn serde_field_error(path: &str, msg: &str) -> FieldError {
+    let quoted = msg.split('`').nth(1).unwrap_or("");
+    let at_root = path.is_empty() || path == ".";
+    let join = |f: &str| if at_root { f.to_owned() } else { format!("{path}.{f}") };
+    if msg.starts_with("missing field") {
+        FieldError::new(join(quoted), "required", "不能为空", "is required")
+    } else if msg.starts_with("unknown field") {
+        // The path already ends at the unknown field.
+        let field = if at_root { quoted.to_owned() } else { path.to_owned() };
+        FieldError::new(field, "unknown", "不支持此字段", "is not a known field")
+    } else {
+        let field = if at_root { "body".to_owned() } else { path.to_owned() };
+        let detail = msg.split(" at line").next().unwrap_or(msg);
+        FieldError::new(
+            field,
+            "invalid",
+            format!("格式或类型不正确（{detail}）"),
+            detail.to_owned(),
+        )
+    }
+}
+
+/// `validator`'s errors → our field errors, with a message per rule.
+pub fn validation_error(errors: ValidationErrors) -> ApiError {
+    let mut fields: Vec<FieldError> = errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, errs)| {
+            errs.iter().map(move |e| {
+                let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+                let (zh, en) = match (e.code.as_ref(), p("min"), p("max")) {
+                    ("length", Some(min), Some(max)) => (
+                        format!("长度须在 {min} 到 {max} 个字符之间"),
+                        format!("must be {min} to {max} characters long"),
+                    ),
+                    ("length", None, Some(max)) => (
+                        format!("不能超过 {max} 个字符"),
+                        format!("must be at most {max} characters"),
+                    ),
+                    ("length", Some(min), None) => (
+                        format!("至少 {min} 个字符"),
+                        format!("must be at least {min} characters"),
+                    ),
+                    ("range", Some(min), Some(max)) => (
+                        format!("须在 {min} 到 {max} 之间"),
+                        format!("must be between {min} and {max}"),
+                    ),
+                    ("phone", _, _) => (
+                        "手机号格式不正确，须为 11 位大陆手机号".to_owned(),
+                        "must be an 11-digit mainland mobile number".to_owned(),
+                    ),
+                    ("email", _, _) => ("邮箱格式不正确".to_owned(), "must be an e-mail address".to_owned()),
+                    ("blank", _, _) => ("不能为空".to_owned(), "must not be blank".to_owned()),
+                    (_, _, _) => match &e.message {
+                        Some(m) => (m.to_string(), m.to_string()),
+                        None => ("格式不正确".to_owned(), "is invalid".to_owned()),
+                    },
+                };
+                FieldError::new(field.to_string(), e.code.to_string(), zh, en)
+            })
+        })
+        .collect();
+    fields.sort_by(|a, b| a.field.cmp(&b.field));
+    ApiError::Validation(fields)
+}
+
+/// The `phone` field of a body as a [`Phone`](crate::domain::Phone), or a 422 naming it.
+pub fn phone_field(raw: &str) -> Result<crate::domain::Phone, ApiError> {
+    crate::domain::Phone::parse(raw).ok_or_else(|| {
+        ApiError::field(
+            "phone",
+            "phone",
+            "手机号格式不正确，须为 11 位大陆手机号",
+            "must be an 11-digit mainland mobile number",
+        )
+    })
+}
+
+/// `validator` rule: a mainland mobile number.
+pub fn validate_phone(raw: &str) -> Result<(), validator::ValidationError> {
+    crate::domain::Phone::parse(raw)
+        .map(|_| ())
+        .ok_or_else(|| validator::ValidationError::new("phone"))
+}
+
+/// `validator` rule: not only white space.
+pub fn validate_not_blank(raw: &str) -> Result<(), validator::ValidationError> {
+    if raw.trim().is_empty() {
+        Err(validator::ValidationError::new("blank"))
+    } else {
+        Ok(())
+    }
+}

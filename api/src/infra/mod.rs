@@ -1,0 +1,3 @@
+//! Connections to the outside world (database; later cache, mail, events).
+
+pub mod db;

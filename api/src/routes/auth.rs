@@ -1,0 +1,106 @@
+//! `/auth/*` and `/me`.
+
+use crate::auth::CurrentUser;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, phone_field, validate_not_blank, validate_phone};
+use crate::services::{self, auth::NewAccount, users::MeView};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/logout", web::post().to(logout))
+        .route("/auth/password", web::post().to(change_password))
+        .route("/me", web::get().to(me));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct RegisterBody {
+    #[validate(custom(function = "validate_phone"))]
+    phone: String,
+    #[validate(length(min = 8, max = 128))]
+    password: String,
+    #[validate(length(min = 1, max = 50), custom(function = "validate_not_blank"))]
+    name: String,
+    community_id: i64,
+    grid_id: Option<i64>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    #[validate(length(min = 1, max = 32))]
+    phone: String,
+    #[validate(length(min = 1, max = 128))]
+    password: String,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct PasswordBody {
+    #[validate(length(min = 1, max = 128))]
+    old_password: String,
+    #[validate(length(min = 8, max = 128))]
+    new_password: String,
+}
+
+#[derive(Serialize)]
+struct Session {
+    token: String,
+    user: MeView,
+}
+
+/// 居民注册 — anyone can sign up as a resident of a community.
+async fn register(state: web::Data<AppState>, body: ValidJson<RegisterBody>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let phone = phone_field(&b.phone)?;
+    let acc = NewAccount {
+        phone,
+        name: b.name,
+        password: b.password,
+        role: Role::Resident,
+        community_id: b.community_id,
+        grid_id: b.grid_id,
+    };
+    let u = services::auth::create_account(&state, acc).await?;
+    let token = services::auth::open_session(&state, u.id).await?;
+    Ok(HttpResponse::Created().json(session(&state, token).await?))
+}
+
+/// The token with the account it opens.
+async fn session(state: &AppState, token: String) -> Result<Session, ApiError> {
+    let me = services::auth::authenticate(&state.db, &token).await?;
+    let user = services::users::me(&state.db, &me).await?;
+    Ok(Session { token, user })
+}
+
+async fn login(state: web::Data<AppState>, body: ValidJson<LoginBody>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let (_, token) = services::auth::login(&state, &b.phone, b.password).await?;
+    Ok(HttpResponse::Ok().json(session(&state, token).await?))
+}
+
+async fn logout(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    services::auth::logout(&state.db, &me).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changing the password signs out every device and returns a fresh token.
+async fn change_password(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<PasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let token = services::auth::change_password(&state, &me, b.old_password, b.new_password).await?;
+    Ok(HttpResponse::Ok().json(session(&state, token).await?))
+}
+
+async fn me(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(services::users::me(&state.db, &me).await?))
+}

@@ -1,0 +1,64 @@
+//! Reference data: communities, grids, the service menu. Public, so that
+//! people can pick their community when they sign up.
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, validate_not_blank};
+use crate::i18n::Lang;
+use crate::services::directory;
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/communities", web::get().to(communities))
+        .route("/communities", web::post().to(create_community))
+        .route("/communities/{id}/grids", web::get().to(grids))
+        .route("/categories", web::get().to(categories));
+}
+
+async fn communities(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(directory::communities(&state.db).await?))
+}
+
+async fn grids(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(directory::grids(&state.db, id.into_inner()).await?))
+}
+
+async fn categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(directory::categories(&state.db, Lang::current()).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NewCommunityBody {
+    #[validate(length(min = 1, max = 100), custom(function = "validate_not_blank"))]
+    name: String,
+    #[validate(length(max = 100))]
+    #[serde(default)]
+    district: String,
+    /// Names of the community's grids (网格).
+    #[validate(length(max = 50))]
+    #[serde(default)]
+    grids: Vec<String>,
+}
+
+/// A street admin opens a community in their street.
+async fn create_community(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<NewCommunityBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    if b.grids.iter().any(|g| g.trim().is_empty() || g.chars().count() > 100) {
+        return Err(ApiError::field(
+            "grids",
+            "length",
+            "网格名称须为 1 到 100 个字符",
+            "grid names must be 1 to 100 characters",
+        ));
+    }
+    let (community, grids) = directory::create_community(&state.db, &me, &b.name, &b.district, &b.grids).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({"community": community, "grids": grids})))
+}

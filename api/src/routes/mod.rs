@@ -1,0 +1,41 @@
+//! HTTP routes under `/api/v1`. Handlers are thin: extract, call a service,
+//! return its view. Bodies are `…Body` types local to each module.
+
+mod auth;
+mod directory;
+mod health;
+mod home;
+mod requests;
+mod users;
+
+use crate::error::ApiError;
+use actix_web::web;
+
+/// Most lists take `limit` (1–100, default 20) and a cursor from the previous page.
+pub const DEFAULT_LIMIT: u64 = 20;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(health::configure)
+            .configure(auth::configure)
+            .configure(directory::configure)
+            .configure(users::configure)
+            .configure(requests::configure)
+            .default_service(web::to(not_found)),
+    )
+    .configure(health::configure)
+    .configure(home::configure);
+}
+
+pub async fn not_found() -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::NotFound("route").error_response()
+}
+
+/// A page of items and the cursor for the next one (`null` on the last page).
+#[derive(serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<i64>,
+}

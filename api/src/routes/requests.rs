@@ -1,0 +1,223 @@
+//! `/requests`: post, list (the task hall is `status=open`), read, timeline,
+//! and `POST /requests/{id}/{action}` for every step of the loop.
+
+use super::{DEFAULT_LIMIT, Page};
+use crate::auth::CurrentUser;
+use crate::domain::Phone;
+use crate::domain::request::{Action, Status};
+use crate::domain::values::{ServiceMinutes, Stars};
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery, parse_valid, validate_not_blank, validate_phone};
+use crate::services::requests::{self, NewRequest, RequestFilter, Urgency};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/requests", web::post().to(create_request))
+        .route("/requests", web::get().to(list_requests))
+        .route("/requests/{id}", web::get().to(get_request))
+        .route("/requests/{id}/events", web::get().to(request_events))
+        .route("/requests/{id}/{action}", web::post().to(act_on_request));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NewRequestBody {
+    /// A `code` from `GET /categories`.
+    #[validate(length(min = 1, max = 40))]
+    category: String,
+    #[validate(length(min = 1, max = 100), custom(function = "validate_not_blank"))]
+    title: String,
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    description: String,
+    #[validate(length(min = 1, max = 200), custom(function = "validate_not_blank"))]
+    address: String,
+    /// Defaults to the resident's own phone.
+    #[validate(custom(function = "validate_phone"))]
+    contact_phone: Option<String>,
+    preferred_time: Option<DateTime<Utc>>,
+    urgency: Option<Urgency>,
+    grid_id: Option<i64>,
+    /// 代下单: an admin enters the request for this resident.
+    resident_id: Option<i64>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<Status>,
+    #[validate(length(min = 1, max = 40))]
+    category: Option<String>,
+    grid_id: Option<i64>,
+    community_id: Option<i64>,
+    assignee_id: Option<i64>,
+    mine: Option<bool>,
+    cursor: Option<i64>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+}
+
+async fn create_request(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<NewRequestBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let new = NewRequest {
+        category: b.category,
+        title: b.title,
+        description: b.description,
+        address: b.address,
+        contact_phone: b.contact_phone.as_deref().and_then(Phone::parse),
+        preferred_time: b.preferred_time,
+        urgency: b.urgency.unwrap_or_default(),
+        grid_id: b.grid_id,
+        resident_id: b.resident_id,
+    };
+    Ok(HttpResponse::Created().json(requests::create(&state.db, &me, new).await?))
+}
+
+async fn list_requests(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let filter = RequestFilter {
+        status: q.status,
+        category: q.category,
+        grid_id: q.grid_id,
+        community_id: q.community_id,
+        assignee_id: q.assignee_id,
+        mine: q.mine.unwrap_or(false),
+        before: q.cursor,
+        limit: q.limit.unwrap_or(DEFAULT_LIMIT),
+    };
+    let (items, next_cursor) = requests::list(&state.db, &me, filter).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+async fn get_request(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(requests::get(&state.db, &me, id.into_inner()).await?))
+}
+
+async fn request_events(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(requests::events(&state.db, &me, id.into_inner()).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    #[validate(length(max = 500))]
+    note: Option<String>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct DispatchBody {
+    assignee_id: i64,
+    #[validate(length(max = 500))]
+    note: Option<String>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct CompleteBody {
+    /// Service time in hours, travel excluded (e.g. 1.5).
+    #[validate(range(exclusive_min = 0.0, max = 24.0))]
+    hours: f64,
+    #[validate(length(min = 1, max = 1000), custom(function = "validate_not_blank"))]
+    summary: String,
+    #[validate(length(max = 500))]
+    note: Option<String>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ReviewBody {
+    #[validate(range(min = 1, max = 5))]
+    stars: i64,
+    #[validate(length(max = 500))]
+    comment: Option<String>,
+}
+
+/// The action named in the URL, with its body.
+fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, Option<String>), ApiError> {
+    let simple = |a: Action| -> Result<(Action, Option<String>), ApiError> {
+        let b: NoteBody = parse_valid(req, body)?;
+        Ok((a, b.note))
+    };
+    match name {
+        "dispatch" => {
+            let b: DispatchBody = parse_valid(req, body)?;
+            Ok((
+                Action::Dispatch {
+                    assignee: b.assignee_id,
+                },
+                b.note,
+            ))
+        }
+        "complete" => {
+            let b: CompleteBody = parse_valid(req, body)?;
+            let minutes = ServiceMinutes::from_hours(b.hours).ok_or_else(|| {
+                ApiError::field(
+                    "hours",
+                    "range",
+                    "服务时长须在 1 分钟到 24 小时之间",
+                    "must be between 1 minute and 24 hours",
+                )
+            })?;
+            Ok((
+                Action::Complete {
+                    minutes,
+                    summary: b.summary.trim().to_owned(),
+                },
+                b.note,
+            ))
+        }
+        "review" => {
+            let b: ReviewBody = parse_valid(req, body)?;
+            let stars = Stars::new(b.stars)
+                .ok_or_else(|| ApiError::field("stars", "range", "评分须为 1 到 5 星", "must be 1 to 5"))?;
+            Ok((
+                Action::Review {
+                    stars,
+                    comment: b.comment.clone(),
+                },
+                b.comment,
+            ))
+        }
+        "publish" => simple(Action::Publish),
+        "accept" => simple(Action::Accept),
+        "claim" => simple(Action::Claim),
+        "decline" => simple(Action::Decline),
+        "start" => simple(Action::Start),
+        "verify" => simple(Action::Verify),
+        "cancel" => simple(Action::Cancel),
+        _ => Err(ApiError::NotFound("route")),
+    }
+}
+
+async fn act_on_request(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    path: web::Path<(i64, String)>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (id, name) = path.into_inner();
+    let (action, note) = parse_action(&req, &name, &body)?;
+    Ok(HttpResponse::Ok().json(requests::act(&state.db, &me, id, action, note).await?))
+}

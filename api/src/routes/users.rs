@@ -1,0 +1,95 @@
+//! `/users`: admins open accounts for people and manage roles.
+
+use super::{DEFAULT_LIMIT, Page};
+use crate::auth::CurrentUser;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery, phone_field, validate_not_blank, validate_phone};
+use crate::services::{self, auth::NewAccount, users::UserFilter};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users", web::post().to(create_user))
+        .route("/users", web::get().to(list_users))
+        .route("/users/{id}/role", web::put().to(set_role));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct CreateUserBody {
+    #[validate(custom(function = "validate_phone"))]
+    phone: String,
+    #[validate(length(min = 1, max = 50), custom(function = "validate_not_blank"))]
+    name: String,
+    #[validate(length(min = 8, max = 128))]
+    password: String,
+    role: Role,
+    /// Defaults to the admin's own community.
+    community_id: Option<i64>,
+    grid_id: Option<i64>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct RoleBody {
+    role: Role,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct UserQuery {
+    role: Option<Role>,
+    grid_id: Option<i64>,
+    community_id: Option<i64>,
+    cursor: Option<i64>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+}
+
+/// 代注册 — an admin opens an account for a resident, member or fellow admin.
+async fn create_user(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<CreateUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let phone = phone_field(&b.phone)?;
+    let acc = NewAccount {
+        phone,
+        name: b.name,
+        password: b.password,
+        role: b.role,
+        community_id: b.community_id.unwrap_or(me.community_id),
+        grid_id: b.grid_id,
+    };
+    Ok(HttpResponse::Created().json(services::users::create_for(&state, &me, acc).await?))
+}
+
+async fn list_users(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<UserQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let filter = UserFilter {
+        role: q.role,
+        grid_id: q.grid_id,
+        community_id: q.community_id,
+        after: q.cursor,
+        limit: q.limit.unwrap_or(DEFAULT_LIMIT),
+    };
+    let (items, next_cursor) = services::users::list(&state.db, &me, filter).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+async fn set_role(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<RoleBody>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(services::users::set_role(&state.db, &me, id.into_inner(), body.0.role).await?))
+}

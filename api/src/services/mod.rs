@@ -1,0 +1,13 @@
+//! Use cases. Each owns its transaction and takes the connection it needs;
+//! handlers call these and never touch entities themselves.
+
+pub mod auth;
+pub mod directory;
+pub mod requests;
+pub mod seed;
+pub mod users;
+
+/// Is this database error a unique-constraint violation (on either backend)?
+pub(crate) fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

@@ -1,0 +1,119 @@
+//! 群众点单 — posting a request, by the resident or on their behalf.
+
+use super::view::{self, RequestView};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::Phone;
+use crate::domain::request::Status;
+use crate::error::ApiError;
+use crate::services::directory;
+use chrono::{DateTime, Duration, Utc};
+use entity::{help_request, request_event, service_category, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    #[default]
+    Normal,
+    Urgent,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Normal => "normal",
+            Urgency::Urgent => "urgent",
+        }
+    }
+}
+
+pub struct NewRequest {
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: Option<Phone>,
+    pub preferred_time: Option<DateTime<Utc>>,
+    pub urgency: Urgency,
+    pub grid_id: Option<i64>,
+    /// Set when an admin or grid worker enters it for a resident (代下单).
+    pub resident_id: Option<i64>,
+}
+
+#[tracing::instrument(skip(db, me, new), fields(user = me.id))]
+pub async fn create(db: &DatabaseConnection, me: &CurrentUser, new: NewRequest) -> Result<RequestView, ApiError> {
+    let resident = match new.resident_id.filter(|r| *r != me.id) {
+        None => user::Entity::find_by_id(me.id)
+            .one(db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?,
+        Some(rid) => {
+            let r = user::Entity::find_by_id(rid)
+                .one(db)
+                .await?
+                .ok_or_else(|| ApiError::field("resident_id", "unknown", "居民不存在", "no such resident"))?;
+            let c = directory::community(db, r.community_id).await?;
+            if !me.can_admin(c.id, &c.street) {
+                return Err(ApiError::Forbidden);
+            }
+            r
+        }
+    };
+    let category = service_category::Entity::find()
+        .filter(service_category::Column::Code.eq(new.category.trim()))
+        .filter(service_category::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::field("category", "unknown", "没有这个服务类别", "no such service category"))?;
+    let grid_id = new.grid_id.or(resident.grid_id);
+    directory::check_placement(db, resident.community_id, grid_id).await?;
+    let now = clock::now();
+    let txn = db.begin().await?;
+    let row = help_request::ActiveModel {
+        community_id: Set(resident.community_id),
+        grid_id: Set(grid_id),
+        resident_id: Set(resident.id),
+        entered_by: Set(me.id),
+        category_id: Set(category.id),
+        title: Set(new.title.trim().to_owned()),
+        description: Set(new.description.trim().to_owned()),
+        address: Set(new.address.trim().to_owned()),
+        contact_phone: Set(new
+            .contact_phone
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| resident.phone.clone())),
+        preferred_time: Set(new.preferred_time),
+        urgency: Set(new.urgency.as_str().to_owned()),
+        status: Set(Status::Pending.as_str().to_owned()),
+        assignee_id: Set(None),
+        due_at: Set(Some(now + Duration::hours(i64::from(category.sla_hours)))),
+        service_minutes: Set(None),
+        summary: Set(None),
+        rating: Set(None),
+        review_comment: Set(None),
+        version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    request_event::ActiveModel {
+        request_id: Set(row.id),
+        actor_id: Set(me.id),
+        action: Set("create".into()),
+        from_status: Set(None),
+        to_status: Set(Status::Pending.as_str().into()),
+        note: Set((resident.id != me.id).then(|| "代下单".to_owned())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let c = directory::community(db, row.community_id).await?;
+    view::one(db, me, &row, me.can_admin(c.id, &c.street)).await
+}

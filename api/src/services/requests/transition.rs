@@ -1,0 +1,110 @@
+//! Every state change of a request: decided by the pure state machine,
+//! written by one conditional UPDATE (`… WHERE id = ? AND version = ?`) plus
+//! its timeline event, in one transaction. When two people act at once, the
+//! UPDATE of exactly one of them matches; the others re-read and are told why
+//! they lost (e.g. `request.already_taken`).
+
+use super::access::Access;
+use super::view::{self, RequestView};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::Role;
+use crate::domain::request::{self, Action, State, Status};
+use crate::error::ApiError;
+use entity::{help_request, request_event, user};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+/// How often a transition re-reads after losing a race to an unrelated change.
+const ATTEMPTS: usize = 3;
+
+fn state_of(r: &help_request::Model) -> Result<State, ApiError> {
+    Ok(State {
+        status: r
+            .status
+            .parse()
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("request {} has unknown status {}", r.id, r.status)))?,
+        resident_id: r.resident_id,
+        entered_by: r.entered_by,
+        assignee_id: r.assignee_id,
+        service_minutes: r.service_minutes,
+        summary: r.summary.clone(),
+        rating: r.rating,
+        review_comment: r.review_comment.clone(),
+    })
+}
+
+/// A dispatch must name a member of the request's own community.
+async fn check_assignee(db: &DatabaseConnection, req: &help_request::Model, assignee: i64) -> Result<(), ApiError> {
+    let u = user::Entity::find_by_id(assignee).one(db).await?;
+    match u {
+        Some(u) if u.role == Role::Member.as_str() && u.community_id == req.community_id => Ok(()),
+        _ => Err(ApiError::field(
+            "assignee_id",
+            "not_member",
+            "只能派给本社区已报到的党员或志愿者",
+            "must be a member (party member or volunteer) of this community",
+        )),
+    }
+}
+
+#[tracing::instrument(skip(db, me, action, note), fields(user = me.id, action = action.name()))]
+pub async fn act(
+    db: &DatabaseConnection,
+    me: &CurrentUser,
+    id: i64,
+    action: Action,
+    note: Option<String>,
+) -> Result<RequestView, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let req = super::load(db, id).await?;
+        let access = Access::of(db, me, &req).await?;
+        let before = state_of(&req)?;
+        let next = request::apply(&before, &action, &access.actor())?;
+        if let Action::Dispatch { assignee } = action {
+            check_assignee(db, &req, assignee).await?;
+        }
+        let now = clock::now();
+        use help_request::Column as C;
+        // The UPDATE is the transaction's first statement: on SQLite it takes
+        // the write lock straight away instead of upgrading a read lock.
+        let txn = db.begin().await?;
+        let mut update = help_request::Entity::update_many()
+            .col_expr(C::Status, Expr::value(next.status.as_str()))
+            .col_expr(C::AssigneeId, Expr::value(next.assignee_id))
+            .col_expr(C::ServiceMinutes, Expr::value(next.service_minutes))
+            .col_expr(C::Summary, Expr::value(next.summary.clone()))
+            .col_expr(C::Rating, Expr::value(next.rating))
+            .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .col_expr(C::UpdatedAt, Expr::value(now));
+        if next.status == Status::Closed {
+            update = update.col_expr(C::ClosedAt, Expr::value(Some(now)));
+        }
+        let done = update
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(req.version))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            txn.rollback().await?;
+            continue;
+        }
+        request_event::ActiveModel {
+            request_id: Set(id),
+            actor_id: Set(me.id),
+            action: Set(action.name().to_owned()),
+            from_status: Set(Some(before.status.as_str().to_owned())),
+            to_status: Set(next.status.as_str().to_owned()),
+            note: Set(note.clone().filter(|n| !n.trim().is_empty())),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        let fresh = super::load(db, id).await?;
+        return view::one(db, me, &fresh, access.admin_here).await;
+    }
+    Err(ApiError::Conflict)
+}

@@ -1,0 +1,272 @@
+//! Start-up data: the service menu (always kept complete), the first
+//! community and admin (first start only), and an optional demo community.
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::request::Action;
+use crate::domain::values::{ServiceMinutes, Stars};
+use crate::domain::{Phone, Role};
+use crate::services::auth::{NewAccount, acting_as, create_account};
+use crate::services::requests::{self, NewRequest, Urgency};
+use crate::state::AppState;
+use anyhow::Context;
+use entity::{community, grid, service_category, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+/// 服务清单: code, 中文名, English name, group, SLA hours.
+const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
+    (
+        "elderly_care",
+        "助老助残",
+        "Help for elderly and disabled",
+        "生活服务",
+        48,
+    ),
+    ("appliance_repair", "家电维修", "Appliance repair", "生活服务", 72),
+    ("legal_advice", "法律咨询", "Legal advice", "专业服务", 72),
+    ("mediation", "矛盾调解", "Dispute mediation", "社区治理", 48),
+    ("environment", "环境整治", "Environment clean-up", "社区治理", 72),
+    ("errands", "代购代办", "Errands and shopping", "生活服务", 24),
+    ("counseling", "心理疏导", "Counseling", "专业服务", 48),
+    ("health", "医疗健康", "Health care", "专业服务", 24),
+    ("patrol", "巡逻值守", "Patrol and watch", "平安建设", 72),
+    ("policy_outreach", "政策宣讲", "Policy outreach", "宣传教育", 168),
+];
+
+/// Inserts any menu entry that is missing; existing ones are left as admins edited them.
+pub async fn categories(state: &AppState) -> anyhow::Result<()> {
+    for (i, (code, zh, en, group, sla)) in CATEGORIES.iter().enumerate() {
+        let exists = service_category::Entity::find()
+            .filter(service_category::Column::Code.eq(*code))
+            .one(&state.db)
+            .await?
+            .is_some();
+        if !exists {
+            service_category::ActiveModel {
+                code: Set((*code).into()),
+                name_zh: Set((*zh).into()),
+                name_en: Set((*en).into()),
+                group_name: Set((*group).into()),
+                points_multiplier_pct: Set(100),
+                sla_hours: Set(*sla),
+                sort_order: Set(i as i32),
+                active: Set(true),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn new_community(
+    state: &AppState,
+    name: &str,
+    street: &str,
+    grids: &[&str],
+) -> anyhow::Result<(community::Model, Vec<grid::Model>)> {
+    let c = community::ActiveModel {
+        name: Set(name.into()),
+        street: Set(street.into()),
+        district: Set("示范区".into()),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    let mut gs = Vec::new();
+    for g in grids {
+        gs.push(
+            grid::ActiveModel {
+                community_id: Set(c.id),
+                name: Set((*g).into()),
+                households: Set(300),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await?,
+        );
+    }
+    Ok((c, gs))
+}
+
+/// The first admin's credentials, printed once by `linli serve` on first start.
+pub struct Bootstrap {
+    pub phone: String,
+    pub password: String,
+}
+
+/// On an empty database: one community with three grids and its first admin.
+/// Returns the admin's credentials the first time, `None` afterwards.
+pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
+    if community::Entity::find().count(&state.db).await? > 0 {
+        return Ok(None);
+    }
+    let (c, _) = new_community(state, "幸福里社区", "和平街道", &["第一网格", "第二网格", "第三网格"]).await?;
+    let phone =
+        Phone::parse(&state.settings.admin_phone).context("LINLI_ADMIN_PHONE is not a mainland mobile number")?;
+    let password = if state.settings.admin_password.is_empty() {
+        crate::auth::token::generate()[..12].to_owned()
+    } else {
+        state.settings.admin_password.clone()
+    };
+    let acc = NewAccount {
+        phone: phone.clone(),
+        name: "社区管理员".into(),
+        password: password.clone(),
+        role: Role::Admin,
+        community_id: c.id,
+        grid_id: None,
+    };
+    create_account(state, acc)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating first admin: {e}"))?;
+    Ok(Some(Bootstrap {
+        phone: phone.to_string(),
+        password,
+    }))
+}
+
+/// Password of every demo account.
+pub const DEMO_PASSWORD: &str = "linli-demo";
+
+async fn demo_user(
+    state: &AppState,
+    phone: &str,
+    name: &str,
+    role: Role,
+    c: i64,
+    g: Option<i64>,
+) -> anyhow::Result<CurrentUser> {
+    let phone = Phone::parse(phone).context("demo phone")?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Phone.eq(phone.as_str()))
+        .one(&state.db)
+        .await?;
+    let u = match existing {
+        Some(u) => u,
+        None => create_account(
+            state,
+            NewAccount {
+                phone,
+                name: name.into(),
+                password: DEMO_PASSWORD.into(),
+                role,
+                community_id: c,
+                grid_id: g,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo user: {e}"))?,
+    };
+    acting_as(&state.db, u.id, String::new())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `--demo`: a demo community (阳光社区) with residents, members and one
+/// request in every state, driven through the real transitions so that the
+/// timelines are genuine. Does nothing if the demo community exists.
+pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
+    if community::Entity::find()
+        .filter(community::Column::Name.eq("阳光社区"))
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let (c, grids) = new_community(state, "阳光社区", "和平街道", &["东区网格", "西区网格"]).await?;
+    let g = |i: usize| grids.get(i).map(|g| g.id);
+    let admin = demo_user(state, "13900000000", "李主任", Role::Admin, c.id, None).await?;
+    let residents = [
+        demo_user(state, "13900000001", "王秀英", Role::Resident, c.id, g(0)).await?,
+        demo_user(state, "13900000002", "张建国", Role::Resident, c.id, g(1)).await?,
+        demo_user(state, "13900000003", "刘桂兰", Role::Resident, c.id, g(0)).await?,
+    ];
+    let members = [
+        demo_user(state, "13900000011", "陈志强", Role::Member, c.id, g(0)).await?,
+        demo_user(state, "13900000012", "赵敏", Role::Member, c.id, g(1)).await?,
+        demo_user(state, "13900000013", "孙伟", Role::Member, c.id, g(0)).await?,
+    ];
+    let db = &state.db;
+    let stories: [(&str, &str, &str, usize); 9] = [
+        ("elderly_care", "帮独居老人买菜", "腿脚不便，需要每周帮忙买一次菜", 0),
+        ("appliance_repair", "热水器不出热水", "燃气热水器打不着火", 0),
+        ("legal_advice", "咨询遗产继承问题", "想了解房产继承手续", 1),
+        ("mediation", "楼上漏水邻里纠纷", "楼上装修后卫生间漏水到我家", 1),
+        ("environment", "楼道堆放杂物", "三单元楼道堆满纸箱，有消防隐患", 2),
+        ("errands", "代取药品", "社区医院取降压药", 2),
+        ("counseling", "老人情绪低落", "老伴去世后不愿出门", 0),
+        ("health", "上门测血压", "每周一次上门测量血压", 1),
+        ("patrol", "夜间巡逻", "小区东门夜间照明不足", 2),
+    ];
+    // How far along the loop each demo request goes, in story order.
+    let depth = [0usize, 1, 2, 3, 4, 5, 6, 7, 8];
+    for ((cat, title, desc, who), depth) in stories.into_iter().zip(depth) {
+        let r = &residents[who];
+        let m = &members[depth % members.len()];
+        let v = requests::create(
+            db,
+            r,
+            NewRequest {
+                category: cat.into(),
+                title: title.into(),
+                description: desc.into(),
+                address: format!("阳光社区{}号楼", who + 1),
+                contact_phone: None,
+                preferred_time: None,
+                urgency: if depth == 5 { Urgency::Urgent } else { Urgency::Normal },
+                grid_id: None,
+                resident_id: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        let hall = depth % 2 == 0;
+        let mut steps: Vec<(&CurrentUser, Action)> = Vec::new();
+        match depth {
+            0 => {}
+            8 => steps.push((r, Action::Cancel)),
+            _ => {
+                if hall {
+                    steps.push((&admin, Action::Publish));
+                    steps.push((m, Action::Claim));
+                } else {
+                    steps.push((&admin, Action::Dispatch { assignee: m.id }));
+                    steps.push((m, Action::Accept));
+                }
+                steps.push((m, Action::Start));
+                let minutes = ServiceMinutes::from_minutes(60 + 30 * depth as i32).context("minutes")?;
+                steps.push((
+                    m,
+                    Action::Complete {
+                        minutes,
+                        summary: "已上门服务，居民满意".into(),
+                    },
+                ));
+                steps.push((
+                    r,
+                    Action::Review {
+                        stars: Stars::new(5).context("stars")?,
+                        comment: Some("非常感谢！".into()),
+                    },
+                ));
+                steps.push((&admin, Action::Verify));
+            }
+        }
+        // Stop each story at a different state: pending, dispatched/open, accepted, …
+        let keep = match depth {
+            0 | 8 => steps.len(),
+            1 | 2 => 1,
+            d => (d - 1).min(steps.len()),
+        };
+        for (who, action) in steps.into_iter().take(keep) {
+            requests::act(db, who, v.id, action, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
+        }
+    }
+    Ok(true)
+}

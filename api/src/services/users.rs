@@ -1,0 +1,160 @@
+//! Accounts as admins see and manage them: create for someone (代注册),
+//! change a role, list people in scope.
+
+use crate::auth::CurrentUser;
+use crate::domain::{Role, mask::mask_name, phone::mask_phone};
+use crate::error::ApiError;
+use crate::services::auth::{NewAccount, create_account};
+use crate::services::directory::{self, CommunityView};
+use crate::state::AppState;
+use entity::{community, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub role: String,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+}
+
+/// Full name and phone for those who need them, masked (张*, 138****1234) otherwise.
+pub fn user_view(u: &user::Model, reveal: bool) -> UserView {
+    UserView {
+        id: u.id,
+        name: if reveal { u.name.clone() } else { mask_name(&u.name) },
+        phone: if reveal { u.phone.clone() } else { mask_phone(&u.phone) },
+        role: u.role.clone(),
+        community_id: u.community_id,
+        grid_id: u.grid_id,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeView {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub role: Role,
+    pub community: CommunityView,
+    pub grid_id: Option<i64>,
+}
+
+pub async fn me(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<MeView, ApiError> {
+    let c = directory::community(db, me.community_id).await?;
+    Ok(MeView {
+        id: me.id,
+        name: me.name.clone(),
+        phone: me.phone.clone(),
+        role: me.role,
+        community: c.into(),
+        grid_id: me.grid_id,
+    })
+}
+
+/// Ids of the communities an admin acts in: their own, or their whole street.
+pub async fn admin_scope(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<Vec<i64>, ApiError> {
+    match me.role {
+        Role::Admin => Ok(vec![me.community_id]),
+        Role::StreetAdmin => Ok(community::Entity::find()
+            .filter(community::Column::Street.eq(me.street.as_str()))
+            .select_only()
+            .column(community::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// Roles an admin may hand out. Street admins are made on the command line.
+fn grantable(me: &CurrentUser, role: Role) -> bool {
+    me.role.is_admin() && role != Role::StreetAdmin
+}
+
+async fn check_admin_of(db: &impl ConnectionTrait, me: &CurrentUser, community_id: i64) -> Result<(), ApiError> {
+    let c = community::Entity::find_by_id(community_id).one(db).await?;
+    match c {
+        Some(c) if me.can_admin(c.id, &c.street) => Ok(()),
+        Some(_) => Err(ApiError::Forbidden),
+        None => Err(ApiError::field(
+            "community_id",
+            "unknown",
+            "社区不存在",
+            "no such community",
+        )),
+    }
+}
+
+/// An admin opens an account for someone (a resident without a smartphone,
+/// a member, a fellow admin) in a community they administer.
+pub async fn create_for(state: &AppState, me: &CurrentUser, acc: NewAccount) -> Result<UserView, ApiError> {
+    me.require_admin()?;
+    if !grantable(me, acc.role) {
+        return Err(ApiError::Forbidden);
+    }
+    check_admin_of(&state.db, me, acc.community_id).await?;
+    let u = create_account(state, acc).await?;
+    Ok(user_view(&u, true))
+}
+
+pub async fn set_role(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    user_id: i64,
+    role: Role,
+) -> Result<UserView, ApiError> {
+    me.require_admin()?;
+    let u = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    check_admin_of(db, me, u.community_id).await?;
+    let current: Role = u.role.parse().unwrap_or(Role::Resident);
+    if !grantable(me, role) || (current == Role::StreetAdmin && me.role != Role::StreetAdmin) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut am: user::ActiveModel = u.into();
+    am.role = Set(role.as_str().to_owned());
+    am.updated_at = Set(crate::clock::now());
+    let u = am.update(db).await?;
+    Ok(user_view(&u, true))
+}
+
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub grid_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub after: Option<i64>,
+    pub limit: u64,
+}
+
+/// People in the admin's scope, by id, `limit` at a time after `after`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    f: UserFilter,
+) -> Result<(Vec<UserView>, Option<i64>), ApiError> {
+    let scope = admin_scope(db, me).await?;
+    let mut q = user::Entity::find().filter(user::Column::CommunityId.is_in(scope));
+    if let Some(r) = f.role {
+        q = q.filter(user::Column::Role.eq(r.as_str()));
+    }
+    if let Some(g) = f.grid_id {
+        q = q.filter(user::Column::GridId.eq(g));
+    }
+    if let Some(c) = f.community_id {
+        q = q.filter(user::Column::CommunityId.eq(c));
+    }
+    if let Some(a) = f.after {
+        q = q.filter(user::Column::Id.gt(a));
+    }
+    let rows = q.order_by_asc(user::Column::Id).limit(f.limit + 1).all(db).await?;
+    let more = rows.len() as u64 > f.limit;
+    let items: Vec<UserView> = rows.iter().take(f.limit as usize).map(|u| user_view(u, true)).collect();
+    let next = if more { items.last().map(|u| u.id) } else { None };
+    Ok((items, next))
+}

@@ -1,0 +1,104 @@
+//! Building and running the server. Production and tests go through the same
+//! `Application::build`, which binds the listener first (port 0 picks a free
+//! port) so the real port can be read back.
+
+use crate::auth::password::Hasher;
+use crate::config::Settings;
+use crate::extract::path_error;
+use crate::i18n::Lang;
+use crate::infra::db;
+use crate::routes;
+use crate::services::seed;
+use crate::state::AppState;
+use actix_web::dev::{Server, Service};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartOptions {
+    /// Also seed the demo community (`linli serve --demo`).
+    pub demo: bool,
+}
+
+pub struct Application {
+    port: u16,
+    url: String,
+    server: Server,
+    /// First-start admin credentials, to be shown once.
+    pub bootstrap: Option<seed::Bootstrap>,
+    pub demo_seeded: bool,
+}
+
+/// Connects, migrates and seeds; the state every worker shares.
+pub async fn prepare(
+    settings: Settings,
+    opts: StartOptions,
+) -> anyhow::Result<(web::Data<AppState>, Option<seed::Bootstrap>, bool)> {
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
+    let state = AppState {
+        db: conn,
+        settings: Arc::new(settings),
+        hasher,
+    };
+    seed::categories(&state).await?;
+    let boot = seed::bootstrap(&state).await?;
+    let demo = if opts.demo { seed::demo(&state).await? } else { false };
+    Ok((web::Data::new(state), boot, demo))
+}
+
+impl Application {
+    pub async fn build(settings: Settings, opts: StartOptions) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let url = settings.display_url(port);
+        let workers = settings.workers;
+        let (state, bootstrap, demo_seeded) = prepare(settings, opts).await?;
+        let server = run(listener, state, workers)?;
+        Ok(Application {
+            port,
+            url,
+            server,
+            bootstrap,
+            demo_seeded,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> anyhow::Result<Server> {
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap_fn(|req, srv| {
+                let lang = Lang::from_headers(req.headers());
+                let fut = srv.call(req);
+                lang.scope(fut)
+            })
+            .wrap(TracingLogger::default())
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

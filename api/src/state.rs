@@ -1,0 +1,13 @@
+//! Shared application state, built once at start-up (outside the
+//! `HttpServer::new` closure, which runs once per worker).
+
+use crate::auth::password::Hasher;
+use crate::config::Settings;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub hasher: Hasher,
+}

@@ -1,0 +1,44 @@
+//! A service request (群众点单) posted by or for a resident. Called `HelpRequest`
+//! in Rust because actix already has `ServiceRequest`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "help_requests")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+    /// The resident the service is for.
+    pub resident_id: i64,
+    /// Who typed it in: the resident, or a grid worker / family member on their behalf.
+    pub entered_by: i64,
+    pub category_id: i64,
+    pub title: String,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
+    pub preferred_time: Option<DateTimeUtc>,
+    /// `normal` | `urgent`.
+    pub urgency: String,
+    /// See `linli::domain::request::Status`.
+    pub status: String,
+    pub assignee_id: Option<i64>,
+    pub due_at: Option<DateTimeUtc>,
+    /// Verified service time in minutes, travel excluded.
+    pub service_minutes: Option<i32>,
+    pub summary: Option<String>,
+    /// 1–5 stars from the resident.
+    pub rating: Option<i16>,
+    pub review_comment: Option<String>,
+    /// Bumped by every transition; transitions are `UPDATE … WHERE version = ?`.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! An account: resident, member (party member / volunteer), admin or street admin.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub phone: String,
+    pub name: String,
+    pub password_hash: String,
+    /// `resident` | `member` | `admin` | `street_admin` (see `linli::domain::Role`).
+    pub role: String,
+    pub community_id: i64,
+    pub grid_id: Option<i64>,
+    /// Preferred language for messages: `zh` or `en`.
+    pub lang: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! Schema migrations. They run on `linli serve` start-up and via `linli migrate`.
+//! Every migration opts in to a transaction (`use_transaction`), so a failure
+//! leaves SQLite as untouched as PostgreSQL (SeaQL/sea-orm#1379), and foreign
+//! keys are declared inside `CREATE TABLE` (SQLite allows no `ALTER … ADD
+//! CONSTRAINT`, sea-orm#1809).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_core::Migration)]
+    }
+}

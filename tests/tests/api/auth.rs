@@ -1,0 +1,141 @@
+//! Accounts: sign-up, login, logout and password change revoke tokens, roles.
+
+use crate::both_backends;
+use crate::helpers::{Backend, PASSWORD, spawn_app};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn register_login_logout(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let u = app.resident().await;
+    let (s, me) = app.get(&u.token, "/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (me["role"].as_str(), me["community"]["id"].as_i64()),
+        (Some("resident"), Some(1))
+    );
+    assert_eq!(me["community"]["street"], "和平街道");
+
+    // Same phone again, in another spelling.
+    let spaced = format!("{} {} {}", &u.phone[..3], &u.phone[3..7], &u.phone[7..]);
+    let (s, body) = app
+        .post(
+            "",
+            "/auth/register",
+            json!({"phone": spaced, "password": PASSWORD, "name": "x", "community_id": 1}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("auth.phone_taken"))
+    );
+
+    let (s, body) = app
+        .post(
+            "",
+            "/auth/login",
+            json!({"phone": u.phone, "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.invalid_credentials"))
+    );
+    let (s, _) = app
+        .post("", "/auth/login", json!({"phone": "13999999999", "password": PASSWORD}))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let second = app.login(&u.phone, PASSWORD).await;
+    let (s, _) = app.post(&u.token, "/auth/logout", json!({})).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, body) = app.get(&u.token, "/me").await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.unauthenticated"))
+    );
+    let (s, _) = app.get(&second.token, "/me").await;
+    assert_eq!(s, StatusCode::OK, "logout revokes only that session");
+
+    // Password change revokes every session and returns a fresh token.
+    let (s, body) = app
+        .post(
+            &second.token,
+            "/auth/password",
+            json!({"old_password": "nope-nope", "new_password": "new-password-1"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("old_password"))
+    );
+    let (s, body) = app
+        .post(
+            &second.token,
+            "/auth/password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let fresh = body["token"].as_str().expect("token").to_owned();
+    assert_eq!(app.get(&second.token, "/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&fresh, "/me").await.0, StatusCode::OK);
+    let (s, _) = app
+        .post("", "/auth/login", json!({"phone": u.phone, "password": PASSWORD}))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    app.login(&u.phone, "new-password-1").await;
+    assert_eq!(app.get("not-a-token", "/me").await.0, StatusCode::UNAUTHORIZED);
+}
+both_backends!(register_login_logout);
+
+async fn roles_are_granted_by_admins_only(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let u = app.resident().await;
+    let other = app.resident().await;
+    let (s, _) = app
+        .put(
+            &u.token,
+            &format!("/users/{}/role", other.id),
+            json!({"role": "member"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .put(
+            &app.admin.token,
+            &format!("/users/{}/role", u.id),
+            json!({"role": "street_admin"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "street admins are made on the command line");
+    let (s, body) = app
+        .put(
+            &app.admin.token,
+            &format!("/users/{}/role", u.id),
+            json!({"role": "member"}),
+        )
+        .await;
+    assert_eq!((s, body["role"].as_str()), (StatusCode::OK, Some("member")));
+    let (s, body) = app.get(&app.admin.token, "/users?role=member").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body["items"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["id"] == u.id))
+    );
+    let (s, _) = app.get(&u.token, "/users").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "members do not list people");
+    let (s, body) = app
+        .put(
+            &app.admin.token,
+            &format!("/users/{}/role", u.id),
+            json!({"role": "king"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("role"))
+    );
+}
+both_backends!(roles_are_granted_by_admins_only);

@@ -1,0 +1,10 @@
+//! All integration tests build into this one binary. Each test runs against
+//! SQLite and PostgreSQL (see `helpers::both_backends!`).
+
+mod auth;
+mod concurrency;
+mod errors;
+mod forbidden;
+mod helpers;
+mod listing;
+mod request_loop;
