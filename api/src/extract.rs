@@ -49,19 +49,53 @@ pub fn parse_valid<T: DeserializeOwned + Validate>(req: &HttpRequest, bytes: &[u
     Ok(value)
 }
 
-/// Deserializes JSON, reporting the path of the field that failed.
+/// Deserializes JSON, reporting the path of the field that failed. Strings
+/// holding a NUL character are refused up front: PostgreSQL cannot store
+/// them, and no field of ours has a use for one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    if let Some(path) = nul_path(&value, String::new()) {
+        return Err(nul_error(path));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::Validation(vec![serde_field_error(&path, &inner.to_string())])
-            }
-            _ => ApiError::MalformedBody(inner.to_string()),
-        }
+        ApiError::Validation(vec![serde_field_error(&path, &e.into_inner().to_string())])
     })
+}
+
+/// The path of the first string (or key) containing `\0`, if any.
+fn nul_path(v: &serde_json::Value, at: String) -> Option<String> {
+    let here = |k: &str| {
+        if at.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(if at.is_empty() { "body".into() } else { at }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_path(x, here(&i.to_string()))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                Some(here(&k.replace('\0', "")))
+            } else {
+                nul_path(x, here(k))
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(field: String) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(
+        field,
+        "invalid",
+        "不能包含空字符（\\u0000）",
+        "must not contain NUL characters",
+    )])
 }
 
 pub struct ValidQuery<T>(pub T);
@@ -71,7 +105,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((k, _)) = pairs.clone().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return std::future::ready(Err(nul_error(k.replace('\0', ""))));
+        }
+        let de = serde_urlencoded::Deserializer::new(pairs);
         let parsed = serde_path_to_error::deserialize::<_, T>(de)
             .map_err(|e| {
                 let path = e.path().to_string();

@@ -200,7 +200,7 @@ impl State {
 pub enum Refusal {
     /// The actor may not do this to this request (403).
     Forbidden,
-    /// Someone else already holds it (409 `request.already_taken`).
+    /// Someone else holds it and is about to serve or serving (409 `request.already_taken`).
     AlreadyTaken,
     /// Not allowed in the current state (409 `request.invalid_transition`).
     WrongState(Status),
@@ -238,7 +238,7 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
             next.status = Accepted;
             next.assignee_id = Some(actor.id);
         }
-        (Action::Claim, s) if s.has_assignee() => return Err(Refusal::AlreadyTaken),
+        (Action::Claim, Dispatched | Accepted | InProgress) => return Err(Refusal::AlreadyTaken),
         (Action::Decline, Dispatched | Accepted) => {
             next.status = Pending;
             next.assignee_id = None;

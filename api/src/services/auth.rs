@@ -61,6 +61,12 @@ pub async fn create_account(state: &AppState, acc: NewAccount) -> Result<user::M
 pub async fn open_session(state: &AppState, user_id: i64) -> Result<String, ApiError> {
     let token = token::generate();
     let now = clock::now();
+    // Expired sessions of this user are of no use to anyone: tidy them here.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(&state.db)
+        .await?;
     session::ActiveModel {
         token_hash: Set(token::digest(&token)),
         user_id: Set(user_id),

@@ -117,6 +117,11 @@ async fn bad_input_is_named_not_500(b: Backend) {
         (s, e["fields"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("limit"))
     );
+    let (s, e) = app.get(t, "/requests?category=a%00b").await;
+    assert_eq!(
+        (s, e["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("category"))
+    );
     let (s, e) = app.get(t, "/requests/abc").await;
     assert_eq!(
         (s, e["code"].as_str()),

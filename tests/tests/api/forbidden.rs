@@ -287,7 +287,12 @@ async fn forbidden_transitions_change_nothing(b: Backend) {
     refused(&app, &w.resident, reviewed, "verify", json!({}), forbidden, deny).await;
 
     let closed = request_in(&app, &w, "closed").await;
-    for (who, action) in [(&app.admin, "publish"), (&app.admin, "verify"), (&w.member_a, "start")] {
+    for (who, action) in [
+        (&app.admin, "publish"),
+        (&app.admin, "verify"),
+        (&w.member_a, "start"),
+        (&w.member_b, "claim"),
+    ] {
         refused(&app, who, closed, action, json!({}), conflict, wrong).await;
     }
     let cancelled = request_in(&app, &w, "cancelled").await;

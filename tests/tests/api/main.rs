@@ -6,5 +6,6 @@ mod concurrency;
 mod errors;
 mod forbidden;
 mod helpers;
+mod hostile_input;
 mod listing;
 mod request_loop;
