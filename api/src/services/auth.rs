@@ -57,6 +57,13 @@ pub async fn create_account(state: &AppState, acc: NewAccount) -> Result<user::M
     })
 }
 
+/// `now + ttl_hours`, saturating instead of panicking on absurd settings.
+fn expiry(now: chrono::DateTime<chrono::Utc>, ttl_hours: i64) -> chrono::DateTime<chrono::Utc> {
+    Duration::try_hours(ttl_hours.clamp(0, 24 * 365 * 100))
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(now)
+}
+
 /// Opens a session for `user_id` and returns its bearer token.
 pub async fn open_session(state: &AppState, user_id: i64) -> Result<String, ApiError> {
     let token = token::generate();
@@ -71,7 +78,7 @@ pub async fn open_session(state: &AppState, user_id: i64) -> Result<String, ApiE
         token_hash: Set(token::digest(&token)),
         user_id: Set(user_id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::hours(state.settings.token_ttl_hours)),
+        expires_at: Set(expiry(now, state.settings.token_ttl_hours)),
     }
     .insert(&state.db)
     .await?;
@@ -172,4 +179,15 @@ pub async fn acting_as(db: &impl ConnectionTrait, user_id: i64, token_hash: Stri
         street: c.street,
         token_hash,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn expiry_saturates() {
+        let now = crate::clock::now();
+        assert_eq!(super::expiry(now, 2), now + chrono::Duration::hours(2));
+        assert_eq!(super::expiry(now, -5), now);
+        assert!(super::expiry(now, i64::MAX) > now);
+    }
 }
