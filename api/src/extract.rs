@@ -26,7 +26,12 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
         let req = req.clone();
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(|_| ApiError::PayloadTooLarge)?;
+            let bytes = bytes
+                .await
+                .map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ => ApiError::MalformedBody(e.to_string()),
+                })?;
             parse_valid(&req, &bytes).map(ValidJson)
         })
     }

@@ -102,6 +102,13 @@ async fn bad_input_is_named_not_500(b: Backend) {
     let e: Value = resp.json().await.expect("json");
     assert_eq!(e["code"], "request.unsupported_media_type");
 
+    let huge = json!({"category": "health", "title": "x", "address": "y", "description": "长".repeat(200_000)});
+    let (s, e) = app.post(t, "/requests", huge).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("request.payload_too_large"))
+    );
+
     let (s, e) = app.get(t, "/requests?status=flying").await;
     assert_eq!(
         (s, e["fields"][0]["field"].as_str()),
