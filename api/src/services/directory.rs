@@ -104,6 +104,20 @@ pub async fn categories(db: &impl ConnectionTrait, lang: crate::i18n::Lang) -> R
         .collect())
 }
 
+/// Does `me` administer community `id` — as its admin, or as the admin of
+/// its street? Only street admins need the community looked up.
+pub async fn administers(db: &impl ConnectionTrait, me: &crate::auth::CurrentUser, id: i64) -> Result<bool, ApiError> {
+    use crate::domain::Role;
+    match me.role {
+        Role::Admin => Ok(me.community_id == id),
+        Role::StreetAdmin => Ok(community::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .is_some_and(|c| me.can_admin(c.id, &c.street))),
+        Role::Resident | Role::Member => Ok(false),
+    }
+}
+
 /// A body names a community and maybe a grid: both must exist and belong
 /// together. Reported as field errors (422), since they come from the body.
 pub async fn check_placement(

@@ -76,16 +76,18 @@ fn grantable(me: &CurrentUser, role: Role) -> bool {
 }
 
 async fn check_admin_of(db: &impl ConnectionTrait, me: &CurrentUser, community_id: i64) -> Result<(), ApiError> {
-    let c = community::Entity::find_by_id(community_id).one(db).await?;
-    match c {
-        Some(c) if me.can_admin(c.id, &c.street) => Ok(()),
-        Some(_) => Err(ApiError::Forbidden),
-        None => Err(ApiError::field(
+    if community::Entity::find_by_id(community_id).one(db).await?.is_none() {
+        return Err(ApiError::field(
             "community_id",
             "unknown",
             "社区不存在",
             "no such community",
-        )),
+        ));
+    }
+    if directory::administers(db, me, community_id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
     }
 }
 

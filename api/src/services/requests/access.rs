@@ -21,10 +21,9 @@ impl<'a> Access<'a> {
         me: &'a CurrentUser,
         req: &help_request::Model,
     ) -> Result<Access<'a>, ApiError> {
-        let c = directory::community(db, req.community_id).await?;
         Ok(Access {
             me,
-            admin_here: me.can_admin(c.id, &c.street),
+            admin_here: directory::administers(db, me, req.community_id).await?,
             member_here: me.role == Role::Member && me.community_id == req.community_id,
         })
     }
@@ -42,8 +41,7 @@ impl<'a> Access<'a> {
     /// it is in the task hall.
     pub fn can_view(&self, req: &help_request::Model) -> bool {
         let id = self.me.id;
-        req.resident_id == id
-            || req.entered_by == id
+        is_requester(req, id)
             || req.assignee_id == Some(id)
             || self.admin_here
             || (self.member_here && req.status == Status::Open.as_str())
@@ -54,5 +52,10 @@ impl<'a> Access<'a> {
 /// requester, and to the holder only while serving (PIPL: need to know).
 pub(super) fn reveals_contact(me: &CurrentUser, req: &help_request::Model, admin_here: bool) -> bool {
     let active = req.status.parse::<Status>().is_ok_and(Status::is_active_service);
-    admin_here || req.resident_id == me.id || req.entered_by == me.id || (req.assignee_id == Some(me.id) && active)
+    admin_here || is_requester(req, me.id) || (req.assignee_id == Some(me.id) && active)
+}
+
+/// The resident, or whoever entered the request for them (代下单).
+pub(super) fn is_requester(req: &help_request::Model, user: i64) -> bool {
+    req.resident_id == user || req.entered_by == user
 }

@@ -42,23 +42,38 @@ pub struct NewRequest {
     pub resident_id: Option<i64>,
 }
 
+/// The resident a request is for.
+struct Resident {
+    id: i64,
+    phone: String,
+    community_id: i64,
+    grid_id: Option<i64>,
+}
+
 #[tracing::instrument(skip(db, me, new), fields(user = me.id))]
 pub async fn create(db: &DatabaseConnection, me: &CurrentUser, new: NewRequest) -> Result<RequestView, ApiError> {
+    // Who the request is for: the caller, or (代下单) a resident of a community they administer.
     let resident = match new.resident_id.filter(|r| *r != me.id) {
-        None => user::Entity::find_by_id(me.id)
-            .one(db)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?,
+        None => Resident {
+            id: me.id,
+            phone: me.phone.clone(),
+            community_id: me.community_id,
+            grid_id: me.grid_id,
+        },
         Some(rid) => {
             let r = user::Entity::find_by_id(rid)
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::field("resident_id", "unknown", "居民不存在", "no such resident"))?;
-            let c = directory::community(db, r.community_id).await?;
-            if !me.can_admin(c.id, &c.street) {
+            if !directory::administers(db, me, r.community_id).await? {
                 return Err(ApiError::Forbidden);
             }
-            r
+            Resident {
+                id: r.id,
+                phone: r.phone,
+                community_id: r.community_id,
+                grid_id: r.grid_id,
+            }
         }
     };
     let category = service_category::Entity::find()
@@ -114,6 +129,6 @@ pub async fn create(db: &DatabaseConnection, me: &CurrentUser, new: NewRequest) 
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    let c = directory::community(db, row.community_id).await?;
-    view::one(db, me, &row, me.can_admin(c.id, &c.street)).await
+    let admin_here = directory::administers(db, me, row.community_id).await?;
+    view::one(db, me, &row, admin_here).await
 }

@@ -1,6 +1,6 @@
 //! What callers see of requests and their timelines, masked per viewer.
 
-use super::access::reveals_contact;
+use super::access::{is_requester, reveals_contact};
 use crate::auth::CurrentUser;
 use crate::domain::mask::mask_name;
 use crate::domain::phone::mask_phone;
@@ -92,10 +92,18 @@ pub(super) async fn users_by_id(
         .collect())
 }
 
+/// The categories these rows use, in one query.
 pub(super) async fn categories_by_id(
     db: &impl ConnectionTrait,
+    mut ids: Vec<i64>,
 ) -> Result<HashMap<i64, service_category::Model>, ApiError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     Ok(service_category::Entity::find()
+        .filter(service_category::Column::Id.is_in(ids))
         .all(db)
         .await?
         .into_iter()
@@ -127,14 +135,14 @@ pub(super) async fn many(
     ids.sort_unstable();
     ids.dedup();
     let users = users_by_id(db, ids).await?;
-    let cats = categories_by_id(db).await?;
+    let cats = categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
     let lang = Lang::current();
     Ok(rows
         .iter()
         .map(|r| {
             let admin = admin_here(r.community_id);
             let reveal = reveals_contact(me, r, admin);
-            let requester = r.resident_id == me.id || r.entered_by == me.id;
+            let requester = is_requester(r, me.id);
             let cat = cats.get(&r.category_id);
             RequestView {
                 id: r.id,
@@ -200,7 +208,7 @@ pub(super) async fn events(
     ids.sort_unstable();
     ids.dedup();
     let users = users_by_id(db, ids).await?;
-    let requester = req.resident_id == me.id || req.entered_by == me.id;
+    let requester = is_requester(req, me.id);
     Ok(rows
         .into_iter()
         .map(|e| {
