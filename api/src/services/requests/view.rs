@@ -78,8 +78,10 @@ pub(super) fn status_label(s: &str) -> String {
 /// Users by id, in one query.
 pub(super) async fn users_by_id(
     db: &impl ConnectionTrait,
-    ids: Vec<i64>,
+    mut ids: Vec<i64>,
 ) -> Result<HashMap<i64, user::Model>, ApiError> {
+    ids.sort_unstable();
+    ids.dedup();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -127,13 +129,11 @@ pub(super) async fn many(
     rows: &[help_request::Model],
     admin_here: impl Fn(i64) -> bool,
 ) -> Result<Vec<RequestView>, ApiError> {
-    let mut ids: Vec<i64> = rows
+    let ids = rows
         .iter()
         .flat_map(|r| [Some(r.resident_id), r.assignee_id])
         .flatten()
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
     let users = users_by_id(db, ids).await?;
     let cats = categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
     let lang = Lang::current();
@@ -204,10 +204,7 @@ pub(super) async fn events(
     admin_here: bool,
     rows: Vec<request_event::Model>,
 ) -> Result<Vec<EventView>, ApiError> {
-    let mut ids: Vec<i64> = rows.iter().map(|e| e.actor_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let users = users_by_id(db, ids).await?;
+    let users = users_by_id(db, rows.iter().map(|e| e.actor_id).collect()).await?;
     let requester = is_requester(req, me.id);
     Ok(rows
         .into_iter()
