@@ -11,6 +11,8 @@ pub struct Model {
     pub street: String,
     pub district: String,
     pub created_at: DateTimeUtc,
+    /// JSON matching weights for this community; `None` = the defaults.
+    pub matching_weights: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 //! in Rust because actix already has `ServiceRequest`.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "help_requests")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -36,6 +36,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// Where the service is, when the resident shared it (WGS-84 degrees).
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// When the current holder got it (dispatch or claim); feeds fairness.
+    pub assigned_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

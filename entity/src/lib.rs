@@ -4,6 +4,8 @@
 pub mod community;
 pub mod grid;
 pub mod help_request;
+pub mod member_profile;
+pub mod member_skill;
 pub mod request_event;
 pub mod service_category;
 pub mod session;

@@ -2,6 +2,8 @@
 //! property-tested on its own.
 
 pub mod mask;
+pub mod matching;
+pub mod member;
 pub mod phone;
 pub mod request;
 pub mod role;
