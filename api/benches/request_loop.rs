@@ -105,6 +105,7 @@ async fn one_loop(w: &World) {
         description: String::new(),
         address: "1号楼".into(),
         contact_phone: None,
+        location: None,
         preferred_time: None,
         urgency: Urgency::Normal,
         grid_id: None,

@@ -36,6 +36,9 @@ pub struct Settings {
     pub admin_password: String,
     /// Public base URL, used in printed links.
     pub public_url: String,
+    /// The communities' local time as a UTC offset (`+08:00`: China has no
+    /// daylight saving). Members' availability windows are in local time.
+    pub utc_offset: String,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             admin_phone: "13800000000".into(),
             admin_password: String::new(),
             public_url: String::new(),
+            utc_offset: "+08:00".into(),
         }
     }
 }
@@ -79,6 +83,14 @@ impl Settings {
         } else {
             self.database_url.trim().to_owned()
         }
+    }
+
+    /// `utc_offset` parsed; start-up refuses a bad one.
+    pub fn local_offset(&self) -> anyhow::Result<chrono::FixedOffset> {
+        self.utc_offset
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("utc_offset must look like +08:00, not {:?}", self.utc_offset))
     }
 
     pub fn is_sqlite(&self) -> bool {

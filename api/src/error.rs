@@ -5,6 +5,7 @@
 //! switch on; `message` is for people, Chinese by default, English when the
 //! request asks for it with `Accept-Language: en`.
 
+use crate::domain::member::MemberStatus;
 use crate::domain::request::{Refusal, Status};
 use crate::i18n::Lang;
 use actix_web::http::StatusCode;
@@ -18,6 +19,9 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong: `required`, `length`, `range`, `phone`, `invalid`, …
     pub code: String,
+    /// For file imports: the 1-based line of the file the error is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     #[serde(skip)]
     zh: String,
     #[serde(skip)]
@@ -34,6 +38,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             code: code.into(),
+            line: None,
             zh: zh.into(),
             en: en.into(),
         }
@@ -41,6 +46,14 @@ impl FieldError {
 
     pub fn message(&self, lang: Lang) -> &str {
         lang.pick(&self.zh, &self.en)
+    }
+
+    /// The same error, placed on a line of an imported file.
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self.zh = format!("第 {line} 行：{}", self.zh);
+        self.en = format!("line {line}: {}", self.en);
+        self
     }
 }
 
@@ -71,6 +84,15 @@ pub enum ApiError {
     AlreadyTaken,
     #[error("concurrent change")]
     Conflict,
+    /// 报到 twice.
+    #[error("already registered as a member")]
+    MemberAlreadyRegistered,
+    /// An approve / suspend / reinstate that does not apply in this status.
+    #[error("member review not allowed from {0:?}")]
+    MemberReview(MemberStatus),
+    /// The member already holds as many requests as they said they can.
+    #[error("member at capacity")]
+    MemberFull,
     #[error("storage unavailable")]
     Unavailable(#[source] sea_orm::DbErr),
     #[error("internal error")]
@@ -97,6 +119,9 @@ impl ApiError {
             ApiError::InvalidTransition(_) => "request.invalid_transition".into(),
             ApiError::AlreadyTaken => "request.already_taken".into(),
             ApiError::Conflict => "request.conflict".into(),
+            ApiError::MemberAlreadyRegistered => "member.already_registered".into(),
+            ApiError::MemberReview(_) => "member.invalid_transition".into(),
+            ApiError::MemberFull => "member.full".into(),
             ApiError::Unavailable(_) => "service.unavailable".into(),
             ApiError::Internal(_) => "internal".into(),
         }
@@ -146,6 +171,18 @@ impl ApiError {
                 "需求状态已变化，请刷新后重试".into(),
                 "The request changed meanwhile; reload and try again".into(),
             ),
+            ApiError::MemberAlreadyRegistered => (
+                "您已报到，无需重复提交".into(),
+                "You have already registered as a member".into(),
+            ),
+            ApiError::MemberReview(s) => (
+                format!("该报到当前为“{}”，不能执行此操作", member_status_zh(*s)),
+                format!("Not possible while the registration is {}", s.as_str()),
+            ),
+            ApiError::MemberFull => (
+                "已达到同时服务的需求上限，请先完成手头的服务".into(),
+                "Already holding as many requests as allowed; finish one first".into(),
+            ),
             ApiError::Unavailable(_) => (
                 "服务繁忙，请稍后再试".into(),
                 "Service busy, please try again later".into(),
@@ -166,11 +203,20 @@ fn resource_name(what: &str) -> (&'static str, &'static str) {
         "community" => ("社区", "Community"),
         "grid" => ("网格", "Grid"),
         "category" => ("服务类别", "Category"),
+        "member" => ("党员/志愿者", "Member"),
         _ => ("资源", "Resource"),
     }
 }
 
 /// 待派单, 已派单… — the status names residents and admins read.
+pub fn member_status_zh(s: MemberStatus) -> &'static str {
+    match s {
+        MemberStatus::Pending => "待审核",
+        MemberStatus::Active => "已报到",
+        MemberStatus::Suspended => "已暂停",
+    }
+}
+
 pub fn status_zh(s: Status) -> &'static str {
     match s {
         Status::Pending => "待派单",
@@ -222,6 +268,8 @@ struct Body<'a> {
 struct FieldView<'a> {
     field: &'a str,
     code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
     message: &'a str,
 }
 
@@ -231,9 +279,13 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::PhoneTaken | ApiError::InvalidTransition(_) | ApiError::AlreadyTaken | ApiError::Conflict => {
-                StatusCode::CONFLICT
-            }
+            ApiError::PhoneTaken
+            | ApiError::InvalidTransition(_)
+            | ApiError::AlreadyTaken
+            | ApiError::Conflict
+            | ApiError::MemberAlreadyRegistered
+            | ApiError::MemberReview(_)
+            | ApiError::MemberFull => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -256,6 +308,7 @@ impl ResponseError for ApiError {
                     .map(|f| FieldView {
                         field: &f.field,
                         code: &f.code,
+                        line: f.line,
                         message: f.message(lang),
                     })
                     .collect(),

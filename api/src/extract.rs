@@ -228,3 +228,34 @@ pub fn validate_not_blank(raw: &str) -> Result<(), validator::ValidationError> {
         Ok(())
     }
 }
+
+/// `lat` and `lng` together, as a valid position, or neither.
+pub fn location_fields(
+    lat: Option<f64>,
+    lng: Option<f64>,
+) -> Result<Option<crate::domain::matching::GeoPoint>, ApiError> {
+    use crate::domain::matching::GeoPoint;
+    match (lat, lng) {
+        (None, None) => Ok(None),
+        (Some(a), Some(b)) => GeoPoint::new(a, b).map(Some).ok_or_else(|| {
+            ApiError::field(
+                "lat",
+                "range",
+                "纬度须在 ±90 之间，经度须在 ±180 之间",
+                "lat must be within ±90 and lng within ±180",
+            )
+        }),
+        (None, Some(_)) => Err(ApiError::field(
+            "lat",
+            "required",
+            "经纬度须同时提供",
+            "give lat and lng together",
+        )),
+        (Some(_), None) => Err(ApiError::field(
+            "lng",
+            "required",
+            "经纬度须同时提供",
+            "give lat and lng together",
+        )),
+    }
+}

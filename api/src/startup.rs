@@ -37,6 +37,7 @@ pub async fn prepare(
     settings: Settings,
     opts: StartOptions,
 ) -> anyhow::Result<(web::Data<AppState>, Option<seed::Bootstrap>, bool)> {
+    let local_offset = settings.local_offset()?;
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
@@ -44,6 +45,7 @@ pub async fn prepare(
         db: conn,
         settings: Arc::new(settings),
         hasher,
+        local_offset,
     };
     seed::categories(&state).await?;
     let boot = seed::bootstrap(&state).await?;

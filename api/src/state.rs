@@ -10,4 +10,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
+    /// `settings.utc_offset`, parsed once.
+    pub local_offset: chrono::FixedOffset,
 }

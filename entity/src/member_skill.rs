@@ -11,6 +11,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::member_profile::Entity",
+        from = "Column::UserId",
+        to = "super::member_profile::Column::UserId"
+    )]
+    Profile,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -86,6 +86,10 @@ impl Status {
         matches!(self, Status::Accepted | Status::InProgress)
     }
 
+    /// States that take up one of the holder's places (`max_active`): from
+    /// dispatch until they report it done.
+    pub const HOLDING: [Status; 3] = [Status::Dispatched, Status::Accepted, Status::InProgress];
+
     fn has_report(self) -> bool {
         matches!(self, Status::Completed | Status::Reviewed | Status::Closed)
     }

@@ -5,6 +5,8 @@ mod auth;
 mod directory;
 mod health;
 mod home;
+mod matching;
+mod members;
 mod requests;
 mod users;
 
@@ -22,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(directory::configure)
             .configure(users::configure)
             .configure(requests::configure)
+            .configure(members::configure)
+            .configure(matching::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure)
@@ -38,4 +42,12 @@ pub async fn not_found() -> actix_web::HttpResponse {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<i64>,
+}
+
+/// The body of an action that takes nothing but an optional note.
+#[derive(serde::Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    #[validate(length(max = 500))]
+    pub note: Option<String>,
 }

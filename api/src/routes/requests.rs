@@ -1,13 +1,13 @@
 //! `/requests`: post, list (the task hall is `status=open`), read, timeline,
 //! and `POST /requests/{id}/{action}` for every step of the loop.
 
-use super::{DEFAULT_LIMIT, Page};
+use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
 use crate::domain::Phone;
 use crate::domain::request::{Action, Status};
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery, parse_valid, validate_not_blank, validate_phone};
+use crate::extract::{ValidJson, ValidQuery, location_fields, parse_valid, validate_not_blank, validate_phone};
 use crate::services::requests::{self, NewRequest, RequestFilter, Urgency};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -44,6 +44,9 @@ struct NewRequestBody {
     grid_id: Option<i64>,
     /// 代下单: an admin enters the request for this resident.
     resident_id: Option<i64>,
+    /// Where the service is (WGS-84), both or neither; helps matching.
+    lat: Option<f64>,
+    lng: Option<f64>,
 }
 
 #[derive(Deserialize, Validate)]
@@ -73,6 +76,7 @@ async fn create_request(
         description: b.description,
         address: b.address,
         contact_phone: b.contact_phone.as_deref().and_then(Phone::parse),
+        location: location_fields(b.lat, b.lng)?,
         preferred_time: b.preferred_time,
         urgency: b.urgency.unwrap_or_default(),
         grid_id: b.grid_id,
@@ -115,13 +119,6 @@ async fn request_events(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(requests::events(&state.db, &me, id.into_inner()).await?))
-}
-
-#[derive(Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-struct NoteBody {
-    #[validate(length(max = 500))]
-    note: Option<String>,
 }
 
 #[derive(Deserialize, Validate)]

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod directory;
+pub mod matching;
+pub mod members;
 pub mod requests;
 pub mod seed;
 pub mod users;

@@ -216,6 +216,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
                 description: desc.into(),
                 address: format!("阳光社区{}号楼", who + 1),
                 contact_phone: None,
+                location: None,
                 preferred_time: None,
                 urgency: if depth == 5 { Urgency::Urgent } else { Urgency::Normal },
                 grid_id: None,

@@ -6,10 +6,15 @@ use crate::domain::{Role, mask::mask_name, phone::mask_phone};
 use crate::error::ApiError;
 use crate::services::auth::{NewAccount, create_account};
 use crate::services::directory::{self, CommunityView};
+use crate::services::members;
 use crate::state::AppState;
 use entity::{community, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct UserView {
@@ -100,11 +105,15 @@ pub async fn create_for(state: &AppState, me: &CurrentUser, acc: NewAccount) -> 
     }
     check_admin_of(&state.db, me, acc.community_id).await?;
     let u = create_account(state, acc).await?;
+    if u.role == Role::Member.as_str() {
+        // An admin-made member is approved on the spot.
+        members::activate_for_role(&state.db, me, &u).await?;
+    }
     Ok(user_view(&u, true))
 }
 
 pub async fn set_role(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     me: &CurrentUser,
     user_id: i64,
     role: Role,
@@ -119,10 +128,18 @@ pub async fn set_role(
     if !grantable(me, role) || (current == Role::StreetAdmin && me.role != Role::StreetAdmin) {
         return Err(ApiError::Forbidden);
     }
+    // A member's role and their 报到 profile change together (see `members`).
+    let txn = db.begin().await?;
     let mut am: user::ActiveModel = u.into();
     am.role = Set(role.as_str().to_owned());
     am.updated_at = Set(crate::clock::now());
-    let u = am.update(db).await?;
+    let u = am.update(&txn).await?;
+    if role == Role::Member {
+        members::activate_for_role(&txn, me, &u).await?;
+    } else if current == Role::Member {
+        members::deactivate_for_role(&txn, u.id).await?;
+    }
+    txn.commit().await?;
     Ok(user_view(&u, true))
 }
 
@@ -159,4 +176,23 @@ pub async fn list(
     let items: Vec<UserView> = rows.iter().take(f.limit as usize).map(|u| user_view(u, true)).collect();
     let next = if more { items.last().map(|u| u.id) } else { None };
     Ok((items, next))
+}
+
+/// Users by id, in one query.
+pub(crate) async fn users_by_id(
+    db: &impl ConnectionTrait,
+    mut ids: Vec<i64>,
+) -> Result<HashMap<i64, user::Model>, ApiError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
 }

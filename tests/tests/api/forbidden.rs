@@ -32,8 +32,8 @@ async fn world(app: &TestApp) -> World {
     World {
         resident: app.resident().await,
         other_resident: app.resident().await,
-        member_a: app.member().await,
-        member_b: app.member().await,
+        member_a: app.member_with_places(20).await,
+        member_b: app.member_with_places(20).await,
         admin2,
         member2,
     }

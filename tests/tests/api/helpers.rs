@@ -219,6 +219,29 @@ impl TestApp {
             .await
     }
 
+    pub async fn post_csv(&self, token: &str, path: &str, csv: &str) -> (StatusCode, Value) {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(token)
+                .header("content-type", "text/csv")
+                .body(csv.to_owned()),
+        )
+        .await
+    }
+
+    /// A resident who reported in (报到) with `body` and was approved.
+    pub async fn registered_member(&self, body: Value) -> User {
+        let u = self.resident().await;
+        let (s, b) = self.post(&u.token, "/members", body).await;
+        assert_eq!(s, StatusCode::CREATED, "register member: {b}");
+        let (s, b) = self
+            .post(&self.admin.token, &format!("/members/{}/approve", u.id), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "approve: {b}");
+        u
+    }
+
     pub async fn login(&self, phone: &str, password: &str) -> User {
         let (s, b) = self
             .post("", "/auth/login", json!({"phone": phone, "password": password}))
@@ -267,8 +290,23 @@ impl TestApp {
         self.login(&phone, PASSWORD).await
     }
 
+    /// A member an admin made (approved on the spot, no skills, 3 places).
     pub async fn member(&self) -> User {
         self.user_by(&self.admin, "member", 1).await
+    }
+
+    /// A member who may hold up to `places` requests at once.
+    pub async fn member_with_places(&self, places: i64) -> User {
+        let m = self.member().await;
+        let (s, b) = self
+            .put(
+                &self.admin.token,
+                &format!("/members/{}", m.id),
+                json!({"kind": "volunteer", "max_active": places}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "set places: {b}");
+        m
     }
 
     /// A street admin of community 1's street. There is no HTTP way to make

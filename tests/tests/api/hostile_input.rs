@@ -112,7 +112,7 @@ fn query_value(v: &Value) -> String {
 async fn no_input_reaches_a_500(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let resident = app.resident().await;
-    let member = app.member().await;
+    let member = app.member_with_places(20).await;
     // Password changes revoke tokens: give that endpoint an account of its own.
     let changer = app.resident().await;
     let vals = values();

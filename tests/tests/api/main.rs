@@ -8,4 +8,6 @@ mod forbidden;
 mod helpers;
 mod hostile_input;
 mod listing;
+mod matching;
+mod members;
 mod request_loop;

@@ -4,6 +4,7 @@ use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::domain::Phone;
+use crate::domain::matching::GeoPoint;
 use crate::domain::request::Status;
 use crate::error::ApiError;
 use crate::services::directory;
@@ -35,6 +36,8 @@ pub struct NewRequest {
     pub description: String,
     pub address: String,
     pub contact_phone: Option<Phone>,
+    /// Where the service is, if the resident shares it (matching uses it).
+    pub location: Option<GeoPoint>,
     pub preferred_time: Option<DateTime<Utc>>,
     pub urgency: Urgency,
     pub grid_id: Option<i64>,
@@ -112,6 +115,9 @@ pub async fn create(db: &DatabaseConnection, me: &CurrentUser, new: NewRequest) 
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        lat: Set(new.location.map(GeoPoint::lat)),
+        lng: Set(new.location.map(GeoPoint::lng)),
+        assigned_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)

@@ -8,10 +8,10 @@ use super::access::Access;
 use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::clock;
-use crate::domain::Role;
 use crate::domain::request::{self, Action, State, Status};
 use crate::error::ApiError;
-use entity::{help_request, request_event, user};
+use crate::services::members::{self, Room};
+use entity::{help_request, request_event};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 
@@ -34,17 +34,31 @@ fn state_of(r: &help_request::Model) -> Result<State, ApiError> {
     })
 }
 
-/// A dispatch must name a member of the request's own community.
-async fn check_assignee(db: &DatabaseConnection, req: &help_request::Model, assignee: i64) -> Result<(), ApiError> {
-    let u = user::Entity::find_by_id(assignee).one(db).await?;
-    match u {
-        Some(u) if u.role == Role::Member.as_str() && u.community_id == req.community_id => Ok(()),
-        _ => Err(ApiError::field(
+/// A dispatch must name an active member of the request's own community
+/// with a free place; a claim needs a free place too.
+async fn check_room(
+    db: &DatabaseConnection,
+    req: &help_request::Model,
+    action: &Action,
+    me: i64,
+) -> Result<(), ApiError> {
+    let (who, dispatch) = match action {
+        Action::Dispatch { assignee } => (*assignee, true),
+        Action::Claim => (me, false),
+        _ => return Ok(()),
+    };
+    match members::room(db, who, req.community_id).await? {
+        Room::Yes => Ok(()),
+        Room::Full => Err(ApiError::MemberFull),
+        Room::NotMember if dispatch => Err(ApiError::field(
             "assignee_id",
             "not_member",
             "只能派给本社区已报到的党员或志愿者",
             "must be a member (party member or volunteer) of this community",
         )),
+        // The state machine already let a member claim; a missing profile
+        // means the role and registration disagree, so refuse plainly.
+        Room::NotMember => Err(ApiError::Forbidden),
     }
 }
 
@@ -61,9 +75,7 @@ pub async fn act(
         let access = Access::of(db, me, &req).await?;
         let before = state_of(&req)?;
         let next = request::apply(&before, &action, &access.actor())?;
-        if let Action::Dispatch { assignee } = action {
-            check_assignee(db, &req, assignee).await?;
-        }
+        check_room(db, &req, &action, me.id).await?;
         let now = clock::now();
         use help_request::Column as C;
         // The UPDATE is the transaction's first statement: on SQLite it takes
@@ -78,6 +90,10 @@ pub async fn act(
             .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
             .col_expr(C::Version, Expr::col(C::Version).add(1))
             .col_expr(C::UpdatedAt, Expr::value(now));
+        if next.assignee_id != before.assignee_id {
+            // Fairness counts how many requests a member got lately.
+            update = update.col_expr(C::AssignedAt, Expr::value(next.assignee_id.map(|_| now)));
+        }
         if next.status == Status::Closed {
             update = update.col_expr(C::ClosedAt, Expr::value(Some(now)));
         }

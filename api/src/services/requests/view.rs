@@ -7,6 +7,8 @@ use crate::domain::phone::mask_phone;
 use crate::domain::request::Status;
 use crate::error::{ApiError, status_zh};
 use crate::i18n::Lang;
+use crate::services::members::Location;
+use crate::services::users::users_by_id;
 use chrono::{DateTime, Utc};
 use entity::{help_request, request_event, service_category, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -37,6 +39,8 @@ pub struct RequestView {
     pub resident: PersonRef,
     /// Masked (`138****1234`) unless the viewer needs it.
     pub contact_phone: String,
+    /// Where the service is (`{lat, lng}`), to those who may see the contact.
+    pub location: Option<Location>,
     /// True when someone else (grid worker, family) entered it for the resident.
     pub on_behalf: bool,
     pub status: String,
@@ -73,25 +77,6 @@ pub(super) fn status_label(s: &str) -> String {
         Ok(st) => Lang::current().pick(status_zh(st), st.as_str()).to_owned(),
         Err(_) => s.to_owned(),
     }
-}
-
-/// Users by id, in one query.
-pub(super) async fn users_by_id(
-    db: &impl ConnectionTrait,
-    mut ids: Vec<i64>,
-) -> Result<HashMap<i64, user::Model>, ApiError> {
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect())
 }
 
 /// The categories these rows use, in one query.
@@ -158,6 +143,11 @@ pub(super) async fn many(
                 description: r.description.clone(),
                 address: r.address.clone(),
                 resident: person(&users, r.resident_id, reveal),
+                location: if reveal {
+                    r.lat.zip(r.lng).map(|(lat, lng)| Location { lat, lng })
+                } else {
+                    None
+                },
                 contact_phone: if reveal {
                     r.contact_phone.clone()
                 } else {

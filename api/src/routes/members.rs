@@ -1,0 +1,210 @@
+//! `/members`: 报到 (register), review (approve / suspend / reinstate), list,
+//! update, and bulk import from CSV.
+
+use super::{DEFAULT_LIMIT, NoteBody, Page};
+use crate::auth::CurrentUser;
+use crate::domain::matching::{Availability, Window};
+use crate::domain::member::{MemberKind, MemberStatus, Review};
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery, location_fields};
+use crate::services::members::{self, MemberFilter, MemberInput, import::MAX_ROWS};
+use crate::state::AppState;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures::StreamExt;
+use serde::Deserialize;
+use validator::{Validate, ValidationError};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/members", web::post().to(register))
+        .route("/members", web::get().to(list))
+        .route("/members/import", web::post().to(import))
+        .route("/members/me", web::get().to(get_mine))
+        .route("/members/{id}", web::get().to(get))
+        .route("/members/{id}", web::put().to(update))
+        .route("/members/{id}/{review}", web::post().to(review));
+}
+
+fn validate_posts(posts: &[String]) -> Result<(), ValidationError> {
+    if posts.iter().all(|p| p.chars().count() <= 50) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("length").with_message("每个岗位名称不超过 50 个字".into()))
+    }
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct MemberBody {
+    kind: MemberKind,
+    #[validate(length(max = 100))]
+    employer: Option<String>,
+    #[validate(length(max = 100))]
+    party_branch: Option<String>,
+    /// Service-menu codes (`GET /categories`).
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    skills: Vec<String>,
+    /// 认领岗位.
+    #[validate(length(max = 10), custom(function = "validate_posts"))]
+    #[serde(default)]
+    preferred_posts: Vec<String>,
+    /// `[{"weekday": 6, "start": "09:00", "end": "12:00"}]`, local time.
+    #[validate(length(max = 28))]
+    #[serde(default)]
+    availability: Vec<Window>,
+    max_active: Option<i32>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    grid_id: Option<i64>,
+}
+
+impl MemberBody {
+    fn into_input(self) -> Result<MemberInput, ApiError> {
+        Ok(MemberInput {
+            location: location_fields(self.lat, self.lng)?,
+            kind: self.kind,
+            employer: self.employer,
+            party_branch: self.party_branch,
+            skills: self.skills,
+            preferred_posts: self.preferred_posts,
+            availability: Availability::new(self.availability),
+            max_active: self.max_active,
+            grid_id: self.grid_id,
+        })
+    }
+}
+
+/// 报到 — the caller registers at their own community; an admin approves.
+async fn register(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<MemberBody>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0.into_input()?;
+    Ok(HttpResponse::Created().json(members::register(&state.db, &me, input).await?))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<MemberBody>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0.into_input()?;
+    Ok(HttpResponse::Ok().json(members::update(&state.db, &me, id.into_inner(), input).await?))
+}
+
+async fn get(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(members::get(&state.db, &me, id.into_inner()).await?))
+}
+
+async fn get_mine(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(members::get(&state.db, &me, me.id).await?))
+}
+
+async fn review(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    path: web::Path<(i64, String)>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (id, name) = path.into_inner();
+    let action = match name.as_str() {
+        "approve" => Review::Approve,
+        "suspend" => Review::Suspend,
+        "reinstate" => Review::Reinstate,
+        _ => return Err(ApiError::NotFound("route")),
+    };
+    // The note says why (shown to the member), e.g. the reason for a suspension.
+    let b: NoteBody = crate::extract::parse_valid(&req, &body)?;
+    Ok(HttpResponse::Ok().json(members::review(&state.db, &me, id, action, b.note).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    community_id: Option<i64>,
+    status: Option<MemberStatus>,
+    kind: Option<MemberKind>,
+    /// A service-menu code.
+    #[validate(length(min = 1, max = 40))]
+    skill: Option<String>,
+    grid_id: Option<i64>,
+    #[validate(length(min = 1, max = 100))]
+    employer: Option<String>,
+    cursor: Option<i64>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+}
+
+async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let filter = MemberFilter {
+        community_id: q.community_id,
+        status: q.status,
+        kind: q.kind,
+        skill: q.skill,
+        grid_id: q.grid_id,
+        employer: q.employer,
+        cursor: q.cursor,
+        limit: q.limit.unwrap_or(DEFAULT_LIMIT),
+    };
+    let (items, next_cursor) = members::list(&state.db, &me, filter).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    community_id: Option<i64>,
+}
+
+/// Roughly 400 bytes a row is far more than a roster line needs.
+const MAX_IMPORT_BYTES: usize = MAX_ROWS * 400;
+
+/// `POST /members/import` with a `text/csv` body (UTF-8).
+async fn import(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<ImportQuery>,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    me.require_admin()?;
+    let ct = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if !matches!(ct.as_deref(), Some("text/csv" | "text/plain" | "application/csv")) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::field(
+            "file",
+            "encoding",
+            "文件须为 UTF-8 编码的 CSV",
+            "the file must be UTF-8 CSV",
+        )
+    })?;
+    if text.contains('\0') {
+        return Err(ApiError::field(
+            "file",
+            "invalid",
+            "文件中含有无效字符",
+            "the file holds a NUL character",
+        ));
+    }
+    let report = members::import_csv(&state, &me, q.0.community_id, text).await?;
+    Ok(HttpResponse::Created().json(report))
+}

@@ -1,0 +1,239 @@
+//! `POST /dispatch/auto` (一键派单): every pending request in scope, given
+//! to members by the optimal assignment. A dry run returns the plan with its
+//! total next to the greedy plan's; otherwise the plan is applied through
+//! the ordinary dispatch transition, one request at a time (same checks,
+//! same timeline events, same one-winner rule as a manual dispatch).
+
+use super::facts::{self, Menu, Person, Pool};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::matching::{greedy, market, optimal};
+use crate::domain::request::{Action, Status};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::services::{directory, requests, users};
+use crate::state::AppState;
+use entity::help_request;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+/// Pending requests planned per community in one call; run again for more.
+pub const MAX_BATCH: usize = 1_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct AutoDispatch {
+    /// One community; default: all in the caller's scope.
+    pub community_id: Option<i64>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlannedView {
+    pub request_id: i64,
+    pub title: String,
+    pub community_id: i64,
+    pub member: Person,
+    pub score: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnassignedView {
+    pub request_id: i64,
+    pub title: String,
+    pub community_id: i64,
+    /// `no_candidate`: nobody qualifies; `no_capacity_left`: those who do
+    /// are needed more elsewhere or are full.
+    pub reason: &'static str,
+    pub message: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppliedView {
+    pub request_id: i64,
+    pub member_id: i64,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AutoDispatchView {
+    pub dry_run: bool,
+    pub communities: Vec<i64>,
+    /// Pending requests considered.
+    pub requests: usize,
+    pub assigned: usize,
+    pub total_score: f64,
+    /// What working down the queue, best free member each time, would give.
+    pub greedy_total_score: f64,
+    pub greedy_assigned: usize,
+    pub gain_over_greedy: f64,
+    pub plan: Vec<PlannedView>,
+    pub unassigned: Vec<UnassignedView>,
+    /// Pending requests left for a later run (over `MAX_BATCH` per community).
+    pub remaining: usize,
+    /// When not a dry run: how applying each pick went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Vec<AppliedView>>,
+}
+
+fn points(milli: i64) -> f64 {
+    milli as f64 / 1000.0
+}
+
+pub async fn auto_dispatch(
+    state: &AppState,
+    me: &CurrentUser,
+    cmd: AutoDispatch,
+) -> Result<AutoDispatchView, ApiError> {
+    let db = &state.db;
+    me.require_admin()?;
+    let communities = match cmd.community_id {
+        Some(c) => {
+            directory::community(db, c).await?;
+            if !directory::administers(db, me, c).await? {
+                return Err(ApiError::Forbidden);
+            }
+            vec![c]
+        }
+        None => users::admin_scope(db, me).await?,
+    };
+    let menu = Menu::load(db).await?;
+    let now = clock::now();
+    let lang = Lang::current();
+    let mut out = AutoDispatchView {
+        dry_run: cmd.dry_run,
+        communities: communities.clone(),
+        requests: 0,
+        assigned: 0,
+        total_score: 0.0,
+        greedy_total_score: 0.0,
+        greedy_assigned: 0,
+        gain_over_greedy: 0.0,
+        plan: Vec::new(),
+        unassigned: Vec::new(),
+        remaining: 0,
+        applied: None,
+    };
+    let (mut total, mut greedy_total) = (0i64, 0i64);
+    // Members serve their own community, so each community is its own problem.
+    for &community_id in &communities {
+        use help_request::Column as H;
+        let mut pending = help_request::Entity::find()
+            .filter(H::CommunityId.eq(community_id))
+            .filter(H::Status.eq(Status::Pending.as_str()))
+            // The dispatcher's queue: urgent first, then oldest.
+            .order_by_desc(H::Urgency)
+            .order_by_asc(H::CreatedAt)
+            .order_by_asc(H::Id)
+            .limit(MAX_BATCH as u64 + 1)
+            .all(db)
+            .await?;
+        if pending.is_empty() {
+            continue;
+        }
+        if pending.len() > MAX_BATCH {
+            pending.truncate(MAX_BATCH);
+            out.remaining += help_request::Entity::find()
+                .filter(H::CommunityId.eq(community_id))
+                .filter(H::Status.eq(Status::Pending.as_str()))
+                .count(db)
+                .await? as usize
+                - MAX_BATCH;
+        }
+        let weights = facts::weights(db, community_id).await?;
+        let pool = Pool::load(db, &[community_id], true, &menu, now).await?;
+        let reqs: Vec<_> = pending
+            .iter()
+            .map(|r| facts::request_facts(r, &menu, state.local_offset))
+            .collect();
+        let m = market(&weights, &reqs, &pool.facts);
+        let best = optimal(&m);
+        let quick = greedy(&m);
+        total += best.total;
+        greedy_total += quick.total;
+        out.requests += pending.len();
+        out.assigned += best.assigned();
+        out.greedy_assigned += quick.assigned();
+        for (r, pick) in best.picks.iter().enumerate() {
+            let req = &pending[r];
+            match pick {
+                Some(j) => out.plan.push(PlannedView {
+                    request_id: req.id,
+                    title: req.title.clone(),
+                    community_id,
+                    member: pool.people[*j].clone(),
+                    score: points(m.edges[r].iter().find(|(k, _)| k == j).map_or(0, |e| e.1)),
+                }),
+                None => {
+                    let anyone = m.edges[r].iter().any(|(j, _)| m.capacity[*j] > 0);
+                    let (reason, message) = if anyone {
+                        (
+                            "no_capacity_left",
+                            lang.pick("合适的人手已满，请稍后再派", "everyone suitable is busy"),
+                        )
+                    } else {
+                        (
+                            "no_candidate",
+                            lang.pick("暂无符合条件的党员或志愿者", "no member qualifies"),
+                        )
+                    };
+                    out.unassigned.push(UnassignedView {
+                        request_id: req.id,
+                        title: req.title.clone(),
+                        community_id,
+                        reason,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    out.total_score = points(total);
+    out.greedy_total_score = points(greedy_total);
+    out.gain_over_greedy = points(total - greedy_total);
+
+    if !cmd.dry_run {
+        let mut applied = Vec::with_capacity(out.plan.len());
+        for p in &out.plan {
+            let note = Some(lang.pick("自动派单", "auto-dispatch").to_owned());
+            let r = requests::act(
+                db,
+                me,
+                p.request_id,
+                Action::Dispatch {
+                    assignee: p.member.user_id,
+                },
+                note,
+            )
+            .await;
+            applied.push(match r {
+                Ok(_) => AppliedView {
+                    request_id: p.request_id,
+                    member_id: p.member.user_id,
+                    ok: true,
+                    code: None,
+                    message: None,
+                },
+                Err(e @ (ApiError::Internal(_) | ApiError::Unavailable(_))) => return Err(e),
+                Err(e) => AppliedView {
+                    request_id: p.request_id,
+                    member_id: p.member.user_id,
+                    ok: false,
+                    code: Some(e.code()),
+                    message: Some(e.message(lang)),
+                },
+            });
+        }
+        tracing::info!(
+            admin = me.id,
+            planned = out.plan.len(),
+            applied = applied.iter().filter(|a| a.ok).count(),
+            "auto-dispatch applied"
+        );
+        out.applied = Some(applied);
+    }
+    Ok(out)
+}

@@ -1,0 +1,152 @@
+//! `GET /requests/{id}/candidates`: who fits this request best, and why.
+
+use super::facts::{self, Menu, Person, Pool};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::matching::{Breakdown, Exclusion, Weights, evaluate, rank};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::services::{directory, requests};
+use crate::state::AppState;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct CandidateView {
+    pub rank: usize,
+    pub member: Person,
+    /// The total, rounded to 0.01 (the breakdown has the exact parts).
+    pub score: f64,
+    pub breakdown: Breakdown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExcludedView {
+    pub member: Person,
+    pub reason: &'static str,
+    pub message: &'static str,
+}
+
+/// One member asked about by id: where they stand.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Explained {
+    Candidate(CandidateView),
+    Excluded(ExcludedView),
+}
+
+#[derive(Debug, Serialize)]
+pub struct CandidatesView {
+    pub request_id: i64,
+    pub weights: Weights,
+    /// Active members who qualify; `candidates` is the best `limit` of them.
+    pub eligible: usize,
+    pub candidates: Vec<CandidateView>,
+    /// How many were left out, by reason.
+    pub excluded_by_reason: BTreeMap<&'static str, usize>,
+    /// The first `limit` of those left out, with why.
+    pub excluded: Vec<ExcludedView>,
+    /// With `?member_id=`: that member's score and place, or why they are out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Explained>,
+}
+
+pub fn exclusion_message(e: Exclusion) -> &'static str {
+    let lang = Lang::current();
+    match e {
+        Exclusion::NotApproved => lang.pick("报到尚未审核通过", "registration not yet approved"),
+        Exclusion::Suspended => lang.pick("已暂停服务", "suspended"),
+        Exclusion::Full => lang.pick("已达同时服务上限", "already holds as many requests as allowed"),
+        Exclusion::Unavailable => lang.pick(
+            "所需时间不在其服务时段内",
+            "the requested time is outside their availability",
+        ),
+        Exclusion::Requester => lang.pick("本人提出的需求", "they posted this request"),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub async fn candidates(
+    state: &AppState,
+    me: &CurrentUser,
+    request_id: i64,
+    limit: usize,
+    member_id: Option<i64>,
+) -> Result<CandidatesView, ApiError> {
+    let db = &state.db;
+    me.require_admin()?;
+    let req = requests::load(db, request_id).await?;
+    if !directory::administers(db, me, req.community_id).await? {
+        return Err(ApiError::Forbidden);
+    }
+    let menu = Menu::load(db).await?;
+    let weights = facts::weights(db, req.community_id).await?;
+    let pool = Pool::load(db, &[req.community_id], false, &menu, clock::now()).await?;
+    let facts = facts::request_facts(&req, &menu, state.local_offset);
+    let ranking = rank(&weights, &facts, &pool.facts, limit);
+
+    let person = |i: usize| pool.people[i].clone();
+    let mut excluded_by_reason = BTreeMap::new();
+    for (_, e) in &ranking.excluded {
+        *excluded_by_reason.entry(e.code()).or_insert(0) += 1;
+    }
+    let member = match member_id {
+        None => None,
+        Some(id) => {
+            let i = pool
+                .facts
+                .iter()
+                .position(|m| m.user_id == id)
+                .ok_or(ApiError::NotFound("member"))?;
+            Some(match evaluate(&weights, &facts, &pool.facts[i]) {
+                Ok(b) => {
+                    // Place = 1 + how many rank strictly above.
+                    let all = rank(&weights, &facts, &pool.facts, ranking.eligible);
+                    let place = all.ranked.iter().take_while(|(j, _)| *j != i).count() + 1;
+                    Explained::Candidate(CandidateView {
+                        rank: place,
+                        member: person(i),
+                        score: round2(b.total),
+                        breakdown: b,
+                    })
+                }
+                Err(e) => Explained::Excluded(ExcludedView {
+                    member: person(i),
+                    reason: e.code(),
+                    message: exclusion_message(e),
+                }),
+            })
+        }
+    };
+    Ok(CandidatesView {
+        request_id,
+        weights,
+        eligible: ranking.eligible,
+        candidates: ranking
+            .ranked
+            .iter()
+            .enumerate()
+            .map(|(n, (i, b))| CandidateView {
+                rank: n + 1,
+                member: person(*i),
+                score: round2(b.total),
+                breakdown: *b,
+            })
+            .collect(),
+        excluded_by_reason,
+        excluded: ranking
+            .excluded
+            .iter()
+            .take(limit)
+            .map(|(i, e)| ExcludedView {
+                member: person(*i),
+                reason: e.code(),
+                message: exclusion_message(*e),
+            })
+            .collect(),
+        member,
+    })
+}

@@ -1,0 +1,496 @@
+//! Bulk 报到 from a CSV roster (e.g. the list an employer's party branch
+//! sends). All or nothing: every row is checked first, and one bad row
+//! rejects the file with each problem's line number; only a clean file is
+//! written, in one transaction.
+//!
+//! Columns (header row required, any order; `phone`, `name`, `kind` required):
+//! `phone, name, kind, employer, party_branch, skills, grid, max_active,
+//! availability, preferred_posts, lat, lng`. Lists are `;`-separated:
+//! `skills` = service-menu codes, `availability` = `6 09:00-12:00;7 14:00-17:00`
+//! (weekday 1 = Monday), `grid` = a grid's name. `kind` is `party_member` /
+//! `volunteer` or 党员 / 志愿者.
+//!
+//! New phones get an account with a one-time initial password, returned in
+//! the report for the admin to hand out; existing residents of the same
+//! community are registered as they are. Imported members are approved.
+
+use super::{Lookup, MemberInput, profile_row, replace_skills, sync_role};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::domain::matching::{Availability, GeoPoint, Window};
+use crate::domain::member::{MemberKind, MemberStatus};
+use crate::domain::{Phone, Role};
+use crate::error::{ApiError, FieldError};
+use crate::services::directory;
+use crate::state::AppState;
+use entity::{member_profile, user};
+use rand::Rng;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Rows per file; bigger rosters go in several files.
+pub const MAX_ROWS: usize = 5_000;
+const COLUMNS: [&str; 12] = [
+    "phone",
+    "name",
+    "kind",
+    "employer",
+    "party_branch",
+    "skills",
+    "grid",
+    "max_active",
+    "availability",
+    "preferred_posts",
+    "lat",
+    "lng",
+];
+const REQUIRED: [&str; 3] = ["phone", "name", "kind"];
+
+#[derive(Debug, Serialize)]
+pub struct ImportedRow {
+    pub line: u64,
+    pub user_id: i64,
+    pub name: String,
+    pub phone: String,
+    pub new_account: bool,
+    /// Only for new accounts: hand it to the member, who should change it.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub community_id: i64,
+    pub imported: usize,
+    pub new_accounts: usize,
+    pub rows: Vec<ImportedRow>,
+}
+
+/// One checked row, ready to write.
+struct Row {
+    line: u64,
+    phone: Phone,
+    name: String,
+    input: MemberInput,
+    skills: Vec<i64>,
+}
+
+fn err(line: u64, field: &str, code: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
+    FieldError::new(field, code, zh, en).at_line(line)
+}
+
+fn list(cell: &str) -> Vec<String> {
+    cell.split([';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `6 09:00-12:00;7 14:00-17:00`
+fn windows(cell: &str) -> Option<Availability> {
+    list(cell)
+        .iter()
+        .map(|w| {
+            let (day, range) = w.split_once(char::is_whitespace)?;
+            let (start, end) = range.trim().split_once('-')?;
+            Window::new(day.trim().parse().ok()?, start.trim(), end.trim())
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(Availability::new)
+}
+
+fn kind(cell: &str) -> Option<MemberKind> {
+    match cell {
+        "党员" | "在职党员" => Some(MemberKind::PartyMember),
+        "志愿者" => Some(MemberKind::Volunteer),
+        other => other.parse().ok(),
+    }
+}
+
+/// Reads one record into a row, or every problem with it.
+fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<Row, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let phone = Phone::parse(&get("phone"));
+    if phone.is_none() {
+        errors.push(err(
+            line,
+            "phone",
+            "phone",
+            "手机号格式不正确",
+            "not a valid mainland mobile number",
+        ));
+    }
+    let name = get("name");
+    if name.is_empty() || name.chars().count() > 50 {
+        errors.push(err(
+            line,
+            "name",
+            "length",
+            "姓名须为 1–50 个字",
+            "name must be 1–50 characters",
+        ));
+    }
+    let kind = kind(&get("kind"));
+    if kind.is_none() {
+        errors.push(err(
+            line,
+            "kind",
+            "invalid",
+            "类型须为 党员/志愿者（party_member/volunteer）",
+            "kind must be party_member or volunteer",
+        ));
+    }
+    let max_active = match get("max_active").as_str() {
+        "" => None,
+        s => match s.parse::<i32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(err(
+                    line,
+                    "max_active",
+                    "invalid",
+                    "同时服务数须为整数",
+                    "must be a whole number",
+                ));
+                None
+            }
+        },
+    };
+    let availability = windows(&get("availability")).unwrap_or_else(|| {
+        errors.push(err(
+            line,
+            "availability",
+            "invalid",
+            "服务时段格式应为“6 09:00-12:00;7 14:00-17:00”",
+            "windows look like `6 09:00-12:00;7 14:00-17:00`",
+        ));
+        Availability::default()
+    });
+    let location = match (get("lat").as_str(), get("lng").as_str()) {
+        ("", "") => None,
+        (lat, lng) => {
+            let p = lat
+                .parse()
+                .ok()
+                .zip(lng.parse().ok())
+                .and_then(|(a, b)| GeoPoint::new(a, b));
+            if p.is_none() {
+                errors.push(err(
+                    line,
+                    "lat",
+                    "invalid",
+                    "经纬度须成对且在有效范围内",
+                    "lat/lng must come as a valid pair",
+                ));
+            }
+            p
+        }
+    };
+    let grid_id = match get("grid").as_str() {
+        "" => None,
+        g => match lookup.grid_by_name(g) {
+            Some(id) => Some(id),
+            None => {
+                errors.push(err(
+                    line,
+                    "grid",
+                    "unknown",
+                    format!("本社区没有网格“{g}”"),
+                    format!("no grid named {g}"),
+                ));
+                None
+            }
+        },
+    };
+    let input = MemberInput {
+        kind: kind.unwrap_or(MemberKind::Volunteer),
+        employer: Some(get("employer")),
+        party_branch: Some(get("party_branch")),
+        skills: list(&get("skills")),
+        preferred_posts: list(&get("preferred_posts")),
+        availability,
+        max_active,
+        location,
+        grid_id,
+    };
+    let skills = match lookup.check(&input) {
+        Ok(s) => s,
+        Err(more) => {
+            // `check` knows the field but not the line.
+            errors.extend(more.into_iter().map(|e| e.at_line(line)));
+            Vec::new()
+        }
+    };
+    match (phone, errors.is_empty() && kind.is_some()) {
+        (Some(phone), true) => Ok(Row {
+            line,
+            phone,
+            name,
+            input,
+            skills,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn initial_password() -> String {
+    // No 0/O, 1/l/I: it will be read aloud or copied by hand.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..10)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// At most this many problems are reported for one file.
+const MAX_ERRORS: usize = 200;
+
+pub async fn import_csv(
+    state: &AppState,
+    me: &CurrentUser,
+    community_id: Option<i64>,
+    text: &str,
+) -> Result<ImportReport, ApiError> {
+    me.require_admin()?;
+    let community_id = community_id.unwrap_or(me.community_id);
+    directory::community(&state.db, community_id).await?;
+    if !directory::administers(&state.db, me, community_id).await? {
+        return Err(ApiError::Forbidden);
+    }
+    let lookup = Lookup::load(&state.db, community_id).await?;
+
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::Validation(vec![csv_error(1, &e)]))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let mut errors = Vec::new();
+    for h in &headers {
+        if !COLUMNS.contains(&h.as_str()) {
+            errors.push(err(
+                1,
+                h,
+                "unknown_column",
+                format!("无法识别的列“{h}”"),
+                format!("unknown column {h}"),
+            ));
+        }
+    }
+    for r in REQUIRED {
+        if !headers.iter().any(|h| h == r) {
+            errors.push(err(
+                1,
+                r,
+                "required",
+                format!("缺少必需的列“{r}”"),
+                format!("missing column {r}"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(csv_error(line, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if rows.len() + errors.len() >= MAX_ROWS {
+            errors.push(err(
+                line,
+                "file",
+                "too_many_rows",
+                format!("一次最多导入 {MAX_ROWS} 行"),
+                format!("at most {MAX_ROWS} rows per file"),
+            ));
+            break;
+        }
+        let get = |name: &str| {
+            column
+                .get(name)
+                .and_then(|i| record.get(*i))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match read_row(line, get, &lookup) {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(err(2, "file", "empty", "文件中没有数据行", "the file has no data rows"));
+    }
+
+    // Duplicates within the file, and what the database already knows.
+    let mut seen = HashSet::new();
+    for r in &rows {
+        if !seen.insert(r.phone.as_str().to_owned()) {
+            errors.push(err(
+                r.line,
+                "phone",
+                "duplicate",
+                "文件中手机号重复",
+                "phone appears twice in the file",
+            ));
+        }
+    }
+    let phones: Vec<String> = rows.iter().map(|r| r.phone.as_str().to_owned()).collect();
+    let existing: HashMap<String, user::Model> = user::Entity::find()
+        .filter(user::Column::Phone.is_in(phones))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.phone.clone(), u))
+        .collect();
+    let registered: HashSet<i64> = member_profile::Entity::find()
+        .filter(member_profile::Column::UserId.is_in(existing.values().map(|u| u.id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| p.user_id)
+        .collect();
+    for r in &rows {
+        let Some(u) = existing.get(r.phone.as_str()) else {
+            continue;
+        };
+        if u.community_id != community_id {
+            errors.push(err(
+                r.line,
+                "phone",
+                "other_community",
+                "该手机号已在其他社区注册",
+                "registered in another community",
+            ));
+        } else if registered.contains(&u.id) {
+            errors.push(err(
+                r.line,
+                "phone",
+                "already_registered",
+                "此人已报到",
+                "already registered as a member",
+            ));
+        } else if u.role.parse::<Role>().is_ok_and(Role::is_admin) {
+            errors.push(err(
+                r.line,
+                "phone",
+                "admin",
+                "管理员账号不能导入为党员/志愿者",
+                "admin accounts cannot be imported",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_ERRORS);
+        return Err(ApiError::Validation(errors));
+    }
+
+    // Hash the new accounts' passwords on the blocking pool, all at once.
+    let fresh: Vec<(usize, String)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !existing.contains_key(r.phone.as_str()))
+        .map(|(i, _)| (i, initial_password()))
+        .collect();
+    let hashes = futures::future::try_join_all(fresh.iter().map(|(_, pw)| state.hasher.hash(pw.clone()))).await?;
+    let mut passwords: HashMap<usize, (String, String)> = fresh
+        .into_iter()
+        .zip(hashes)
+        .map(|((i, pw), hash)| (i, (pw, hash)))
+        .collect();
+
+    let now = clock::now();
+    let txn = state.db.begin().await?;
+    let mut report = Vec::with_capacity(rows.len());
+    for (i, r) in rows.into_iter().enumerate() {
+        let (user_id, initial_password) = match existing.get(r.phone.as_str()) {
+            Some(u) => (u.id, None),
+            None => {
+                let (pw, hash) = passwords.remove(&i).unwrap_or_default();
+                let u = user::ActiveModel {
+                    phone: Set(r.phone.as_str().to_owned()),
+                    name: Set(r.name.clone()),
+                    password_hash: Set(hash),
+                    role: Set(Role::Resident.as_str().to_owned()),
+                    community_id: Set(community_id),
+                    grid_id: Set(r.input.grid_id),
+                    lang: Set("zh".into()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .map_err(|e| {
+                    if crate::services::is_unique_violation(&e) {
+                        // Registered between the check and now.
+                        ApiError::Validation(vec![err(
+                            r.line,
+                            "phone",
+                            "taken",
+                            "该手机号刚刚被注册",
+                            "just registered",
+                        )])
+                    } else {
+                        e.into()
+                    }
+                })?;
+                (u.id, Some(pw))
+            }
+        };
+        let mut profile = profile_row(user_id, community_id, MemberStatus::Active, r.input, now);
+        profile.reviewed_by = Set(Some(me.id));
+        profile.reviewed_at = Set(Some(now));
+        profile.insert(&txn).await?;
+        replace_skills(&txn, user_id, &r.skills).await?;
+        sync_role(&txn, user_id, MemberStatus::Active).await?;
+        report.push(ImportedRow {
+            line: r.line,
+            user_id,
+            name: r.name,
+            phone: r.phone.as_str().to_owned(),
+            new_account: initial_password.is_some(),
+            initial_password,
+        });
+    }
+    txn.commit().await?;
+    tracing::info!(
+        admin = me.id,
+        community = community_id,
+        rows = report.len(),
+        "members imported"
+    );
+    Ok(ImportReport {
+        community_id,
+        imported: report.len(),
+        new_accounts: report.iter().filter(|r| r.new_account).count(),
+        rows: report,
+    })
+}
+
+fn csv_error(line: u64, e: &csv::Error) -> FieldError {
+    err(
+        line,
+        "file",
+        "csv",
+        format!("CSV 格式错误：{e}"),
+        format!("malformed CSV: {e}"),
+    )
+}
