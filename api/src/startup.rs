@@ -46,6 +46,7 @@ pub async fn prepare(
         settings: Arc::new(settings),
         hasher,
         local_offset,
+        pools: Default::default(),
     };
     seed::categories(&state).await?;
     let boot = seed::bootstrap(&state).await?;

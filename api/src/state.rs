@@ -12,4 +12,6 @@ pub struct AppState {
     pub hasher: Hasher,
     /// `settings.utc_offset`, parsed once.
     pub local_offset: chrono::FixedOffset,
+    /// Matching's per-community member rosters, checked against the database.
+    pub pools: crate::services::matching::PoolCache,
 }

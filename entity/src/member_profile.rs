@@ -29,6 +29,8 @@ pub struct Model {
     pub status_note: Option<String>,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<DateTimeUtc>,
+    /// Bumped by every change (matching caches the roster by it).
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -43,6 +43,8 @@ impl MigrationTrait for Migration {
                 .col(text_null("status_note"))
                 .col(big_integer_null("reviewed_by"))
                 .col(timestamp_with_time_zone_null("reviewed_at"))
+                // Bumped by every change: matching's cache checks it.
+                .col(integer("version").default(0))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .foreign_key(&mut fk("member_profiles", "user_id", "users", "id"))
@@ -99,10 +101,44 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Matching reads every member's standing by assignee within a
+        // community, and checks its cached copies by (count, sum of version):
+        // covering indexes keep those checks to an index scan.
+        for (table, name, cols) in [
+            (
+                "help_requests",
+                "idx_help_requests_community_assignee",
+                ["community_id", "assignee_id"],
+            ),
+            (
+                "help_requests",
+                "idx_help_requests_community_version",
+                ["community_id", "version"],
+            ),
+            (
+                "member_profiles",
+                "idx_member_profiles_community_version",
+                ["community_id", "version"],
+            ),
+        ] {
+            let mut idx = Index::create();
+            idx.name(name).table(table);
+            for c in cols {
+                idx.col(c);
+            }
+            m.create_index(idx.to_owned()).await?;
+        }
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (table, name) in [
+            ("help_requests", "idx_help_requests_community_assignee"),
+            ("help_requests", "idx_help_requests_community_version"),
+            ("member_profiles", "idx_member_profiles_community_version"),
+        ] {
+            m.drop_index(Index::drop().name(name).table(table).to_owned()).await?;
+        }
         for col in ["assigned_at", "lng", "lat"] {
             m.alter_table(Table::alter().table("help_requests").drop_column(col).to_owned())
                 .await?;

@@ -9,6 +9,8 @@
 //!
 //! `cargo run --release -p linli-tests --example loadgen -- --base http://127.0.0.1:8080`
 
+mod support;
+
 use clap::Parser;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -131,56 +133,31 @@ impl Ctx {
     }
 }
 
-async fn login(client: &reqwest::Client, api: &str, phone: &str) -> Value {
-    client
-        .post(format!("{api}/auth/login"))
-        .json(&json!({"phone": phone, "password": "linli-demo"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login json")
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let host = args
-        .base
-        .split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("");
-    assert!(
-        host == "localhost" || host.starts_with("127.") || host == "[" || host == "::1",
-        "loadgen only targets loopback addresses, not {host}"
-    );
     let client = reqwest::Client::new();
-    let api = format!("{}/api/v1", args.base.trim_end_matches('/'));
-    let admin = login(&client, &api, "13900000000").await;
-    let resident = login(&client, &api, "13900000001").await;
-    let member = login(&client, &api, "13900000011").await;
-    let tok = |v: &Value| {
-        v["token"]
-            .as_str()
-            .expect("token (is the server running with --demo?)")
-            .to_owned()
-    };
+    let api = support::loopback_api(&args.base);
+    let (admin, _) = support::login(&client, &api, "13900000000").await;
+    let (resident, _) = support::login(&client, &api, "13900000001").await;
+    let (member, member_id) = support::login(&client, &api, "13900000011").await;
+    // Every worker dispatches to this one member: give them room for all.
+    let s = client
+        .put(format!("{api}/members/{member_id}"))
+        .bearer_auth(&admin)
+        .json(&json!({"kind": "party_member", "employer": "区人民医院", "skills": ["health"], "max_active": 20}))
+        .send()
+        .await
+        .expect("raise places")
+        .status();
+    assert!(s.is_success(), "raising the demo member's places: {s}");
     let ctx = Arc::new(Ctx {
         client,
         api,
-        admin: tok(&admin),
-        resident: tok(&resident),
-        member: tok(&member),
-        member_id: member["user"]["id"].as_i64().expect("member id"),
+        admin,
+        resident,
+        member,
+        member_id,
         samples: Arc::default(),
     });
     let done = Arc::new(AtomicU64::new(0));
@@ -214,6 +191,11 @@ async fn main() {
     for (name, v) in samples.iter() {
         let mut v = v.clone();
         v.sort();
-        println!("| {name} | {} | {:.2} | {:.2} |", v.len(), pct(&v, 0.5), pct(&v, 0.99));
+        println!(
+            "| {name} | {} | {:.2} | {:.2} |",
+            v.len(),
+            support::pct(&v, 0.5),
+            support::pct(&v, 0.99)
+        );
     }
 }

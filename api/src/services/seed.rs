@@ -3,10 +3,13 @@
 
 use crate::auth::CurrentUser;
 use crate::clock;
+use crate::domain::matching::{Availability, GeoPoint, Window};
+use crate::domain::member::{MemberKind, Review};
 use crate::domain::request::Action;
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{Phone, Role};
 use crate::services::auth::{NewAccount, acting_as, create_account};
+use crate::services::members::{self, MemberInput};
 use crate::services::requests::{self, NewRequest, Urgency};
 use crate::state::AppState;
 use anyhow::Context;
@@ -190,6 +193,49 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         demo_user(state, "13900000012", "赵敏", Role::Member, c.id, g(1)).await?,
         demo_user(state, "13900000013", "孙伟", Role::Member, c.id, g(0)).await?,
     ];
+    // Their 报到 records, approved, so matching has something to go on.
+    let profiles = [
+        (
+            MemberKind::PartyMember,
+            Some("区人民医院"),
+            &["elderly_care", "health", "counseling"][..],
+            (30.2741, 120.1551),
+            &[(6, "08:00", "18:00"), (7, "08:00", "18:00")][..],
+        ),
+        (
+            MemberKind::Volunteer,
+            None,
+            &["legal_advice", "mediation", "errands"][..],
+            (30.2768, 120.1590),
+            &[(1, "18:00", "21:00"), (3, "18:00", "21:00"), (5, "18:00", "21:00")][..],
+        ),
+        (
+            MemberKind::PartyMember,
+            Some("市供电公司"),
+            &["appliance_repair", "environment", "patrol"][..],
+            (30.2725, 120.1530),
+            &[][..],
+        ),
+    ];
+    for (m, (kind, employer, skills, (lat, lng), windows)) in members.iter().zip(profiles) {
+        let input = MemberInput {
+            kind,
+            employer: employer.map(str::to_owned),
+            party_branch: employer.map(|_| "第一党支部".to_owned()),
+            skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+            preferred_posts: vec!["楼栋长".into()],
+            availability: Availability::new(windows.iter().filter_map(|(d, a, b)| Window::new(*d, a, b)).collect()),
+            max_active: Some(3),
+            location: GeoPoint::new(lat, lng),
+            grid_id: m.grid_id,
+        };
+        members::register(&state.db, m, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo member: {e}"))?;
+        members::review(&state.db, &admin, m.id, Review::Approve, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo approval: {e}"))?;
+    }
     let db = &state.db;
     let stories: [(&str, &str, &str, usize); 9] = [
         ("elderly_care", "帮独居老人买菜", "腿脚不便，需要每周帮忙买一次菜", 0),
@@ -216,7 +262,8 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
                 description: desc.into(),
                 address: format!("阳光社区{}号楼", who + 1),
                 contact_phone: None,
-                location: None,
+                // Spread around the community, a few dozen metres apart.
+                location: GeoPoint::new(30.2730 + 0.0006 * depth as f64, 120.1540 + 0.0005 * who as f64),
                 preferred_time: None,
                 urgency: if depth == 5 { Urgency::Urgent } else { Urgency::Normal },
                 grid_id: None,
@@ -268,6 +315,35 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
                 .await
                 .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
         }
+    }
+    // A few more waiting to be dispatched: try 一键派单 (POST /dispatch/auto).
+    for (i, (cat, title)) in [
+        ("errands", "代买米面油"),
+        ("appliance_repair", "空调不制冷"),
+        ("mediation", "停车位纠纷"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = &residents[i % residents.len()];
+        requests::create(
+            db,
+            r,
+            NewRequest {
+                category: cat.into(),
+                title: title.into(),
+                description: String::new(),
+                address: format!("阳光社区{}号楼", i + 4),
+                contact_phone: None,
+                location: GeoPoint::new(30.2745 + 0.0004 * i as f64, 120.1560),
+                preferred_time: None,
+                urgency: Urgency::Normal,
+                grid_id: None,
+                resident_id: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
     }
     Ok(true)
 }

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use entity::help_request;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Pending requests planned per community in one call; run again for more.
 pub const MAX_BATCH: usize = 1_000;
@@ -144,7 +145,8 @@ pub async fn auto_dispatch(
                 - MAX_BATCH;
         }
         let weights = facts::weights(db, community_id).await?;
-        let pool = Pool::load(db, &[community_id], true, &menu, now).await?;
+        // Members who are not active get no edge: the engine excludes them.
+        let pool = Pool::load(db, &state.pools, community_id, &menu, now).await?;
         let reqs: Vec<_> = pending
             .iter()
             .map(|r| facts::request_facts(r, &menu, state.local_offset))
@@ -157,15 +159,17 @@ pub async fn auto_dispatch(
         out.requests += pending.len();
         out.assigned += best.assigned();
         out.greedy_assigned += quick.assigned();
+        let picked: Vec<usize> = best.picks.iter().flatten().copied().collect();
+        let people: HashMap<usize, Person> = picked.iter().copied().zip(pool.people(db, &picked).await?).collect();
         for (r, pick) in best.picks.iter().enumerate() {
             let req = &pending[r];
-            match pick {
-                Some(j) => out.plan.push(PlannedView {
+            match pick.and_then(|j| people.get(&j).map(|p| (j, p))) {
+                Some((j, person)) => out.plan.push(PlannedView {
                     request_id: req.id,
                     title: req.title.clone(),
                     community_id,
-                    member: pool.people[*j].clone(),
-                    score: points(m.edges[r].iter().find(|(k, _)| k == j).map_or(0, |e| e.1)),
+                    member: person.clone(),
+                    score: points(m.edges[r].iter().find(|(k, _)| *k == j).map_or(0, |e| e.1)),
                 }),
                 None => {
                     let anyone = m.edges[r].iter().any(|(j, _)| m.capacity[*j] > 0);

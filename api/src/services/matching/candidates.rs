@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::services::{directory, requests};
 use crate::state::AppState;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Serialize)]
 pub struct CandidateView {
@@ -84,23 +84,41 @@ pub async fn candidates(
     }
     let menu = Menu::load(db).await?;
     let weights = facts::weights(db, req.community_id).await?;
-    let pool = Pool::load(db, &[req.community_id], false, &menu, clock::now()).await?;
+    let pool = Pool::load(db, &state.pools, req.community_id, &menu, clock::now()).await?;
     let facts = facts::request_facts(&req, &menu, state.local_offset);
     let ranking = rank(&weights, &facts, &pool.facts, limit);
+    let asked = match member_id {
+        None => None,
+        Some(id) => Some(
+            pool.facts
+                .iter()
+                .position(|m| m.user_id == id)
+                .ok_or(ApiError::NotFound("member"))?,
+        ),
+    };
 
-    let person = |i: usize| pool.people[i].clone();
+    // Names for the members shown, in one query.
+    let shown: Vec<usize> = ranking
+        .ranked
+        .iter()
+        .map(|(i, _)| *i)
+        .chain(ranking.excluded.iter().take(limit).map(|(i, _)| *i))
+        .chain(asked)
+        .collect();
+    let people: HashMap<usize, Person> = shown.iter().copied().zip(pool.people(db, &shown).await?).collect();
+    let person = |i: usize| {
+        people
+            .get(&i)
+            .cloned()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("member {i} not loaded")))
+    };
     let mut excluded_by_reason = BTreeMap::new();
     for (_, e) in &ranking.excluded {
         *excluded_by_reason.entry(e.code()).or_insert(0) += 1;
     }
-    let member = match member_id {
+    let member = match asked {
         None => None,
-        Some(id) => {
-            let i = pool
-                .facts
-                .iter()
-                .position(|m| m.user_id == id)
-                .ok_or(ApiError::NotFound("member"))?;
+        Some(i) => {
             Some(match evaluate(&weights, &facts, &pool.facts[i]) {
                 Ok(b) => {
                     // Place = 1 + how many rank strictly above.
@@ -108,13 +126,13 @@ pub async fn candidates(
                     let place = all.ranked.iter().take_while(|(j, _)| *j != i).count() + 1;
                     Explained::Candidate(CandidateView {
                         rank: place,
-                        member: person(i),
+                        member: person(i)?,
                         score: round2(b.total),
                         breakdown: b,
                     })
                 }
                 Err(e) => Explained::Excluded(ExcludedView {
-                    member: person(i),
+                    member: person(i)?,
                     reason: e.code(),
                     message: exclusion_message(e),
                 }),
@@ -129,24 +147,28 @@ pub async fn candidates(
             .ranked
             .iter()
             .enumerate()
-            .map(|(n, (i, b))| CandidateView {
-                rank: n + 1,
-                member: person(*i),
-                score: round2(b.total),
-                breakdown: *b,
+            .map(|(n, (i, b))| {
+                Ok(CandidateView {
+                    rank: n + 1,
+                    member: person(*i)?,
+                    score: round2(b.total),
+                    breakdown: *b,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         excluded_by_reason,
         excluded: ranking
             .excluded
             .iter()
             .take(limit)
-            .map(|(i, e)| ExcludedView {
-                member: person(*i),
-                reason: e.code(),
-                message: exclusion_message(*e),
+            .map(|(i, e)| {
+                Ok(ExcludedView {
+                    member: person(*i)?,
+                    reason: e.code(),
+                    message: exclusion_message(*e),
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         member,
     })
 }

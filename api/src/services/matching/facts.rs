@@ -1,22 +1,34 @@
 //! Loads what the matching engine scores on, in a fixed number of set
-//! queries whatever the number of members: profiles with names (one join),
-//! their skills (one join), and every member's load, ratings and recent
-//! assignments (one grouped query over requests).
+//! queries whatever the number of members: the roster (profiles, then
+//! skills) and every member's standing (load, ratings, recent assignments:
+//! one grouped query over requests).
+//!
+//! Reading 5 000 rows through the SQLite driver costs tens of milliseconds,
+//! so both parts are kept in memory per community and reused while two
+//! cheap stamps (row count and summed `version` of the profiles, and of the
+//! community's requests) are unchanged. Every change to a profile or a
+//! request bumps its `version`, so a stale copy is never used; each replica
+//! checks the database, so replicas need no shared cache.
 
 use crate::domain::matching::{Availability, GeoPoint, MemberFacts, RequestFacts, Skill, Slot, Weights};
 use crate::domain::member::MemberStatus;
 use crate::domain::request::Status;
 use crate::error::ApiError;
+use crate::services::users::users_by_id;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use entity::{community, help_request, member_profile, member_skill, service_category, user};
+use entity::{community, help_request, member_profile, member_skill, service_category};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
 };
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// How far back "recently" goes for fairness.
 pub const RECENT_DAYS: i64 = 30;
+/// "Recently" moves with the clock: a cached standing is redone after this.
+const STANDING_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Service-menu categories with their group interned to a small number.
 pub struct Menu {
@@ -60,29 +72,138 @@ pub struct Person {
     pub grid_id: Option<i64>,
 }
 
-/// The members of some communities: facts for scoring, and who they are,
-/// index for index.
+/// The members of one community: facts for scoring and their kind, index
+/// for index.
+#[derive(Clone)]
 pub struct Pool {
+    pub community_id: i64,
     pub facts: Vec<MemberFacts>,
-    pub people: Vec<Person>,
+    pub kinds: Vec<String>,
 }
 
-#[derive(FromQueryResult)]
-struct ProfileRow {
-    user_id: i64,
-    community_id: i64,
-    grid_id: Option<i64>,
-    kind: String,
-    status: String,
-    availability: String,
-    max_active: i32,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    name: String,
-    phone: String,
+impl Pool {
+    /// Everyone registered in `community_id` (any status: the engine says
+    /// why the inactive are left out), with their standing.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        cache: &PoolCache,
+        community_id: i64,
+        menu: &Menu,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Pool>, ApiError> {
+        let (roster_at, standing_at) = (
+            roster_stamp(db, community_id).await?,
+            standing_stamp(db, community_id).await?,
+        );
+        if let Some(p) = cache.pool(community_id, roster_at, standing_at) {
+            return Ok(p);
+        }
+        let roster = cache.roster(db, community_id, roster_at, menu).await?;
+        let standing = load_standing(db, community_id, now).await?;
+        let clamp = |n: i64| u32::try_from(Ord::max(n, 0)).unwrap_or(u32::MAX);
+        let mut pool = Pool {
+            community_id,
+            facts: roster.facts.clone(),
+            kinds: roster.kinds.clone(),
+        };
+        for m in &mut pool.facts {
+            if let Some(s) = standing.get(&m.user_id) {
+                m.active = clamp(s.active);
+                m.rating_sum = clamp(s.rating_sum);
+                m.rating_count = clamp(s.rating_count);
+                m.recent = clamp(s.recent);
+            }
+        }
+        let pool = Arc::new(pool);
+        cache.keep(community_id, roster_at, standing_at, pool.clone());
+        Ok(pool)
+    }
+
+    /// Names and phones for the members at `indices` (one query).
+    pub async fn people(&self, db: &impl ConnectionTrait, indices: &[usize]) -> Result<Vec<Person>, ApiError> {
+        let users = users_by_id(db, indices.iter().map(|i| self.facts[*i].user_id).collect()).await?;
+        Ok(indices
+            .iter()
+            .map(|i| {
+                let m = &self.facts[*i];
+                let u = users.get(&m.user_id);
+                Person {
+                    user_id: m.user_id,
+                    name: u.map(|u| u.name.clone()).unwrap_or_default(),
+                    phone: u.map(|u| u.phone.clone()).unwrap_or_default(),
+                    kind: self.kinds[*i].clone(),
+                    community_id: self.community_id,
+                    grid_id: m.grid_id,
+                }
+            })
+            .collect())
+    }
 }
 
-#[derive(FromQueryResult)]
+/// Profiles and skills, with no standing yet.
+struct Roster {
+    facts: Vec<MemberFacts>,
+    kinds: Vec<String>,
+}
+
+type ProfileRow = (i64, Option<i64>, String, String, String, i32, Option<f64>, Option<f64>);
+
+async fn load_roster(db: &impl ConnectionTrait, community_id: i64, menu: &Menu) -> Result<Roster, ApiError> {
+    use member_profile::Column as P;
+    // Tuples, not named columns: the SQLite driver is markedly faster by index.
+    let rows: Vec<ProfileRow> = member_profile::Entity::find()
+        .select_only()
+        .columns([
+            P::UserId,
+            P::GridId,
+            P::Kind,
+            P::Status,
+            P::Availability,
+            P::MaxActive,
+            P::Lat,
+            P::Lng,
+        ])
+        .filter(P::CommunityId.eq(community_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut skills: HashMap<i64, Vec<Skill>> = HashMap::new();
+    let pairs: Vec<(i64, i64)> = member_skill::Entity::find()
+        .select_only()
+        .column(member_skill::Column::UserId)
+        .column(member_skill::Column::CategoryId)
+        .join(JoinType::InnerJoin, member_skill::Relation::Profile.def())
+        .filter(P::CommunityId.eq(community_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (user_id, category_id) in pairs {
+        skills.entry(user_id).or_default().push(menu.skill(category_id));
+    }
+    let mut roster = Roster {
+        facts: Vec::with_capacity(rows.len()),
+        kinds: Vec::with_capacity(rows.len()),
+    };
+    for (user_id, grid_id, kind, status, availability, max_active, lat, lng) in rows {
+        roster.facts.push(MemberFacts {
+            user_id,
+            status: status.parse().unwrap_or(MemberStatus::Suspended),
+            grid_id,
+            location: GeoPoint::from_parts(lat, lng),
+            availability: serde_json::from_str::<Availability>(&availability).unwrap_or_default(),
+            skills: skills.remove(&user_id).unwrap_or_default(),
+            max_active: u32::try_from(Ord::max(max_active, 1)).unwrap_or(1),
+            active: 0,
+            rating_sum: 0,
+            rating_count: 0,
+            recent: 0,
+        });
+        roster.kinds.push(kind);
+    }
+    Ok(roster)
+}
+
+#[derive(Debug, FromQueryResult)]
 struct Standing {
     assignee_id: i64,
     active: i64,
@@ -91,106 +212,114 @@ struct Standing {
     recent: i64,
 }
 
-impl Pool {
-    /// Everyone registered in `communities`; only `active` ones if asked.
-    pub async fn load(
+async fn load_standing(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, Standing>, ApiError> {
+    use help_request::Column as H;
+    let since = now - Duration::days(RECENT_DAYS);
+    let holding = Expr::case(H::Status.is_in(Status::HOLDING.map(Status::as_str)), 1).finally(0);
+    let recent = Expr::case(H::AssignedAt.gte(since), 1).finally(0);
+    Ok(help_request::Entity::find()
+        .select_only()
+        .column(H::AssigneeId)
+        .column_as(Expr::from(Func::sum(Into::<Expr>::into(holding))), "active")
+        .column_as(
+            Expr::from(Func::coalesce([Func::sum(Expr::col(H::Rating)).into(), Expr::val(0)])),
+            "rating_sum",
+        )
+        .column_as(Expr::col(H::Rating).count(), "rating_count")
+        .column_as(Expr::from(Func::sum(Into::<Expr>::into(recent))), "recent")
+        .filter(H::CommunityId.eq(community_id))
+        .filter(H::AssigneeId.is_not_null())
+        .group_by(H::AssigneeId)
+        .into_model::<Standing>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.assignee_id, s))
+        .collect())
+}
+
+/// Row count and summed `version`: changes whenever a row is added or changed.
+type Stamp = (i64, i64);
+
+async fn roster_stamp(db: &impl ConnectionTrait, community_id: i64) -> Result<Stamp, ApiError> {
+    use member_profile::Column as P;
+    let stamp: Option<Stamp> = member_profile::Entity::find()
+        .select_only()
+        .column_as(Expr::col(P::UserId).count(), "n")
+        .column_as(
+            Expr::from(Func::coalesce([Func::sum(Expr::col(P::Version)).into(), Expr::val(0)])),
+            "v",
+        )
+        .filter(P::CommunityId.eq(community_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(stamp.unwrap_or_default())
+}
+
+async fn standing_stamp(db: &impl ConnectionTrait, community_id: i64) -> Result<Stamp, ApiError> {
+    use help_request::Column as H;
+    let stamp: Option<Stamp> = help_request::Entity::find()
+        .select_only()
+        .column_as(Expr::col(H::Id).count(), "n")
+        .column_as(
+            Expr::from(Func::coalesce([Func::sum(Expr::col(H::Version)).into(), Expr::val(0)])),
+            "v",
+        )
+        .filter(H::CommunityId.eq(community_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(stamp.unwrap_or_default())
+}
+
+/// Per-community copies of rosters and of whole pools (see the module docs).
+#[derive(Default)]
+pub struct PoolCache {
+    rosters: Mutex<HashMap<i64, (Stamp, Arc<Roster>)>>,
+    pools: Mutex<HashMap<i64, CachedPool>>,
+}
+
+/// A built pool with the stamps it was built at, and when.
+type CachedPool = (Stamp, Stamp, Instant, Arc<Pool>);
+
+impl PoolCache {
+    /// The whole pool, if nothing changed since it was built.
+    fn pool(&self, community_id: i64, roster_at: Stamp, standing_at: Stamp) -> Option<Arc<Pool>> {
+        let map = self.pools.lock().ok()?;
+        let (r, s, at, pool) = map.get(&community_id)?;
+        (*r == roster_at && *s == standing_at && at.elapsed() < STANDING_MAX_AGE).then(|| pool.clone())
+    }
+
+    fn keep(&self, community_id: i64, roster_at: Stamp, standing_at: Stamp, pool: Arc<Pool>) {
+        if let Ok(mut map) = self.pools.lock() {
+            map.insert(community_id, (roster_at, standing_at, Instant::now(), pool));
+        }
+    }
+
+    /// The roster alone: requests change far more often than registrations.
+    async fn roster(
+        &self,
         db: &impl ConnectionTrait,
-        communities: &[i64],
-        active_only: bool,
+        community_id: i64,
+        stamp: Stamp,
         menu: &Menu,
-        now: DateTime<Utc>,
-    ) -> Result<Pool, ApiError> {
-        use member_profile::Column as P;
-        let mut q = member_profile::Entity::find()
-            .select_only()
-            .columns([
-                P::UserId,
-                P::CommunityId,
-                P::GridId,
-                P::Kind,
-                P::Status,
-                P::Availability,
-                P::MaxActive,
-                P::Lat,
-                P::Lng,
-            ])
-            .column(user::Column::Name)
-            .column(user::Column::Phone)
-            .join(JoinType::InnerJoin, member_profile::Relation::User.def())
-            .filter(P::CommunityId.is_in(communities.iter().copied()));
-        if active_only {
-            q = q.filter(P::Status.eq(MemberStatus::Active.as_str()));
+    ) -> Result<Arc<Roster>, ApiError> {
+        if let Ok(map) = self.rosters.lock()
+            && let Some((s, r)) = map.get(&community_id)
+            && *s == stamp
+        {
+            return Ok(r.clone());
         }
-        let rows = q.into_model::<ProfileRow>().all(db).await?;
-
-        let mut skills: HashMap<i64, Vec<Skill>> = HashMap::new();
-        let pairs: Vec<(i64, i64)> = member_skill::Entity::find()
-            .select_only()
-            .column(member_skill::Column::UserId)
-            .column(member_skill::Column::CategoryId)
-            .join(JoinType::InnerJoin, member_skill::Relation::Profile.def())
-            .filter(P::CommunityId.is_in(communities.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (user_id, category_id) in pairs {
-            skills.entry(user_id).or_default().push(menu.skill(category_id));
+        let fresh = Arc::new(load_roster(db, community_id, menu).await?);
+        if let Ok(mut map) = self.rosters.lock() {
+            map.insert(community_id, (stamp, fresh.clone()));
         }
-
-        use help_request::Column as H;
-        let since = now - Duration::days(RECENT_DAYS);
-        let holding = Expr::case(H::Status.is_in(Status::HOLDING.map(Status::as_str)), 1).finally(0);
-        let recent = Expr::case(H::AssignedAt.gte(since), 1).finally(0);
-        let standing: HashMap<i64, Standing> = help_request::Entity::find()
-            .select_only()
-            .column(H::AssigneeId)
-            .column_as(Expr::from(Func::sum(Into::<Expr>::into(holding))), "active")
-            .column_as(
-                Expr::from(Func::coalesce([Func::sum(Expr::col(H::Rating)).into(), Expr::val(0)])),
-                "rating_sum",
-            )
-            .column_as(Expr::col(H::Rating).count(), "rating_count")
-            .column_as(Expr::from(Func::sum(Into::<Expr>::into(recent))), "recent")
-            .filter(H::CommunityId.is_in(communities.iter().copied()))
-            .filter(H::AssigneeId.is_not_null())
-            .group_by(H::AssigneeId)
-            .into_model::<Standing>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.assignee_id, s))
-            .collect();
-
-        let clamp = |n: i64| u32::try_from(Ord::max(n, 0)).unwrap_or(u32::MAX);
-        let mut pool = Pool {
-            facts: Vec::with_capacity(rows.len()),
-            people: Vec::with_capacity(rows.len()),
-        };
-        for r in rows {
-            let s = standing.get(&r.user_id);
-            pool.facts.push(MemberFacts {
-                user_id: r.user_id,
-                status: r.status.parse().unwrap_or(MemberStatus::Suspended),
-                grid_id: r.grid_id,
-                location: GeoPoint::from_parts(r.lat, r.lng),
-                availability: serde_json::from_str::<Availability>(&r.availability).unwrap_or_default(),
-                skills: skills.remove(&r.user_id).unwrap_or_default(),
-                max_active: Ord::max(clamp(i64::from(r.max_active)), 1),
-                active: s.map_or(0, |s| clamp(s.active)),
-                rating_sum: s.map_or(0, |s| clamp(s.rating_sum)),
-                rating_count: s.map_or(0, |s| clamp(s.rating_count)),
-                recent: s.map_or(0, |s| clamp(s.recent)),
-            });
-            pool.people.push(Person {
-                user_id: r.user_id,
-                name: r.name,
-                phone: r.phone,
-                kind: r.kind,
-                community_id: r.community_id,
-                grid_id: r.grid_id,
-            });
-        }
-        Ok(pool)
+        Ok(fresh)
     }
 }
 

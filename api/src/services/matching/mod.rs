@@ -10,7 +10,7 @@ mod facts;
 
 pub use auto::{AutoDispatch, AutoDispatchView, auto_dispatch};
 pub use candidates::{CandidatesView, candidates};
-pub use facts::RECENT_DAYS;
+pub use facts::{PoolCache, RECENT_DAYS};
 
 use crate::auth::CurrentUser;
 use crate::domain::matching::Weights;

@@ -22,7 +22,7 @@ use crate::domain::member::{DEFAULT_MAX_ACTIVE, MAX_ACTIVE_RANGE, MemberKind, Me
 use crate::error::{ApiError, FieldError};
 use crate::services::{directory, users};
 use entity::{grid, member_profile, member_skill, service_category, user};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -171,6 +171,7 @@ fn profile_row(
         status_note: Set(None),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
+        version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -266,6 +267,10 @@ pub(crate) async fn activate_for_role(
                 .col_expr(member_profile::Column::ReviewedBy, Expr::value(Some(admin.id)))
                 .col_expr(member_profile::Column::ReviewedAt, Expr::value(Some(now)))
                 .col_expr(member_profile::Column::UpdatedAt, Expr::value(now))
+                .col_expr(
+                    member_profile::Column::Version,
+                    Expr::col(member_profile::Column::Version).add(1),
+                )
                 .filter(member_profile::Column::UserId.eq(u.id))
                 .exec(db)
                 .await?;
@@ -301,6 +306,10 @@ pub(crate) async fn deactivate_for_role(db: &impl ConnectionTrait, user_id: i64)
         )
         .col_expr(member_profile::Column::StatusNote, Expr::value(Some("role changed")))
         .col_expr(member_profile::Column::UpdatedAt, Expr::value(clock::now()))
+        .col_expr(
+            member_profile::Column::Version,
+            Expr::col(member_profile::Column::Version).add(1),
+        )
         .filter(member_profile::Column::UserId.eq(user_id))
         .filter(member_profile::Column::Status.eq(MemberStatus::Active.as_str()))
         .exec(db)
@@ -330,6 +339,7 @@ pub async fn update(
     row.status_note = Set(p.status_note);
     row.reviewed_by = Set(p.reviewed_by);
     row.reviewed_at = Set(p.reviewed_at);
+    row.version = Set(p.version + 1);
     let txn = db.begin().await?;
     row.update(&txn).await?;
     replace_skills(&txn, p.user_id, &skills).await?;
@@ -366,6 +376,7 @@ pub async fn review(
         .col_expr(C::ReviewedBy, Expr::value(Some(me.id)))
         .col_expr(C::ReviewedAt, Expr::value(Some(now)))
         .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
         .filter(C::UserId.eq(user_id))
         .filter(C::Status.eq(from.as_str()))
         .exec(&txn)
@@ -499,7 +510,7 @@ pub(crate) async fn room(db: &impl ConnectionTrait, user_id: i64, community_id: 
         .filter(help_request::Column::Status.is_in(crate::domain::request::Status::HOLDING.map(|s| s.as_str())))
         .count(db)
         .await?;
-    Ok(if holding >= p.max_active.max(1) as u64 {
+    Ok(if holding >= Ord::max(p.max_active, 1) as u64 {
         Room::Full
     } else {
         Room::Yes
