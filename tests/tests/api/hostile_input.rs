@@ -6,7 +6,7 @@ use crate::both_backends;
 use crate::helpers::{Backend, spawn_app};
 use serde_json::{Value, json};
 
-const FIELDS: [&str; 26] = [
+const FIELDS: [&str; 36] = [
     "phone",
     "password",
     "name",
@@ -33,6 +33,16 @@ const FIELDS: [&str; 26] = [
     "grids",
     "limit",
     "status",
+    "kind",
+    "skill",
+    "skills",
+    "employer",
+    "availability",
+    "max_active",
+    "lat",
+    "lng",
+    "member_id",
+    "dry_run",
 ];
 
 fn values() -> Vec<Value> {
@@ -112,9 +122,11 @@ fn query_value(v: &Value) -> String {
 async fn no_input_reaches_a_500(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let resident = app.resident().await;
-    let member = app.member_with_places(20).await;
+    let mut member = app.member_with_places(20).await;
     // Password changes revoke tokens: give that endpoint an account of its own.
     let changer = app.resident().await;
+    let applicant = app.resident().await;
+    let reviewed = app.registered_member(json!({"kind": "volunteer"})).await;
     let vals = values();
     // LINLI_FUZZ_SEED / LINLI_FUZZ_ROUNDS widen the search; CI uses the defaults.
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
@@ -144,6 +156,11 @@ async fn no_input_reaches_a_500(b: Backend) {
         ),
     ];
     for round in 0..rounds {
+        if round > 0 && round % 16 == 0 {
+            // Each odd round leaves the member holding a request: a new one
+            // before their 20 places run out.
+            member = app.member_with_places(20).await;
+        }
         // A fresh request for the action endpoints, at a state where each can pass.
         let id = app.post_request(&resident).await["id"].as_i64().expect("id");
         if round % 2 == 1 {
@@ -188,7 +205,63 @@ async fn no_input_reaches_a_500(b: Backend) {
         );
         let (s, e) = app.post(&changer.token, "/auth/password", b.clone()).await;
         assert!(s.as_u16() < 500, "POST password {b} → {s} {e}");
-        for list in ["/requests", "/users"] {
+        // 报到 and matching: register, edit, review someone who is not
+        // `member` (whose places the loop above needs), weights, auto-dispatch.
+        let profile = json!({"kind": "party_member", "employer": "单位", "skills": ["health"],
+            "availability": [{"weekday": 6, "start": "09:00", "end": "12:00"}], "max_active": 2,
+            "lat": 30.1, "lng": 120.1, "preferred_posts": ["楼栋长"]});
+        let b = mutate(&mut rng, &profile, &vals);
+        let (s, e) = app.post(&applicant.token, "/members", b.clone()).await;
+        assert!(s.as_u16() < 500, "POST /members {b} → {s} {e}");
+        let b = mutate(&mut rng, &profile, &vals);
+        let (s, e) = app
+            .put(&app.admin.token, &format!("/members/{}", reviewed.id), b.clone())
+            .await;
+        assert!(s.as_u16() < 500, "PUT /members {b} → {s} {e}");
+        for review in ["approve", "suspend", "reinstate"] {
+            let b = mutate(&mut rng, &note, &vals);
+            let (s, e) = app
+                .post(
+                    &app.admin.token,
+                    &format!("/members/{}/{review}", reviewed.id),
+                    b.clone(),
+                )
+                .await;
+            assert!(s.as_u16() < 500, "POST {review} {b} → {s} {e}");
+        }
+        let weights =
+            json!({"skill": 35, "distance": 20, "availability": 15, "load": 10, "rating": 10, "fairness": 10});
+        let b = mutate(&mut rng, &weights, &vals);
+        let (s, e) = app
+            .put(&app.admin.token, "/communities/1/matching-weights", b.clone())
+            .await;
+        assert!(s.as_u16() < 500, "PUT weights {b} → {s} {e}");
+        let mut b = mutate(&mut rng, &json!({"community_id": 1, "dry_run": true}), &vals);
+        if let Some(o) = b.as_object_mut() {
+            // Applying would hand `member` every pending request; dry runs only.
+            o.insert("dry_run".into(), json!(true));
+        }
+        let (s, e) = app.post(&app.admin.token, "/dispatch/auto", b.clone()).await;
+        assert!(s.as_u16() < 500, "POST /dispatch/auto {b} → {s} {e}");
+        let csv: String = (0..rng.below(4) + 1)
+            .map(|_| {
+                let cells: Vec<String> = (0..rng.below(12) + 1)
+                    .map(|_| match &vals[rng.below(vals.len())] {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                cells.join(",")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        for text in [format!("phone,name,kind\n{csv}"), csv] {
+            let (s, e) = app.post_csv(&app.admin.token, "/members/import", &text).await;
+            assert!(s.as_u16() < 500, "POST import {text:?} → {s} {e}");
+        }
+        let id = app.post_request(&resident).await["id"].as_i64().expect("id");
+        let candidates = format!("/requests/{id}/candidates");
+        for list in ["/requests", "/users", "/members", candidates.as_str()] {
             let q: Vec<String> = (0..rng.below(3) + 1)
                 .map(|_| {
                     format!(
