@@ -82,6 +82,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Members made before 报到 existed keep serving: each gets an approved
+        // volunteer profile with defaults (plain SQL, the same on both backends).
+        m.get_connection()
+            .execute_unprepared(
+                "INSERT INTO member_profiles (user_id, community_id, grid_id, kind, status, preferred_posts, \
+                 availability, max_active, version, created_at, updated_at) \
+                 SELECT id, community_id, grid_id, 'volunteer', 'active', '[]', '[]', 3, 0, created_at, updated_at \
+                 FROM users WHERE role = 'member'",
+            )
+            .await?;
         // SQLite takes one ALTER per statement.
         m.alter_table(
             Table::alter()

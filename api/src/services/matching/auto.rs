@@ -137,12 +137,13 @@ pub async fn auto_dispatch(
         }
         if pending.len() > MAX_BATCH {
             pending.truncate(MAX_BATCH);
-            out.remaining += help_request::Entity::find()
+            let all = help_request::Entity::find()
                 .filter(H::CommunityId.eq(community_id))
                 .filter(H::Status.eq(Status::Pending.as_str()))
                 .count(db)
-                .await? as usize
-                - MAX_BATCH;
+                .await?;
+            // Others may have dispatched some since: never below zero.
+            out.remaining += usize::try_from(all).unwrap_or(usize::MAX).saturating_sub(MAX_BATCH);
         }
         let weights = facts::weights(db, community_id).await?;
         // Members who are not active get no edge: the engine excludes them.
