@@ -19,7 +19,8 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use entity::{community, help_request, member_profile, member_skill, service_category};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -164,6 +165,8 @@ async fn load_roster(db: &impl ConnectionTrait, community_id: i64, menu: &Menu) 
             P::Lng,
         ])
         .filter(P::CommunityId.eq(community_id))
+        // A stable order: excluded members are listed in it.
+        .order_by_asc(P::UserId)
         .into_tuple()
         .all(db)
         .await?;
