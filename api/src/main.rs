@@ -109,6 +109,11 @@ async fn main() -> anyhow::Result<()> {
                 grid_id: grid,
             };
             let u = create_account(&state, acc).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if role == Role::Member {
+                linli::services::members::activate_for_role(&state.db, None, &u)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
             println!("created user {} ({})", u.id, u.role);
         }
     }

@@ -107,7 +107,7 @@ pub async fn create_for(state: &AppState, me: &CurrentUser, acc: NewAccount) -> 
     let u = create_account(state, acc).await?;
     if u.role == Role::Member.as_str() {
         // An admin-made member is approved on the spot.
-        members::activate_for_role(&state.db, me, &u).await?;
+        members::activate_for_role(&state.db, Some(me.id), &u).await?;
     }
     Ok(user_view(&u, true))
 }
@@ -135,7 +135,7 @@ pub async fn set_role(
     am.updated_at = Set(crate::clock::now());
     let u = am.update(&txn).await?;
     if role == Role::Member {
-        members::activate_for_role(&txn, me, &u).await?;
+        members::activate_for_role(&txn, Some(me.id), &u).await?;
     } else if current == Role::Member {
         members::deactivate_for_role(&txn, u.id).await?;
     }

@@ -244,15 +244,16 @@ pub async fn register(db: &DatabaseConnection, me: &CurrentUser, input: MemberIn
     };
     replace_skills(&txn, me.id, &skills).await?;
     txn.commit().await?;
-    view::one(db, me, me.id).await
+    view::one(db, me.id).await
 }
 
-/// An admin-made member (`POST /users` or `PUT /users/{id}/role` with
-/// `member`): approved on the spot with default details, or an existing
-/// registration activated. Part of the caller's transaction.
-pub(crate) async fn activate_for_role(
+/// An admin-made member (`POST /users`, `PUT /users/{id}/role` with
+/// `member`, or `linli create-user --role member`): approved on the spot
+/// with default details, or an existing registration activated. Part of the
+/// caller's transaction. `reviewer` is the admin, if one acted.
+pub async fn activate_for_role(
     db: &impl ConnectionTrait,
-    admin: &CurrentUser,
+    reviewer: Option<i64>,
     u: &user::Model,
 ) -> Result<(), ApiError> {
     let now = clock::now();
@@ -264,7 +265,7 @@ pub(crate) async fn activate_for_role(
                     member_profile::Column::Status,
                     Expr::value(MemberStatus::Active.as_str()),
                 )
-                .col_expr(member_profile::Column::ReviewedBy, Expr::value(Some(admin.id)))
+                .col_expr(member_profile::Column::ReviewedBy, Expr::value(reviewer))
                 .col_expr(member_profile::Column::ReviewedAt, Expr::value(Some(now)))
                 .col_expr(member_profile::Column::UpdatedAt, Expr::value(now))
                 .col_expr(
@@ -289,7 +290,7 @@ pub(crate) async fn activate_for_role(
                 grid_id: u.grid_id,
             };
             let mut row = profile_row(u.id, u.community_id, MemberStatus::Active, input, now);
-            row.reviewed_by = Set(Some(admin.id));
+            row.reviewed_by = Set(reviewer);
             row.reviewed_at = Set(Some(now));
             row.insert(db).await?;
             Ok(())
@@ -344,7 +345,7 @@ pub async fn update(
     row.update(&txn).await?;
     replace_skills(&txn, p.user_id, &skills).await?;
     txn.commit().await?;
-    view::one(db, me, user_id).await
+    view::one(db, user_id).await
 }
 
 /// Approve, suspend or reinstate a registration. One conditional UPDATE on
@@ -394,7 +395,7 @@ pub async fn review(
         action = action.name(),
         "member reviewed"
     );
-    view::one(db, me, user_id).await
+    view::one(db, user_id).await
 }
 
 /// One registration, to its owner or an admin in scope.
@@ -403,7 +404,7 @@ pub async fn get(db: &DatabaseConnection, me: &CurrentUser, user_id: i64) -> Res
     if p.user_id != me.id && !directory::administers(db, me, p.community_id).await? {
         return Err(ApiError::Forbidden);
     }
-    view::one(db, me, user_id).await
+    view::one(db, user_id).await
 }
 
 #[derive(Debug, Default)]
@@ -479,7 +480,7 @@ pub async fn list(
     let more = rows.len() as u64 > f.limit;
     let rows: Vec<_> = rows.into_iter().take(f.limit as usize).collect();
     let next = if more { rows.last().map(|r| r.user_id) } else { None };
-    Ok((view::many(db, me, rows).await?, next))
+    Ok((view::many(db, rows).await?, next))
 }
 
 /// Can this person be given one more request in this community?

@@ -1,7 +1,6 @@
 //! Member profiles as the API shows them: to the member themselves and to
 //! admins in scope (the only callers), so names and phones are in full.
 
-use crate::auth::CurrentUser;
 use crate::domain::matching::Availability;
 use crate::domain::request::Status;
 use crate::error::ApiError;
@@ -43,15 +42,14 @@ pub struct MemberView {
     pub created_at: DateTime<Utc>,
 }
 
-pub(super) async fn one(db: &impl ConnectionTrait, me: &CurrentUser, user_id: i64) -> Result<MemberView, ApiError> {
+pub(super) async fn one(db: &impl ConnectionTrait, user_id: i64) -> Result<MemberView, ApiError> {
     let p = super::find(db, user_id).await?;
-    many(db, me, vec![p]).await?.pop().ok_or(ApiError::NotFound("member"))
+    many(db, vec![p]).await?.pop().ok_or(ApiError::NotFound("member"))
 }
 
 /// Views for many profiles in four queries, whatever their number.
 pub(super) async fn many(
     db: &impl ConnectionTrait,
-    _me: &CurrentUser,
     rows: Vec<member_profile::Model>,
 ) -> Result<Vec<MemberView>, ApiError> {
     if rows.is_empty() {
