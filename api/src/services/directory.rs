@@ -118,6 +118,19 @@ pub async fn administers(db: &impl ConnectionTrait, me: &crate::auth::CurrentUse
     }
 }
 
+/// `administers`, or 403.
+pub async fn require_admin_of(
+    db: &impl ConnectionTrait,
+    me: &crate::auth::CurrentUser,
+    id: i64,
+) -> Result<(), ApiError> {
+    if administers(db, me, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
 /// A body names a community and maybe a grid: both must exist and belong
 /// together. Reported as field errors (422), since they come from the body.
 pub async fn check_placement(

@@ -89,11 +89,7 @@ async fn check_admin_of(db: &impl ConnectionTrait, me: &CurrentUser, community_i
             "no such community",
         ));
     }
-    if directory::administers(db, me, community_id).await? {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    directory::require_admin_of(db, me, community_id).await
 }
 
 /// An admin opens an account for someone (a resident without a smartphone,

@@ -94,9 +94,7 @@ pub async fn auto_dispatch(
     let communities = match cmd.community_id {
         Some(c) => {
             directory::community(db, c).await?;
-            if !directory::administers(db, me, c).await? {
-                return Err(ApiError::Forbidden);
-            }
+            directory::require_admin_of(db, me, c).await?;
             vec![c]
         }
         None => users::admin_scope(db, me).await?,

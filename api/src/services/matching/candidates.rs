@@ -79,9 +79,7 @@ pub async fn candidates(
     let db = &state.db;
     me.require_admin()?;
     let req = requests::load(db, request_id).await?;
-    if !directory::administers(db, me, req.community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    directory::require_admin_of(db, me, req.community_id).await?;
     let menu = Menu::load(db).await?;
     let weights = facts::weights(db, req.community_id).await?;
     let pool = Pool::load(db, &state.pools, req.community_id, &menu, clock::now()).await?;

@@ -22,10 +22,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// The weights in effect for a community (its own, or the defaults).
 pub async fn get_weights(db: &DatabaseConnection, me: &CurrentUser, community_id: i64) -> Result<Weights, ApiError> {
-    me.require_admin()?;
-    if !directory::administers(db, me, community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    directory::require_admin_of(db, me, community_id).await?;
     facts::weights(db, community_id).await
 }
 
@@ -37,9 +34,7 @@ pub async fn set_weights(
 ) -> Result<Weights, ApiError> {
     me.require_admin()?;
     directory::community(db, community_id).await?;
-    if !directory::administers(db, me, community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    directory::require_admin_of(db, me, community_id).await?;
     if !w.is_valid() {
         return Err(ApiError::field(
             "weights",

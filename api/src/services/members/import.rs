@@ -255,9 +255,7 @@ pub async fn import_csv(
     me.require_admin()?;
     let community_id = community_id.unwrap_or(me.community_id);
     directory::community(&state.db, community_id).await?;
-    if !directory::administers(&state.db, me, community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    directory::require_admin_of(&state.db, me, community_id).await?;
     let lookup = Lookup::load(&state.db, community_id).await?;
 
     let mut reader = csv::ReaderBuilder::new()

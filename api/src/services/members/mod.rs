@@ -217,6 +217,19 @@ pub(crate) async fn find(db: &impl ConnectionTrait, user_id: i64) -> Result<memb
         .ok_or(ApiError::NotFound("member"))
 }
 
+/// A registration its owner or an admin in scope may read and edit (403 for others).
+async fn find_for(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    user_id: i64,
+) -> Result<member_profile::Model, ApiError> {
+    let p = find(db, user_id).await?;
+    if p.user_id != me.id {
+        directory::require_admin_of(db, me, p.community_id).await?;
+    }
+    Ok(p)
+}
+
 /// 报到: a resident registers as party member or volunteer at their own
 /// community. The registration waits for an admin (`pending`).
 pub async fn register(db: &DatabaseConnection, me: &CurrentUser, input: MemberInput) -> Result<MemberView, ApiError> {
@@ -326,10 +339,7 @@ pub async fn update(
     user_id: i64,
     input: MemberInput,
 ) -> Result<MemberView, ApiError> {
-    let p = find(db, user_id).await?;
-    if p.user_id != me.id && !directory::administers(db, me, p.community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    let p = find_for(db, me, user_id).await?;
     let skills = Lookup::load(db, p.community_id)
         .await?
         .check(&input)
@@ -360,9 +370,7 @@ pub async fn review(
 ) -> Result<MemberView, ApiError> {
     me.require_admin()?;
     let p = find(db, user_id).await?;
-    if !directory::administers(db, me, p.community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
+    directory::require_admin_of(db, me, p.community_id).await?;
     let from: MemberStatus = p
         .status
         .parse()
@@ -400,11 +408,7 @@ pub async fn review(
 
 /// One registration, to its owner or an admin in scope.
 pub async fn get(db: &DatabaseConnection, me: &CurrentUser, user_id: i64) -> Result<MemberView, ApiError> {
-    let p = find(db, user_id).await?;
-    if p.user_id != me.id && !directory::administers(db, me, p.community_id).await? {
-        return Err(ApiError::Forbidden);
-    }
-    view::one(db, user_id).await
+    view::of(db, find_for(db, me, user_id).await?).await
 }
 
 #[derive(Debug, Default)]

@@ -42,8 +42,13 @@ pub struct MemberView {
     pub created_at: DateTime<Utc>,
 }
 
+/// The view of one registration, read fresh.
 pub(super) async fn one(db: &impl ConnectionTrait, user_id: i64) -> Result<MemberView, ApiError> {
-    let p = super::find(db, user_id).await?;
+    of(db, super::find(db, user_id).await?).await
+}
+
+/// The view of a registration already read.
+pub(super) async fn of(db: &impl ConnectionTrait, p: member_profile::Model) -> Result<MemberView, ApiError> {
     many(db, vec![p]).await?.pop().ok_or(ApiError::NotFound("member"))
 }
 
