@@ -10,4 +10,4 @@ pub mod score;
 pub use assign::{Market, Plan, greedy, market, optimal};
 pub use availability::{Availability, Slot, Window};
 pub use geo::GeoPoint;
-pub use score::{Breakdown, Exclusion, MemberFacts, Ranking, RequestFacts, Skill, Weights, evaluate, rank};
+pub use score::{Breakdown, Exclusion, MemberFacts, Ranking, RequestFacts, Skill, Weights, evaluate, place, rank};

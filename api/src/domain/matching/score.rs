@@ -409,6 +409,31 @@ pub fn rank(w: &Weights, req: &RequestFacts, members: &[MemberFacts], limit: usi
     out
 }
 
+/// Where the member at `index` stands for `req`: their place among the
+/// eligible (1 = best, the order `rank` uses) and their breakdown, or why
+/// they are left out. One pass, no sorting.
+pub fn place(
+    w: &Weights,
+    req: &RequestFacts,
+    members: &[MemberFacts],
+    index: usize,
+) -> Result<(usize, Breakdown), Exclusion> {
+    let kept = |i: usize, b: &Breakdown| Kept {
+        total: b.total,
+        recent: members[i].recent,
+        user_id: members[i].user_id,
+        index: i,
+    };
+    let b = evaluate(w, req, &members[index])?;
+    let me = kept(index, &b);
+    let above = members
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| *i != index && evaluate(w, req, m).is_ok_and(|o| kept(*i, &o) < me))
+        .count();
+    Ok((above + 1, b))
+}
+
 #[cfg(test)]
 #[path = "score_tests.rs"]
 mod tests;

@@ -271,6 +271,13 @@ proptest! {
                 .then(members[a.0].recent.cmp(&members[b.0].recent))
                 .then(members[a.0].user_id.cmp(&members[b.0].user_id))
         });
+        // `place` agrees with that order for everyone.
+        for (n, (i, b)) in naive.iter().enumerate() {
+            prop_assert_eq!(place(&w, &req, &members, *i), Ok((n + 1, *b)));
+        }
+        for (i, e) in &r.excluded {
+            prop_assert_eq!(place(&w, &req, &members, *i), Err(*e));
+        }
         naive.truncate(limit);
         prop_assert_eq!(r.ranked, naive);
     }

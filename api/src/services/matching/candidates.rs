@@ -3,7 +3,7 @@
 use super::facts::{self, Menu, Person, Pool};
 use crate::auth::CurrentUser;
 use crate::clock;
-use crate::domain::matching::{Breakdown, Exclusion, Weights, evaluate, rank};
+use crate::domain::matching::{Breakdown, Exclusion, Weights, place, rank};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::services::{directory, requests};
@@ -116,26 +116,19 @@ pub async fn candidates(
     }
     let member = match asked {
         None => None,
-        Some(i) => {
-            Some(match evaluate(&weights, &facts, &pool.facts[i]) {
-                Ok(b) => {
-                    // Place = 1 + how many rank strictly above.
-                    let all = rank(&weights, &facts, &pool.facts, ranking.eligible);
-                    let place = all.ranked.iter().take_while(|(j, _)| *j != i).count() + 1;
-                    Explained::Candidate(CandidateView {
-                        rank: place,
-                        member: person(i)?,
-                        score: round2(b.total),
-                        breakdown: b,
-                    })
-                }
-                Err(e) => Explained::Excluded(ExcludedView {
-                    member: person(i)?,
-                    reason: e.code(),
-                    message: exclusion_message(e),
-                }),
-            })
-        }
+        Some(i) => Some(match place(&weights, &facts, &pool.facts, i) {
+            Ok((rank, b)) => Explained::Candidate(CandidateView {
+                rank,
+                member: person(i)?,
+                score: round2(b.total),
+                breakdown: b,
+            }),
+            Err(e) => Explained::Excluded(ExcludedView {
+                member: person(i)?,
+                reason: e.code(),
+                message: exclusion_message(e),
+            }),
+        }),
     };
     Ok(CandidatesView {
         request_id,
