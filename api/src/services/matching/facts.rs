@@ -248,36 +248,35 @@ async fn load_standing(
 /// Row count and summed `version`: changes whenever a row is added or changed.
 type Stamp = (i64, i64);
 
-async fn roster_stamp(db: &impl ConnectionTrait, community_id: i64) -> Result<Stamp, ApiError> {
-    use member_profile::Column as P;
-    let stamp: Option<Stamp> = member_profile::Entity::find()
+/// `(count, sum(version))` of one community's rows of `E`.
+async fn stamp<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    community: E::Column,
+    version: E::Column,
+    community_id: i64,
+) -> Result<Stamp, ApiError> {
+    let stamp: Option<Stamp> = E::find()
         .select_only()
-        .column_as(Expr::col(P::UserId).count(), "n")
+        .column_as(Expr::col(version).count(), "n")
         .column_as(
-            Expr::from(Func::coalesce([Func::sum(Expr::col(P::Version)).into(), Expr::val(0)])),
+            Expr::from(Func::coalesce([Func::sum(Expr::col(version)).into(), Expr::val(0)])),
             "v",
         )
-        .filter(P::CommunityId.eq(community_id))
+        .filter(community.eq(community_id))
         .into_tuple()
         .one(db)
         .await?;
     Ok(stamp.unwrap_or_default())
 }
 
+async fn roster_stamp(db: &impl ConnectionTrait, community_id: i64) -> Result<Stamp, ApiError> {
+    use member_profile::Column as P;
+    stamp::<member_profile::Entity>(db, P::CommunityId, P::Version, community_id).await
+}
+
 async fn standing_stamp(db: &impl ConnectionTrait, community_id: i64) -> Result<Stamp, ApiError> {
     use help_request::Column as H;
-    let stamp: Option<Stamp> = help_request::Entity::find()
-        .select_only()
-        .column_as(Expr::col(H::Id).count(), "n")
-        .column_as(
-            Expr::from(Func::coalesce([Func::sum(Expr::col(H::Version)).into(), Expr::val(0)])),
-            "v",
-        )
-        .filter(H::CommunityId.eq(community_id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(stamp.unwrap_or_default())
+    stamp::<help_request::Entity>(db, H::CommunityId, H::Version, community_id).await
 }
 
 /// Per-community copies of rosters and of whole pools (see the module docs).
