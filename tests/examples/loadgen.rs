@@ -61,12 +61,7 @@ impl Ctx {
         if let Some(b) = body {
             rb = rb.json(&b);
         }
-        let t = Instant::now();
-        let resp = rb.send().await.expect("send");
-        let status = resp.status();
-        let v: Value = resp.json().await.unwrap_or(Value::Null);
-        let took = t.elapsed();
-        assert!(status.is_success(), "{name} {path}: {status} {v}");
+        let (took, v) = support::timed(rb, &format!("{name} {path}")).await;
         self.samples.lock().await.entry(name).or_default().push(took);
         v
     }

@@ -101,16 +101,6 @@ fn roster(n: usize) -> String {
     csv
 }
 
-async fn timed(rb: reqwest::RequestBuilder) -> (Duration, Value) {
-    let t = Instant::now();
-    let resp = rb.send().await.expect("send");
-    let status = resp.status();
-    let v: Value = resp.json().await.unwrap_or(Value::Null);
-    let took = t.elapsed();
-    assert!(status.is_success(), "{status} {v}");
-    (took, v)
-}
-
 fn report(name: &str, mut v: Vec<Duration>) {
     v.sort();
     println!(
@@ -128,23 +118,25 @@ async fn main() {
     let client = reqwest::Client::new();
     let (admin, _) = support::login(&client, &api, "13900000000").await;
     let (resident, _) = support::login(&client, &api, "13900000001").await;
-    let (_, me) = timed(client.get(format!("{api}/me")).bearer_auth(&admin)).await;
+    let (_, me) = support::timed(client.get(format!("{api}/me")).bearer_auth(&admin), "GET /me").await;
     let community = me["community"]["id"].as_i64().expect("community");
 
-    let (_, existing) = timed(
+    let (_, existing) = support::timed(
         client
             .get(format!("{api}/members?limit=100&community_id={community}&cursor=0"))
             .bearer_auth(&admin),
+        "GET /members",
     )
     .await;
     if existing["next_cursor"].is_null() {
         let t = Instant::now();
-        let (_, r) = timed(
+        let (_, r) = support::timed(
             client
                 .post(format!("{api}/members/import"))
                 .bearer_auth(&admin)
                 .header("content-type", "text/csv")
                 .body(roster(args.members)),
+            "POST /members/import",
         )
         .await;
         println!(
@@ -158,7 +150,7 @@ async fn main() {
         let (client, api, resident) = (client.clone(), api.clone(), resident.clone());
         async move {
             let mut rng = Lcg(title.len() as u64 + 11);
-            let (_, r) = timed(
+            let (_, r) = support::timed(
                 client
                     .post(format!("{api}/requests"))
                     .bearer_auth(&resident)
@@ -166,16 +158,18 @@ async fn main() {
                         "category": SKILLS[rng.below(10) as usize], "title": title, "address": "1号楼",
                         "lat": 30.28, "lng": 120.16, "preferred_time": "2026-12-05T02:00:00Z"
                     })),
+                "POST /requests",
             )
             .await;
             r["id"].as_i64().expect("id")
         }
     };
     let id = post("测血压".into()).await;
-    let (_, c) = timed(
+    let (_, c) = support::timed(
         client
             .get(format!("{api}/requests/{id}/candidates?limit=20"))
             .bearer_auth(&admin),
+        "GET candidates",
     )
     .await;
     println!(
@@ -192,7 +186,11 @@ async fn main() {
             tokio::spawn(async move {
                 let mut v = Vec::with_capacity(per_worker);
                 for _ in 0..per_worker {
-                    v.push(timed(client.get(url.as_str()).bearer_auth(&admin)).await.0);
+                    v.push(
+                        support::timed(client.get(url.as_str()).bearer_auth(&admin), "GET candidates")
+                            .await
+                            .0,
+                    );
                 }
                 v
             })
@@ -217,11 +215,12 @@ async fn main() {
     let mut auto = Vec::new();
     let mut last = Value::Null;
     for _ in 0..args.auto_runs {
-        let (t, v) = timed(
+        let (t, v) = support::timed(
             client
                 .post(format!("{api}/dispatch/auto"))
                 .bearer_auth(&admin)
                 .json(&json!({"community_id": community, "dry_run": true})),
+            "POST /dispatch/auto",
         )
         .await;
         auto.push(t);

@@ -2,7 +2,7 @@
 //! percentiles.
 
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The API base for `base`, refusing anything but a loopback address.
 pub fn loopback_api(base: &str) -> String {
@@ -42,4 +42,16 @@ pub async fn login(client: &reqwest::Client, api: &str, phone: &str) -> (String,
 pub fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
+}
+
+/// Sends `rb`, times it until the body is read, and insists on success
+/// (`what` names the call in the panic message).
+pub async fn timed(rb: reqwest::RequestBuilder, what: &str) -> (Duration, Value) {
+    let t = Instant::now();
+    let resp = rb.send().await.expect("send");
+    let status = resp.status();
+    let v: Value = resp.json().await.unwrap_or(Value::Null);
+    let took = t.elapsed();
+    assert!(status.is_success(), "{what}: {status} {v}");
+    (took, v)
 }
