@@ -8,3 +8,13 @@ use chrono::{DateTime, SubsecRound, Utc};
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
+
+/// Today's date where the communities are (`settings.utc_offset`).
+pub fn today(offset: chrono::FixedOffset) -> chrono::NaiveDate {
+    local_date(now(), offset)
+}
+
+/// The local date of an instant.
+pub fn local_date(at: DateTime<Utc>, offset: chrono::FixedOffset) -> chrono::NaiveDate {
+    at.with_timezone(&offset).date_naive()
+}

@@ -1,6 +1,6 @@
 //! Settings, in one place. Layered: built-in defaults → an optional TOML file
 //! (`linli.toml`, or the path in `LINLI_CONFIG`) → `LINLI_*` environment
-//! variables → the conventional `DATABASE_URL`. See docs/configuration.md.
+//! variables → the conventional `DATABASE_URL` and `REDIS_URL`. See docs/configuration.md.
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -39,6 +39,15 @@ pub struct Settings {
     /// The communities' local time as a UTC offset (`+08:00`: China has no
     /// daylight saving). Members' availability windows are in local time.
     pub utc_offset: String,
+    /// `redis://…` for honor boards (and later live updates) shared by every
+    /// replica; empty = computed from the database in-process.
+    pub redis_url: String,
+    /// Prefix of every Redis key, so several deployments (or test runs) can
+    /// share one Redis.
+    pub redis_prefix: String,
+    /// A CJK font file for certificates (`.ttf`/`.ttc`); empty = look for
+    /// WenQuanYi / Noto CJK where Debian installs them.
+    pub cjk_font: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -58,6 +67,9 @@ impl Default for Settings {
             admin_password: String::new(),
             public_url: String::new(),
             utc_offset: "+08:00".into(),
+            redis_url: String::new(),
+            redis_prefix: "linli".into(),
+            cjk_font: None,
         }
     }
 }
@@ -71,7 +83,7 @@ impl Settings {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("LINLI_").ignore(&["config", "log"]))
-            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
             .extract()
             .map_err(Box::new)
     }
@@ -130,7 +142,9 @@ mod tests {
             jail.create_file("linli.toml", "port = 9000\nhost = \"0.0.0.0\"")?;
             jail.set_env("LINLI_PORT", "9100");
             jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/linli");
+            jail.set_env("REDIS_URL", "redis://127.0.0.1:6379");
             let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.redis_url, "redis://127.0.0.1:6379");
             assert_eq!(s.port, 9100);
             assert_eq!(s.host, "0.0.0.0");
             assert!(!s.is_sqlite());

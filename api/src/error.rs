@@ -93,6 +93,26 @@ pub enum ApiError {
     /// The member already holds as many requests as they said they can.
     #[error("member at capacity")]
     MemberFull,
+    /// The entry would take a member's points below zero.
+    #[error("insufficient points")]
+    PointsInsufficient { balance: i64, needed: i64 },
+    /// The rule asks for a minimum balance before redeeming.
+    #[error("below the minimum balance to redeem")]
+    BelowRedeemMinimum(i64),
+    #[error("out of stock")]
+    OutOfStock,
+    /// A fulfil / cancel that does not apply to this redemption's status.
+    #[error("redemption is {0}")]
+    RedemptionState(String),
+    /// The credit's points were voided already.
+    #[error("already voided")]
+    AlreadyVoided,
+    /// Someone changed the rule meanwhile.
+    #[error("rule changed meanwhile")]
+    RuleConflict,
+    /// No CJK font for certificates; the text says where it looked.
+    #[error("no CJK font: {0}")]
+    FontMissing(String),
     #[error("storage unavailable")]
     Unavailable(#[source] sea_orm::DbErr),
     #[error("internal error")]
@@ -122,6 +142,13 @@ impl ApiError {
             ApiError::MemberAlreadyRegistered => "member.already_registered".into(),
             ApiError::MemberReview(_) => "member.invalid_transition".into(),
             ApiError::MemberFull => "member.full".into(),
+            ApiError::PointsInsufficient { .. } => "points.insufficient".into(),
+            ApiError::BelowRedeemMinimum(_) => "points.below_minimum".into(),
+            ApiError::OutOfStock => "reward.out_of_stock".into(),
+            ApiError::RedemptionState(_) => "redemption.invalid_transition".into(),
+            ApiError::AlreadyVoided => "points.already_voided".into(),
+            ApiError::RuleConflict => "rule.conflict".into(),
+            ApiError::FontMissing(_) => "certificate.font_missing".into(),
             ApiError::Unavailable(_) => "service.unavailable".into(),
             ApiError::Internal(_) => "internal".into(),
         }
@@ -183,6 +210,31 @@ impl ApiError {
                 "已达到同时服务的需求上限，请先完成手头的服务".into(),
                 "Already holding as many requests as allowed; finish one first".into(),
             ),
+            ApiError::PointsInsufficient { balance, needed } => (
+                format!("积分不足：当前 {balance} 分，需要 {needed} 分"),
+                format!("Not enough points: {balance} held, {needed} needed"),
+            ),
+            ApiError::BelowRedeemMinimum(min) => (
+                format!("积分达到 {min} 分后才能兑换"),
+                format!("Redeeming needs a balance of at least {min} points"),
+            ),
+            ApiError::OutOfStock => ("该物品已兑完".into(), "This reward is out of stock".into()),
+            ApiError::RedemptionState(s) => (
+                format!("该兑换当前为“{}”，不能执行此操作", redemption_status_zh(s)),
+                format!("Not possible while the redemption is {s}"),
+            ),
+            ApiError::AlreadyVoided => (
+                "该服务的积分已作废".into(),
+                "This service's points were voided already".into(),
+            ),
+            ApiError::RuleConflict => (
+                "规则已被他人修改，请刷新后重试".into(),
+                "The rule changed meanwhile; reload and try again".into(),
+            ),
+            ApiError::FontMissing(why) => (
+                format!("服务器缺少中文字体，暂时无法生成证明（{why}）"),
+                format!("No CJK font on the server, so certificates cannot be made ({why})"),
+            ),
             ApiError::Unavailable(_) => (
                 "服务繁忙，请稍后再试".into(),
                 "Service busy, please try again later".into(),
@@ -204,6 +256,12 @@ fn resource_name(what: &str) -> (&'static str, &'static str) {
         "grid" => ("网格", "Grid"),
         "category" => ("服务类别", "Category"),
         "member" => ("党员/志愿者", "Member"),
+        "rule" => ("积分规则", "Rating rule"),
+        "reward" => ("兑换物品", "Reward"),
+        "redemption" => ("兑换记录", "Redemption"),
+        "record" => ("服务记录", "Service record"),
+        "credit" => ("该需求的积分记录", "Credit for this request"),
+        "certificate" => ("志愿服务证明", "Certificate"),
         _ => ("资源", "Resource"),
     }
 }
@@ -228,6 +286,15 @@ pub fn status_zh(s: Status) -> &'static str {
         Status::Reviewed => "待审核",
         Status::Closed => "已办结",
         Status::Cancelled => "已取消",
+    }
+}
+
+fn redemption_status_zh(s: &str) -> &'static str {
+    match s {
+        "pending" => "待领取",
+        "fulfilled" => "已领取",
+        "cancelled" => "已取消",
+        _ => "未知",
     }
 }
 
@@ -285,12 +352,18 @@ impl ResponseError for ApiError {
             | ApiError::Conflict
             | ApiError::MemberAlreadyRegistered
             | ApiError::MemberReview(_)
-            | ApiError::MemberFull => StatusCode::CONFLICT,
+            | ApiError::MemberFull
+            | ApiError::PointsInsufficient { .. }
+            | ApiError::BelowRedeemMinimum(_)
+            | ApiError::OutOfStock
+            | ApiError::RedemptionState(_)
+            | ApiError::AlreadyVoided
+            | ApiError::RuleConflict => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::FontMissing(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -8,6 +8,7 @@ use crate::extract::path_error;
 use crate::i18n::Lang;
 use crate::infra::db;
 use crate::routes;
+use crate::services::boards::{Boards, RedisBoards};
 use crate::services::seed;
 use crate::state::AppState;
 use actix_web::dev::{Server, Service};
@@ -41,12 +42,20 @@ pub async fn prepare(
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
+    let boards = if settings.redis_url.trim().is_empty() {
+        Boards::default()
+    } else {
+        let conn = crate::infra::redis::connect(settings.redis_url.trim()).await?;
+        Boards::with_redis(RedisBoards::new(conn, &settings.redis_prefix))
+    };
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
         hasher,
         local_offset,
         pools: Default::default(),
+        boards,
+        font: Default::default(),
     };
     seed::categories(&state).await?;
     let boot = seed::bootstrap(&state).await?;

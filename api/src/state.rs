@@ -14,4 +14,8 @@ pub struct AppState {
     pub local_offset: chrono::FixedOffset,
     /// Matching's per-community member rosters, checked against the database.
     pub pools: crate::services::matching::PoolCache,
+    /// 光荣榜: Redis sorted sets with `REDIS_URL`, else SQL over the ledgers.
+    pub boards: crate::services::boards::Boards,
+    /// The CJK font for certificates, found on first use.
+    pub font: tokio::sync::OnceCell<crate::documents::CjkFont>,
 }

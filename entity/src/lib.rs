@@ -1,12 +1,20 @@
 //! sea-orm entities for Linli. Entities only: behaviour lives in `linli::services`,
 //! and HTTP bodies never deserialize into these types.
 
+pub mod audit_log;
+pub mod certificate;
 pub mod community;
 pub mod grid;
 pub mod help_request;
+pub mod member_balance;
 pub mod member_profile;
 pub mod member_skill;
+pub mod points_entry;
+pub mod rating_rule;
+pub mod redemption;
 pub mod request_event;
+pub mod reward;
 pub mod service_category;
+pub mod service_record;
 pub mod session;
 pub mod user;

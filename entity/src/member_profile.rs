@@ -33,6 +33,8 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Agreed to appear by name on honor boards (光荣榜); otherwise masked (PIPL art. 25).
+    pub publish_consent: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

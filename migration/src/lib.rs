@@ -8,6 +8,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core;
 mod m20261126_000002_members;
+mod m20261126_000003_ledger;
+mod util;
 
 pub struct Migrator;
 
@@ -17,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_members::Migration),
+            Box::new(m20261126_000003_ledger::Migration),
         ]
     }
 }

@@ -1,12 +1,15 @@
 //! Pure domain rules: no database, no HTTP. Everything here is unit- and
 //! property-tested on its own.
 
+pub mod board;
 pub mod mask;
 pub mod matching;
 pub mod member;
 pub mod phone;
+pub mod rating_rule;
 pub mod request;
 pub mod role;
+pub mod stars;
 pub mod values;
 
 pub use phone::Phone;

@@ -1,3 +1,4 @@
-//! Connections to the outside world (database; later cache, mail, events).
+//! Connections to the outside world (database, Redis; later mail, events).
 
 pub mod db;
+pub mod redis;

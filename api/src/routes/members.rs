@@ -57,6 +57,8 @@ struct MemberBody {
     lat: Option<f64>,
     lng: Option<f64>,
     grid_id: Option<i64>,
+    /// 光荣榜 — may the member be shown by name (else 张*)? Left out = unchanged.
+    publish_consent: Option<bool>,
 }
 
 impl MemberBody {
@@ -71,6 +73,7 @@ impl MemberBody {
             availability: Availability::new(self.availability),
             max_active: self.max_active,
             grid_id: self.grid_id,
+            publish_consent: self.publish_consent,
         })
     }
 }

@@ -216,5 +216,5 @@ async fn act_on_request(
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
     let (action, note) = parse_action(&req, &name, &body)?;
-    Ok(HttpResponse::Ok().json(requests::act(&state.db, &me, id, action, note).await?))
+    Ok(HttpResponse::Ok().json(requests::act(&state, &me, id, action, note).await?))
 }

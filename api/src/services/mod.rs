@@ -1,11 +1,16 @@
 //! Use cases. Each owns its transaction and takes the connection it needs;
 //! handlers call these and never touch entities themselves.
 
+pub mod audit;
 pub mod auth;
+pub mod boards;
 pub mod directory;
+pub mod ledger;
+pub mod market;
 pub mod matching;
 pub mod members;
 pub mod requests;
+pub mod rules;
 pub mod seed;
 pub mod users;
 

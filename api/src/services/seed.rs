@@ -228,6 +228,8 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             max_active: Some(3),
             location: GeoPoint::new(lat, lng),
             grid_id: m.grid_id,
+            // Demo members agree to be named on the honor board.
+            publish_consent: Some(true),
         };
         members::register(&state.db, m, input)
             .await
@@ -311,7 +313,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             d => (d - 1).min(steps.len()),
         };
         for (who, action) in steps.into_iter().take(keep) {
-            requests::act(db, who, v.id, action, None)
+            requests::act(state, who, v.id, action, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
         }

@@ -203,7 +203,7 @@ pub async fn auto_dispatch(
         for p in &out.plan {
             let note = Some(lang.pick("自动派单", "auto-dispatch").to_owned());
             let r = requests::act(
-                db,
+                state,
                 me,
                 p.request_id,
                 Action::Dispatch {

@@ -213,6 +213,7 @@ fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<
         max_active,
         location,
         grid_id,
+        publish_consent: None,
     };
     let skills = match lookup.check(&input) {
         Ok(s) => s,

@@ -44,6 +44,9 @@ pub struct MemberInput {
     pub max_active: Option<i32>,
     pub location: Option<GeoPoint>,
     pub grid_id: Option<i64>,
+    /// Consent to appear by name on honor boards; `None` keeps what it was
+    /// (not given on registration = masked). Only the member may change it.
+    pub publish_consent: Option<bool>,
 }
 
 /// The service menu and a community's grids, loaded once so that checking
@@ -174,6 +177,7 @@ fn profile_row(
         version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
+        publish_consent: Set(input.publish_consent.unwrap_or(false)),
     }
 }
 
@@ -301,6 +305,7 @@ pub async fn activate_for_role(
                 max_active: None,
                 location: None,
                 grid_id: u.grid_id,
+                publish_consent: None,
             };
             let mut row = profile_row(u.id, u.community_id, MemberStatus::Active, input, now);
             row.reviewed_by = Set(reviewer);
@@ -340,6 +345,15 @@ pub async fn update(
     input: MemberInput,
 ) -> Result<MemberView, ApiError> {
     let p = find_for(db, me, user_id).await?;
+    if p.user_id != me.id && input.publish_consent.is_some_and(|c| c != p.publish_consent) {
+        return Err(ApiError::field(
+            "publish_consent",
+            "owner_only",
+            "是否在光荣榜上公开姓名只能由本人决定",
+            "only the member can consent to being named on honor boards",
+        ));
+    }
+    let consent = input.publish_consent.unwrap_or(p.publish_consent);
     let skills = Lookup::load(db, p.community_id)
         .await?
         .check(&input)
@@ -351,6 +365,7 @@ pub async fn update(
     row.reviewed_by = Set(p.reviewed_by);
     row.reviewed_at = Set(p.reviewed_at);
     row.version = Set(p.version + 1);
+    row.publish_consent = Set(consent);
     let txn = db.begin().await?;
     row.update(&txn).await?;
     replace_skills(&txn, p.user_id, &skills).await?;

@@ -10,7 +10,9 @@ use crate::auth::CurrentUser;
 use crate::clock;
 use crate::domain::request::{self, Action, State, Status};
 use crate::error::ApiError;
+use crate::services::ledger;
 use crate::services::members::{self, Room};
+use crate::state::AppState;
 use entity::{help_request, request_event};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -62,20 +64,28 @@ async fn check_room(
     }
 }
 
-#[tracing::instrument(skip(db, me, action, note), fields(user = me.id, action = action.name()))]
+/// Applies `action` to request `id` as `me`. Verifying (close) also credits
+/// the member — service record, points, balance — in the same transaction,
+/// and then moves the honor boards.
+#[tracing::instrument(skip(state, me, action, note), fields(user = me.id, action = action.name()))]
 pub async fn act(
-    db: &DatabaseConnection,
+    state: &AppState,
     me: &CurrentUser,
     id: i64,
     action: Action,
     note: Option<String>,
 ) -> Result<RequestView, ApiError> {
+    let db = &state.db;
     for _ in 0..ATTEMPTS {
         let req = super::load(db, id).await?;
         let access = Access::of(db, me, &req).await?;
         let before = state_of(&req)?;
         let next = request::apply(&before, &action, &access.actor())?;
         check_room(db, &req, &action, me.id).await?;
+        let credit = match next.status {
+            Status::Closed => Some(ledger::plan_close(db, &req, me.id, state.local_offset).await?),
+            _ => None,
+        };
         let now = clock::now();
         use help_request::Column as C;
         // The UPDATE is the transaction's first statement: on SQLite it takes
@@ -118,7 +128,14 @@ pub async fn act(
         }
         .insert(&txn)
         .await?;
+        let delta = match &credit {
+            Some(plan) => Some(ledger::credit_close(&txn, plan).await?),
+            None => None,
+        };
         txn.commit().await?;
+        if let Some(d) = delta {
+            state.boards.record(&[d]).await;
+        }
         let fresh = super::load(db, id).await?;
         return view::one(db, me, &fresh, access.admin_here).await;
     }

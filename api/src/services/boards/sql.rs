@@ -1,0 +1,149 @@
+//! Honor boards straight from the ledgers: one aggregate query per board.
+//! The fallback when there is no Redis, and the source Redis is rebuilt from.
+
+use super::Scope;
+use crate::domain::board::{Delta, Metric, Span, average};
+use crate::error::ApiError;
+use crate::services::ledger::sum_i64;
+use entity::{community, points_entry, service_record};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
+use std::collections::HashMap;
+
+async fn community_ids(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<i64>, ApiError> {
+    match scope {
+        Scope::Community(id) => Ok(vec![*id]),
+        Scope::Street(street) => Ok(community::Entity::find()
+            .select_only()
+            .column(community::Column::Id)
+            .filter(community::Column::Street.eq(street.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?),
+    }
+}
+
+/// `SUM(CASE WHEN rating IS NULL THEN 0 ELSE sign END)`: rated services, net.
+fn rated_count() -> Expr {
+    sum_i64(Into::<Expr>::into(
+        Expr::case(Expr::col(service_record::Column::Rating).is_null(), 0i64)
+            .finally(Expr::col(service_record::Column::Sign)),
+    ))
+}
+
+/// Every member's value on one board, in the units Redis keeps (points,
+/// minutes, services, average stars). Unranked.
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    span: &Span,
+    metric: Metric,
+) -> Result<Vec<(i64, f64)>, ApiError> {
+    let ids = community_ids(db, scope).await?;
+    if metric == Metric::Points {
+        use points_entry::Column as P;
+        let mut q = points_entry::Entity::find()
+            .select_only()
+            .column(P::MemberId)
+            .column_as(sum_i64(P::Points), "v")
+            .filter(P::CommunityId.is_in(ids))
+            .filter(P::Earned.eq(true))
+            .group_by(P::MemberId);
+        if let Some((from, to)) = span.range {
+            q = q.filter(P::OccurredOn.between(from, to));
+        }
+        let rows: Vec<(i64, i64)> = q.into_tuple().all(db).await?;
+        return Ok(rows.into_iter().map(|(m, v)| (m, v as f64)).collect());
+    }
+    use service_record::Column as R;
+    let mut q = service_record::Entity::find()
+        .select_only()
+        .column(R::MemberId)
+        .filter(R::CommunityId.is_in(ids))
+        .group_by(R::MemberId);
+    if let Some((from, to)) = span.range {
+        q = q.filter(R::ServiceDate.between(from, to));
+    }
+    Ok(match metric {
+        Metric::Hours | Metric::Services => {
+            let col = if metric == Metric::Hours { R::Minutes } else { R::Sign };
+            let rows: Vec<(i64, i64)> = q.column_as(sum_i64(col), "v").into_tuple().all(db).await?;
+            rows.into_iter().map(|(m, v)| (m, v as f64)).collect()
+        }
+        _ => {
+            let rows: Vec<(i64, i64, i64)> = q
+                .column_as(sum_i64(Expr::col(R::Sign).mul(Expr::col(R::Rating))), "s")
+                .column_as(rated_count(), "n")
+                .into_tuple()
+                .all(db)
+                .await?;
+            rows.into_iter()
+                .filter(|(_, _, n)| *n > 0)
+                .map(|(m, s, n)| (m, average(s as f64, n as f64)))
+                .collect()
+        }
+    })
+}
+
+/// The whole ledger folded into one delta per member, community and day —
+/// what a Redis rebuild replays. Read in one transaction, so the two
+/// ledgers are seen at the same moment.
+pub async fn all_deltas(db: &DatabaseConnection) -> Result<Vec<Delta>, ApiError> {
+    let txn = db.begin().await?;
+    let streets: HashMap<i64, String> = community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .column(community::Column::Street)
+        .into_tuple()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
+    use service_record::Column as R;
+    let services: Vec<(i64, i64, chrono::NaiveDate, i64, i64, i64, i64)> = service_record::Entity::find()
+        .select_only()
+        .column(R::MemberId)
+        .column(R::CommunityId)
+        .column(R::ServiceDate)
+        .column_as(sum_i64(R::Minutes), "minutes")
+        .column_as(sum_i64(R::Sign), "services")
+        .column_as(sum_i64(Expr::col(R::Sign).mul(Expr::col(R::Rating))), "rsum")
+        .column_as(rated_count(), "rcnt")
+        .group_by(R::MemberId)
+        .group_by(R::CommunityId)
+        .group_by(R::ServiceDate)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    use points_entry::Column as P;
+    let points: Vec<(i64, i64, chrono::NaiveDate, i64)> = points_entry::Entity::find()
+        .select_only()
+        .column(P::MemberId)
+        .column(P::CommunityId)
+        .column(P::OccurredOn)
+        .column_as(sum_i64(P::Points), "points")
+        .filter(P::Earned.eq(true))
+        .group_by(P::MemberId)
+        .group_by(P::CommunityId)
+        .group_by(P::OccurredOn)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let street = |c: i64| streets.get(&c).cloned().unwrap_or_default();
+    let mut out: HashMap<(i64, i64, chrono::NaiveDate), Delta> = HashMap::new();
+    for (m, c, d, minutes, services, rsum, rcnt) in services {
+        let e = out.entry((m, c, d)).or_insert_with(|| Delta::zero(m, c, street(c), d));
+        e.minutes += minutes;
+        e.services += services;
+        e.rating_sum += rsum;
+        e.rating_count += rcnt;
+    }
+    for (m, c, d, p) in points {
+        let e = out.entry((m, c, d)).or_insert_with(|| Delta::zero(m, c, street(c), d));
+        e.points += p;
+    }
+    Ok(out.into_values().collect())
+}
