@@ -118,7 +118,7 @@ async fn one_loop(w: &World) {
             1 => &w.resident,
             _ => &w.member,
         };
-        requests::act(db, actor, id, a, None).await.unwrap();
+        requests::act(&w.state, actor, id, a, None).await.unwrap();
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use skrifa::raw::FileRef;
 use skrifa::{FontRef, MetadataProvider, instance::LocationRef, instance::Size};
 
-/// Environment variable that operators can set to point at a CJK font file.
+/// The setting that names a font (`cjk_font` in linli.toml); shown in errors.
 pub const FONT_ENV_VAR: &str = "LINLI_CJK_FONT";
 
 /// Well-known Debian font paths, tried in order.
@@ -138,14 +138,6 @@ pub fn find_cjk_font(configured: Option<&Path>) -> Result<CjkFont, FontError> {
             search(&candidates)
         }
     }
-}
-
-/// Like [`find_cjk_font`], taking the configured path from `LINLI_CJK_FONT` if set.
-pub fn find_cjk_font_from_env() -> Result<CjkFont, FontError> {
-    let configured = std::env::var_os(FONT_ENV_VAR)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    find_cjk_font(configured.as_deref())
 }
 
 fn search(candidates: &[PathBuf]) -> Result<CjkFont, FontError> {

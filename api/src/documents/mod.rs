@@ -6,5 +6,5 @@ pub mod font;
 pub mod xlsx;
 
 pub use certificate::{CertificateDoc, MAX_TABLE_ROWS, ServiceLine, format_hours, render_pdf};
-pub use font::{CjkFont, FONT_ENV_VAR, FontError, find_cjk_font, find_cjk_font_from_env};
+pub use font::{CjkFont, FONT_ENV_VAR, FontError, find_cjk_font};
 pub use xlsx::{Cell, Sheet, workbook};

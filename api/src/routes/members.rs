@@ -7,6 +7,7 @@ use crate::domain::matching::{Availability, Window};
 use crate::domain::member::{MemberKind, MemberStatus, Review};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields};
+use crate::services::ledger;
 use crate::services::members::{self, MemberFilter, MemberInput, import::MAX_ROWS};
 use crate::state::AppState;
 use actix_web::http::header::CONTENT_TYPE;
@@ -98,12 +99,27 @@ async fn update(
     Ok(HttpResponse::Ok().json(members::update(&state.db, &me, id.into_inner(), input).await?))
 }
 
+/// One registration with the member's standing: points, hours, star level
+/// (current, hours to the next, when each was reached).
+#[derive(serde::Serialize)]
+struct MemberDetail {
+    #[serde(flatten)]
+    member: members::MemberView,
+    service: ledger::ServiceSummary,
+}
+
+async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> Result<HttpResponse, ApiError> {
+    let member = members::get(&state.db, me, id).await?;
+    let service = ledger::summary(&state.db, id, state.local_offset).await?;
+    Ok(HttpResponse::Ok().json(MemberDetail { member, service }))
+}
+
 async fn get(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(members::get(&state.db, &me, id.into_inner()).await?))
+    detail(&state, &me, id.into_inner()).await
 }
 
 async fn get_mine(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(members::get(&state.db, &me, me.id).await?))
+    detail(&state, &me, me.id).await
 }
 
 async fn review(

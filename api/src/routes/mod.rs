@@ -2,9 +2,14 @@
 //! return its view. Bodies are `…Body` types local to each module.
 
 mod auth;
+mod boards;
+mod certificates;
 mod directory;
+mod exports;
 mod health;
 mod home;
+mod ledger;
+mod market;
 mod matching;
 mod members;
 mod requests;
@@ -26,6 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(requests::configure)
             .configure(members::configure)
             .configure(matching::configure)
+            .configure(ledger::configure)
+            .configure(boards::configure)
+            .configure(market::configure)
+            .configure(certificates::configure)
+            .configure(exports::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure)

@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod auth;
 pub mod boards;
+pub mod certificates;
 pub mod directory;
+pub mod exports;
 pub mod ledger;
 pub mod market;
 pub mod matching;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// `SUM(col)` as a BIGINT on both backends (PostgreSQL sums BIGINTs into NUMERIC).
 pub(crate) fn sum_i64(col: impl sea_orm::IntoSimpleExpr) -> Expr {
-    Func::coalesce([col.into_simple_expr().sum(), Expr::val(0i64).into()]).cast_as("BIGINT")
+    Func::coalesce([col.into_simple_expr().sum(), Expr::val(0i64)]).cast_as("BIGINT")
 }
 
 #[derive(Debug, Serialize)]

@@ -40,6 +40,8 @@ pub struct MemberView {
     pub status_note: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Agreed to be named on honor boards (光荣榜).
+    pub publish_consent: bool,
 }
 
 /// The view of one registration, read fresh.
@@ -118,6 +120,7 @@ pub(super) async fn many(
                 status_note: p.status_note,
                 reviewed_at: p.reviewed_at,
                 created_at: p.created_at,
+                publish_consent: p.publish_consent,
             }
         })
         .collect())

@@ -1,0 +1,39 @@
+//! 志愿服务证明 — issue, download, and public verification.
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::services::certificates;
+use crate::state::AppState;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/certificates", web::post().to(issue))
+        .route("/certificates/mine", web::get().to(mine))
+        .route("/certificates/{number}", web::get().to(verify))
+        .route("/certificates/{number}/pdf", web::get().to(pdf));
+}
+
+async fn issue(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(certificates::issue(&state, &me).await?))
+}
+
+async fn mine(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(certificates::mine(&state, &me).await?))
+}
+
+/// Public: no sign-in. Shows a masked name, the hours and the date.
+async fn verify(state: web::Data<AppState>, number: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(certificates::verify(&state, &number).await?))
+}
+
+async fn pdf(state: web::Data<AppState>, me: CurrentUser, number: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (number, bytes) = certificates::pdf(&state, &me, &number).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/pdf"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"certificate-{number}.pdf\""),
+        ))
+        .body(bytes))
+}

@@ -1,0 +1,81 @@
+//! `.xlsx` exports for admins.
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::error::ApiError;
+use crate::extract::ValidQuery;
+use crate::services::exports;
+use crate::state::AppState;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/exports/service-records.xlsx", web::get().to(service_records))
+        .route("/exports/employer-report.xlsx", web::get().to(employer_report));
+}
+
+fn xlsx(name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, XLSX))
+        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")))
+        .body(bytes)
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct RecordsQuery {
+    /// Default: every community the admin acts in.
+    community_id: Option<i64>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+async fn service_records(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<RecordsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let bytes = exports::service_records(&state.db, &me, q.community_id, q.from, q.to).await?;
+    Ok(xlsx("service-records", bytes))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    community_id: Option<i64>,
+    /// `2026-Q4`; default: the current quarter.
+    #[validate(length(equal = 7))]
+    quarter: Option<String>,
+}
+
+fn quarter_start(q: &str) -> Option<chrono::NaiveDate> {
+    let (year, n) = q.split_once("-Q")?;
+    let n: u32 = n.parse().ok().filter(|n| (1..=4).contains(n))?;
+    chrono::NaiveDate::from_ymd_opt(year.parse().ok()?, (n - 1) * 3 + 1, 1)
+}
+
+async fn employer_report(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let day = match q.quarter.as_deref() {
+        None => clock::today(state.local_offset),
+        Some(s) => quarter_start(s).ok_or_else(|| {
+            ApiError::field(
+                "quarter",
+                "format",
+                "季度格式应为 2026-Q4",
+                "quarter looks like 2026-Q4",
+            )
+        })?,
+    };
+    let bytes = exports::employer_report(&state.db, &me, q.community_id, day).await?;
+    Ok(xlsx("employer-report", bytes))
+}

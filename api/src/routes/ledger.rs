@@ -1,0 +1,224 @@
+//! Hours and points: a member's statement (balance, star level, entries,
+//! records), admins' awards and deductions, voids and corrections, the
+//! community's rating rule, and the audit log.
+
+use super::{DEFAULT_LIMIT, Page};
+use crate::auth::CurrentUser;
+use crate::domain::rating_rule::RatingRule;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery, validate_not_blank};
+use crate::services::ledger::{self, AwardInput, AwardKind};
+use crate::services::{audit, rules};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/members/{id}/service", web::get().to(summary))
+        .route("/members/{id}/points", web::get().to(points))
+        .route("/members/{id}/records", web::get().to(records))
+        .route("/points/awards", web::post().to(award))
+        .route("/points/awards", web::get().to(list_awards))
+        .route("/requests/{id}/void-points", web::post().to(void_points))
+        .route("/records/{id}/correct", web::post().to(correct))
+        .route("/communities/{id}/rating-rule", web::get().to(get_rule))
+        .route("/communities/{id}/rating-rule", web::put().to(put_rule))
+        .route("/communities/{id}/rating-rule/history", web::get().to(rule_history))
+        .route("/audit-log", web::get().to(audit_log));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    /// Items with ids below this (from `next_cursor`).
+    cursor: Option<i64>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+    community_id: Option<i64>,
+}
+
+async fn summary(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let s = ledger::summary_for(&state.db, &me, id.into_inner(), state.local_offset).await?;
+    Ok(HttpResponse::Ok().json(s))
+}
+
+async fn points(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    q: ValidQuery<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let page = ledger::points(
+        &state.db,
+        &me,
+        id.into_inner(),
+        q.cursor,
+        q.limit.unwrap_or(DEFAULT_LIMIT),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+async fn records(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    q: ValidQuery<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let (items, next_cursor) = ledger::records(
+        &state.db,
+        &me,
+        id.into_inner(),
+        q.cursor,
+        q.limit.unwrap_or(DEFAULT_LIMIT),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct AwardBody {
+    member_id: i64,
+    /// `award` (嘉许) or `deduction` (扣分).
+    kind: AwardKind,
+    #[validate(range(min = 1, max = 10000))]
+    points: i64,
+    /// Required: why (shown to the member and kept in the audit log).
+    #[validate(length(min = 1, max = 200), custom(function = "validate_not_blank"))]
+    reason: String,
+}
+
+async fn award(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<AwardBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let input = AwardInput {
+        member_id: b.member_id,
+        kind: b.kind,
+        points: b.points,
+        reason: b.reason.trim().to_owned(),
+    };
+    let (entry, delta) = ledger::award(&state.db, &me, state.local_offset, input).await?;
+    state.boards.record(&[delta]).await;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+async fn list_awards(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let items = ledger::list_awards(&state.db, &me, q.community_id, q.cursor, limit).await?;
+    let next_cursor = (items.len() as u64 == limit)
+        .then(|| items.last().map(|e| e.id))
+        .flatten();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ReasonBody {
+    #[validate(length(min = 1, max = 500), custom(function = "validate_not_blank"))]
+    reason: String,
+}
+
+/// An upheld complaint: the request's points are taken back.
+async fn void_points(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (entry, delta) = ledger::void_credit(&state.db, &me, id.into_inner(), body.0.reason.trim().to_owned()).await?;
+    state.boards.record(&[delta]).await;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct CorrectBody {
+    /// The corrected service time in hours (0.02 – 24).
+    #[validate(range(min = 0.0, max = 24.0))]
+    hours: f64,
+    #[validate(length(min = 1, max = 500), custom(function = "validate_not_blank"))]
+    reason: String,
+}
+
+async fn correct(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<CorrectBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let minutes = crate::domain::values::ServiceMinutes::from_hours(b.hours).ok_or_else(|| {
+        ApiError::field(
+            "hours",
+            "range",
+            "服务时长须大于 0 且不超过 24 小时",
+            "hours must be more than 0 and at most 24",
+        )
+    })?;
+    let (record, delta) = ledger::correct_record(
+        &state.db,
+        &me,
+        id.into_inner(),
+        minutes.minutes(),
+        b.reason.trim().to_owned(),
+    )
+    .await?;
+    state.boards.record(&[delta]).await;
+    Ok(HttpResponse::Created().json(record))
+}
+
+async fn get_rule(state: web::Data<AppState>, _me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules::get(&state.db, id.into_inner()).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct RuleBody {
+    rule: RatingRule,
+    /// The version the admin edited; a newer one saved meanwhile → 409.
+    base_version: Option<i32>,
+}
+
+async fn put_rule(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<RuleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    Ok(HttpResponse::Ok().json(rules::update(&state.db, &me, id.into_inner(), b.rule, b.base_version).await?))
+}
+
+async fn rule_history(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules::history(&state.db, &me, id.into_inner()).await?))
+}
+
+async fn audit_log(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let items = audit::list(&state.db, &me, q.community_id, q.cursor, limit).await?;
+    let next_cursor = (items.len() as u64 == limit)
+        .then(|| items.last().map(|e| e.id))
+        .flatten();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}

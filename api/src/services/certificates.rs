@@ -1,0 +1,243 @@
+//! 志愿服务证明 — a member asks for a certificate of their verified service;
+//! it is numbered and frozen at issue (hours, services, what they were), can
+//! be downloaded as a PDF by its owner, and anyone can check a number at
+//! `GET /certificates/{number}`, which shows only a masked name, the hours
+//! and the date (2021 records rule: certificates are verifiable in the
+//! system; no disclosure beyond that).
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::documents::{self, CertificateDoc, CjkFont, ServiceLine};
+use crate::domain::mask::mask_name;
+use crate::error::ApiError;
+use crate::services::ledger::sum_i64;
+use crate::services::{directory, members};
+use crate::state::AppState;
+use chrono::Datelike;
+use entity::{certificate, service_category, service_record};
+use rand::Rng;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+
+/// Crockford base32 without I, L, O, U: easy to read aloud and type.
+const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+fn new_number(year: i32) -> String {
+    let mut rng = rand::rng();
+    let tail: String = (0..10)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("LL{year}-{tail}")
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Line {
+    content: String,
+    minutes: i64,
+    services: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CertificateView {
+    pub number: String,
+    pub member_id: i64,
+    pub member_name: String,
+    pub community_id: i64,
+    pub minutes: i64,
+    pub hours: f64,
+    pub services: i64,
+    pub first_service: Option<chrono::NaiveDate>,
+    pub last_service: Option<chrono::NaiveDate>,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    /// Where the owner downloads the PDF.
+    pub pdf_url: String,
+    /// Where anyone can check the number.
+    pub verify_url: String,
+}
+
+/// What a stranger holding the number may learn.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    pub number: String,
+    pub valid: bool,
+    /// Masked: 张*.
+    pub name: String,
+    pub hours: f64,
+    pub issued_on: chrono::NaiveDate,
+}
+
+fn verify_url(state: &AppState, number: &str) -> String {
+    format!(
+        "{}/api/v1/certificates/{number}",
+        state.settings.public_url.trim_end_matches('/')
+    )
+}
+
+fn view(state: &AppState, c: certificate::Model) -> CertificateView {
+    CertificateView {
+        pdf_url: format!("/api/v1/certificates/{}/pdf", c.number),
+        verify_url: verify_url(state, &c.number),
+        hours: c.minutes as f64 / 60.0,
+        number: c.number,
+        member_id: c.member_id,
+        member_name: c.member_name,
+        community_id: c.community_id,
+        minutes: c.minutes,
+        services: c.services,
+        first_service: c.first_service,
+        last_service: c.last_service,
+        issued_at: c.issued_at,
+    }
+}
+
+/// Issues a certificate of everything verified so far.
+pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView, ApiError> {
+    let db = &state.db;
+    let profile = members::find(db, me.id).await.map_err(|_| ApiError::Forbidden)?;
+    use service_record::Column as R;
+    // What the services were, by category, net of corrections.
+    type Day = Option<chrono::NaiveDate>;
+    let by_category: Vec<(Option<i64>, i64, i64, Day, Day)> = service_record::Entity::find()
+        .select_only()
+        .column(R::CategoryId)
+        .column_as(sum_i64(R::Minutes), "minutes")
+        .column_as(sum_i64(R::Sign), "services")
+        .column_as(Expr::col(R::ServiceDate).min(), "first")
+        .column_as(Expr::col(R::ServiceDate).max(), "last")
+        .filter(R::MemberId.eq(me.id))
+        .group_by(R::CategoryId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let lines_with_time: Vec<_> = by_category.iter().filter(|(_, m, s, _, _)| *m > 0 || *s > 0).collect();
+    if lines_with_time.is_empty() {
+        return Err(ApiError::field(
+            "member",
+            "no_service",
+            "还没有经审核的服务记录，暂不能出具证明",
+            "there is no verified service to certify yet",
+        ));
+    }
+    let names: std::collections::HashMap<i64, String> = service_category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name_zh))
+        .collect();
+    let lines: Vec<Line> = lines_with_time
+        .iter()
+        .map(|(c, m, s, _, _)| Line {
+            content: c
+                .and_then(|c| names.get(&c).cloned())
+                .unwrap_or_else(|| "其他服务".into()),
+            minutes: *m,
+            services: *s,
+        })
+        .collect();
+    let now = clock::now();
+    let mut tries = 0;
+    let row = loop {
+        let attempt = certificate::ActiveModel {
+            number: Set(new_number(clock::local_date(now, state.local_offset).year())),
+            member_id: Set(me.id),
+            community_id: Set(profile.community_id),
+            member_name: Set(me.name.clone()),
+            minutes: Set(lines.iter().map(|l| l.minutes).sum()),
+            services: Set(lines.iter().map(|l| l.services).sum()),
+            first_service: Set(by_category.iter().filter_map(|r| r.3).min()),
+            last_service: Set(by_category.iter().filter_map(|r| r.4).max()),
+            content: Set(serde_json::to_string(&lines).map_err(anyhow::Error::from)?),
+            issued_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        match attempt {
+            // 32^10 numbers: a clash is all but impossible, but cheap to retry.
+            Err(e) if crate::services::is_unique_violation(&e) && tries < 3 => tries += 1,
+            other => break other?,
+        }
+    };
+    Ok(view(state, row))
+}
+
+/// The caller's certificates, newest first.
+pub async fn mine(state: &AppState, me: &CurrentUser) -> Result<Vec<CertificateView>, ApiError> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::MemberId.eq(me.id))
+        .order_by_desc(certificate::Column::Id)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| view(state, c))
+        .collect())
+}
+
+async fn by_number(state: &AppState, number: &str) -> Result<certificate::Model, ApiError> {
+    certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number.trim().to_ascii_uppercase()))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound("certificate"))
+}
+
+/// Public check of a number: masked name, hours, date — nothing more.
+pub async fn verify(state: &AppState, number: &str) -> Result<Verification, ApiError> {
+    let c = by_number(state, number).await?;
+    Ok(Verification {
+        valid: true,
+        name: mask_name(&c.member_name),
+        hours: c.minutes as f64 / 60.0,
+        issued_on: clock::local_date(c.issued_at, state.local_offset),
+        number: c.number,
+    })
+}
+
+async fn font(state: &AppState) -> Result<&CjkFont, ApiError> {
+    state
+        .font
+        .get_or_try_init(|| async {
+            let configured = state.settings.cjk_font.clone();
+            tokio::task::spawn_blocking(move || documents::find_cjk_font(configured.as_deref()))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?
+                .map_err(|e| ApiError::FontMissing(e.to_string()))
+        })
+        .await
+}
+
+/// The PDF, for its owner or an admin of the recording community.
+pub async fn pdf(state: &AppState, me: &CurrentUser, number: &str) -> Result<(String, Vec<u8>), ApiError> {
+    let c = by_number(state, number).await?;
+    if c.member_id != me.id {
+        directory::require_admin_of(&state.db, me, c.community_id).await?;
+    }
+    let community = directory::community(&state.db, c.community_id).await?;
+    let lines: Vec<Line> = serde_json::from_str(&c.content).unwrap_or_default();
+    let doc = CertificateDoc {
+        verify_url: verify_url(state, &c.number),
+        number: c.number.clone(),
+        member_name: c.member_name,
+        community: community.name,
+        street: community.street,
+        minutes: c.minutes,
+        services: c.services,
+        first_service: c.first_service,
+        last_service: c.last_service,
+        lines: lines
+            .into_iter()
+            .map(|l| ServiceLine {
+                content: l.content,
+                minutes: l.minutes,
+                services: l.services,
+            })
+            .collect(),
+        issued_on: clock::local_date(c.issued_at, state.local_offset),
+    };
+    let font = font(state).await?.clone();
+    let bytes = tokio::task::spawn_blocking(move || documents::render_pdf(&doc, &font))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    Ok((c.number, bytes))
+}
