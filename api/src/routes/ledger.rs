@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/members/{id}/records", web::get().to(records))
         .route("/points/awards", web::post().to(award))
         .route("/points/awards", web::get().to(list_awards))
-        .route("/requests/{id}/void-points", web::post().to(void_points))
+        .route("/requests/{id}/credit/void", web::post().to(void_points))
         .route("/records/{id}/correct", web::post().to(correct))
         .route("/communities/{id}/rating-rule", web::get().to(get_rule))
         .route("/communities/{id}/rating-rule", web::put().to(put_rule))

@@ -116,6 +116,8 @@ impl Drop for DbGuard {
 
 pub struct TestApp {
     pub base: String,
+    /// Prefix of this app's Redis keys (when it uses Redis).
+    pub redis_prefix: String,
     pub client: reqwest::Client,
     pub database_url: String,
     pub admin: User,
@@ -130,9 +132,67 @@ pub struct User {
     pub phone: String,
 }
 
+/// The Redis tests use: `LINLI_TEST_REDIS_URL` or the local one.
+pub fn redis_url() -> String {
+    std::env::var("LINLI_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Deletes every key under a prefix (what a test does instead of FLUSHDB,
+/// which would pull the rug from tests running beside it).
+pub async fn redis_flush_prefix(prefix: &str) {
+    let client = redis::Client::open(redis_url()).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("redis");
+    let mut cursor: u64 = 0;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(format!("{prefix}:*"))
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut conn)
+            .await
+            .expect("scan");
+        if !keys.is_empty() {
+            let () = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await.expect("del");
+        }
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
+}
+
+async fn redis_reachable() -> Result<(), String> {
+    let client = redis::Client::open(redis_url()).map_err(|e| e.to_string())?;
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .map_err(|e| e.to_string())?;
+    redis::cmd("PING")
+        .query_async::<String>(&mut conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// Starts the app on `backend`, or returns `None` (skip) when PostgreSQL is
 /// not reachable outside CI. Under `CI=true` a missing PostgreSQL fails the test.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, false).await
+}
+
+/// `spawn_app`, with honor boards in the real Redis (under a key prefix of
+/// the test's own) when `redis` is true. Missing Redis: skip, or fail under CI.
+pub async fn spawn_app_with(backend: Backend, redis: bool) -> Option<TestApp> {
+    let redis_prefix = format!("linli-test-{}", uuid::Uuid::new_v4().simple());
+    if redis && let Err(e) = redis_reachable().await {
+        if in_ci() {
+            panic!("Redis is required under CI=true but unreachable: {e}");
+        }
+        eprintln!("skipping Redis test: {e}");
+        return None;
+    }
     let (database_url, guard) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("linli-test-{}.db", uuid::Uuid::new_v4().simple()));
@@ -160,6 +220,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         argon2_iterations: 1,
         admin_phone: ADMIN_PHONE.into(),
         admin_password: ADMIN_PASSWORD.into(),
+        redis_url: if redis { redis_url() } else { String::new() },
+        redis_prefix: redis_prefix.clone(),
         ..Settings::default()
     };
     let app = Application::build(settings, StartOptions::default())
@@ -170,6 +232,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let client = reqwest::Client::new();
     let mut t = TestApp {
         base,
+        redis_prefix,
         client,
         database_url,
         admin: User {
@@ -212,6 +275,25 @@ impl TestApp {
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(self.client.post(self.url(path)).bearer_auth(token).json(&body))
             .await
+    }
+
+    /// A download: status, content type and the raw bytes.
+    pub async fn get_bytes(&self, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let resp = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent");
+        let status = resp.status();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (status, ct, resp.bytes().await.expect("body").to_vec())
     }
 
     pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
@@ -341,6 +423,48 @@ impl TestApp {
     pub async fn ok(&self, who: &User, id: i64, action: &str, body: Value) -> Value {
         let (s, b) = self.act(who, id, action, body).await;
         assert_eq!(s, StatusCode::OK, "{action} on {id}: {b}");
+        b
+    }
+
+    /// A request of `resident`'s taken through the whole loop by `member`:
+    /// `minutes` of service, rated `stars`, verified by the admin. Returns its id.
+    pub async fn closed_request(&self, resident: &User, member: &User, minutes: i64, stars: i64) -> i64 {
+        let id = self.post_request(resident).await["id"].as_i64().expect("id");
+        self.ok(&self.admin, id, "dispatch", json!({"assignee_id": member.id}))
+            .await;
+        self.ok(member, id, "accept", json!({})).await;
+        self.ok(member, id, "start", json!({})).await;
+        self.ok(
+            member,
+            id,
+            "complete",
+            json!({"hours": minutes as f64 / 60.0, "summary": "陪同就医并代取药品"}),
+        )
+        .await;
+        self.ok(resident, id, "review", json!({"stars": stars, "comment": "很好"}))
+            .await;
+        self.ok(&self.admin, id, "verify", json!({})).await;
+        id
+    }
+
+    /// `GET /members/{id}/service`: balance, hours, star level.
+    pub async fn service(&self, who: &User, member_id: i64) -> Value {
+        let (s, b) = self.get(&who.token, &format!("/members/{member_id}/service")).await;
+        assert_eq!(s, StatusCode::OK, "service summary: {b}");
+        b
+    }
+
+    /// An award (positive) or deduction (negative) by the admin; must succeed.
+    pub async fn award(&self, member_id: i64, points: i64) -> Value {
+        let kind = if points >= 0 { "award" } else { "deduction" };
+        let (s, b) = self
+            .post(
+                &self.admin.token,
+                "/points/awards",
+                json!({"member_id": member_id, "kind": kind, "points": points.abs(), "reason": "参加社区义诊"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "award: {b}");
         b
     }
 

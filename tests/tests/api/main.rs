@@ -7,6 +7,7 @@ mod errors;
 mod forbidden;
 mod helpers;
 mod hostile_input;
+mod ledger;
 mod listing;
 mod matching;
 mod members;
