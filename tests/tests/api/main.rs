@@ -2,6 +2,7 @@
 //! SQLite and PostgreSQL (see `helpers::both_backends!`).
 
 mod auth;
+mod boards;
 mod concurrency;
 mod errors;
 mod forbidden;

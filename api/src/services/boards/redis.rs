@@ -53,7 +53,7 @@ return #gens
 const TOP: &str = r"
 local generation = redis.call('GET', KEYS[1])
 if not generation then return false end
-return redis.call('ZREVRANGEBYSCORE', ARGV[1] .. generation .. ARGV[2], '+inf', '(0', 'WITHSCORES', 'LIMIT', 0, ARGV[3])
+return redis.call('ZREVRANGEBYSCORE', ARGV[1] .. generation .. ':' .. ARGV[2], '+inf', '(0', 'WITHSCORES', 'LIMIT', 0, ARGV[3])
 ";
 
 #[derive(Clone)]
