@@ -4,12 +4,15 @@
 mod auth;
 mod boards;
 mod concurrency;
+mod documents;
 mod errors;
 mod forbidden;
 mod helpers;
 mod hostile_input;
 mod ledger;
+mod ledger_props;
 mod listing;
+mod market;
 mod matching;
 mod members;
 mod request_loop;

@@ -1,0 +1,124 @@
+//! Certificates (PDF, public verification) and xlsx exports.
+
+use crate::both_backends;
+use crate::helpers::{Backend, spawn_app};
+use calamine::{Reader, Xlsx};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn certificate_issue_download_verify(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let m = app.member().await;
+
+    let (s, e) = app.post(&m.token, "/certificates", json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "nothing to certify yet: {e}");
+    app.closed_request(&resident, &m, 150, 5).await;
+    app.closed_request(&resident, &m, 60, 4).await;
+
+    let (s, c) = app.post(&m.token, "/certificates", json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let number = c["number"].as_str().expect("number").to_owned();
+    assert!(number.starts_with("LL20"), "{number}");
+    assert_eq!((c["minutes"].as_i64(), c["services"].as_i64()), (Some(210), Some(2)));
+
+    // Anyone can verify the number, without signing in — and learns little.
+    let (s, v) = app.get("", &format!("/certificates/{number}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["hours"], 3.5);
+    assert!(v["name"].as_str().is_some_and(|n| n.ends_with('*')), "masked: {v}");
+    let keys: Vec<&String> = v.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    assert_eq!(keys, ["hours", "issued_on", "name", "number", "valid"], "nothing more");
+    let (s, _) = app.get("", "/certificates/LL2026-NOSUCHNUM0").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The owner downloads the PDF; its text states the number and the hours.
+    let (s, ct, pdf) = app.get_bytes(&m.token, &format!("/certificates/{number}/pdf")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ct, "application/pdf");
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).expect("pdf text");
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains(&number), "number in {flat}");
+    assert!(flat.contains("志愿服务证明"), "{flat}");
+    assert!(flat.contains("3.5"), "hours in {flat}");
+    assert!(flat.contains("陈志强"), "the member's own copy has their name: {flat}");
+    // Another member may not; the community admin may.
+    let other = app.member().await;
+    let (s, _, _) = app
+        .get_bytes(&other.token, &format!("/certificates/{number}/pdf"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = app
+        .get_bytes(&app.admin.token, &format!("/certificates/{number}/pdf"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, mine) = app.get(&m.token, "/certificates/mine").await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(1));
+}
+both_backends!(certificate_issue_download_verify);
+
+async fn xlsx_exports(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let party = app
+        .registered_member(json!({"kind": "party_member", "employer": "市供电公司", "party_branch": "营销党支部"}))
+        .await;
+    let idle = app
+        .registered_member(json!({"kind": "party_member", "employer": "市第一医院"}))
+        .await;
+    app.closed_request(&resident, &party, 120, 5).await;
+    let _ = idle;
+
+    let (s, ct, bytes) = app.get_bytes(&app.admin.token, "/exports/service-records.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    let sheet = book.worksheet_range("志愿服务记录").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][1], "姓名");
+    assert_eq!(rows.len(), 2, "header + one record: {rows:?}");
+    assert_eq!(rows[1][3], "帮老人买菜");
+    assert_eq!(rows[1][7], "2");
+
+    let (s, _, bytes) = app.get_bytes(&app.admin.token, "/exports/employer-report.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    let names = book.sheet_names();
+    assert!(names.iter().any(|n| n.ends_with("汇总")), "{names:?}");
+    assert!(
+        names.contains(&"市供电公司".to_owned()) && names.contains(&"市第一医院".to_owned()),
+        "{names:?}"
+    );
+    let power = book.worksheet_range("市供电公司").expect("sheet");
+    let row: Vec<String> = power
+        .rows()
+        .nth(1)
+        .expect("member row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[1], "营销党支部");
+    assert_eq!(row[3], "2");
+    let hospital = book.worksheet_range("市第一医院").expect("sheet");
+    let row: Vec<String> = hospital
+        .rows()
+        .nth(1)
+        .expect("member row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[7], "未参加服务", "members who did not serve are reported too");
+
+    let (s, _, _) = app.get_bytes(&party.token, "/exports/service-records.xlsx").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = app
+        .get(&app.admin.token, "/exports/employer-report.xlsx?quarter=2026-Q5")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}
+both_backends!(xlsx_exports);
