@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/linli-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Certificate tests render real PDFs with a CJK font.
+. scripts/ensure-font.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -184,13 +184,6 @@ async fn main() {
     );
     println!("| endpoint | n | p50 ms | p99 ms |\n|---|---|---|---|");
     for (name, v) in samples.iter() {
-        let mut v = v.clone();
-        v.sort();
-        println!(
-            "| {name} | {} | {:.2} | {:.2} |",
-            v.len(),
-            support::pct(&v, 0.5),
-            support::pct(&v, 0.99)
-        );
+        support::report(name, v.clone());
     }
 }

@@ -19,8 +19,7 @@ mod support;
 
 use clap::Parser;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Parser)]
 struct Args {
@@ -101,16 +100,6 @@ fn roster(n: usize) -> String {
     csv
 }
 
-fn report(name: &str, mut v: Vec<Duration>) {
-    v.sort();
-    println!(
-        "| {name} | {} | {:.2} | {:.2} |",
-        v.len(),
-        support::pct(&v, 0.5),
-        support::pct(&v, 0.99)
-    );
-}
-
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
@@ -178,28 +167,8 @@ async fn main() {
     );
 
     let started = Instant::now();
-    let per_worker = args.calls / args.concurrency.max(1);
-    let url = Arc::new(format!("{api}/requests/{id}/candidates?limit=20"));
-    let workers: Vec<_> = (0..args.concurrency)
-        .map(|_| {
-            let (client, url, admin) = (client.clone(), url.clone(), admin.clone());
-            tokio::spawn(async move {
-                let mut v = Vec::with_capacity(per_worker);
-                for _ in 0..per_worker {
-                    v.push(
-                        support::timed(client.get(url.as_str()).bearer_auth(&admin), "GET candidates")
-                            .await
-                            .0,
-                    );
-                }
-                v
-            })
-        })
-        .collect();
-    let mut samples = Vec::new();
-    for w in workers {
-        samples.extend(w.await.expect("worker"));
-    }
+    let url = format!("{api}/requests/{id}/candidates?limit=20");
+    let samples = support::hammer(&client, &url, &admin, args.calls, args.concurrency, "GET candidates").await;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{} candidate calls in {secs:.1} s ({:.0}/s)",
@@ -207,7 +176,7 @@ async fn main() {
         samples.len() as f64 / secs
     );
     println!("| endpoint | n | p50 ms | p99 ms |\n|---|---|---|---|");
-    report("GET /requests/{id}/candidates?limit=20", samples);
+    support::report("GET /requests/{id}/candidates?limit=20", samples);
 
     for i in 0..args.pending {
         post(format!("待派单{i}")).await;
@@ -226,7 +195,7 @@ async fn main() {
         auto.push(t);
         last = v;
     }
-    report("POST /dispatch/auto (dry run)", auto);
+    support::report("POST /dispatch/auto (dry run)", auto);
     println!(
         "auto-dispatch plan: {} requests, {} assigned, total {} vs greedy {} (+{})",
         last["requests"], last["assigned"], last["total_score"], last["greedy_total_score"], last["gain_over_greedy"]

@@ -8,7 +8,7 @@ use crate::services::directory;
 use crate::state::AppState;
 use chrono::Duration;
 use entity::{community, session, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set};
 
 /// What a new account needs.
 pub struct NewAccount {
@@ -145,14 +145,52 @@ pub async fn change_password(state: &AppState, me: &CurrentUser, old: String, ne
 }
 
 /// Bearer token → the caller, if the session exists and has not expired.
+///
+/// Every authenticated call pays for this, so it is one query: the live
+/// session joined to its user and the user's community.
 pub async fn authenticate(db: &impl ConnectionTrait, bearer: &str) -> Result<CurrentUser, ApiError> {
     let digest = token::digest(bearer);
-    let s = session::Entity::find_by_id(digest.clone())
+    type Row = (i64, String, String, String, i64, Option<i64>, String);
+    let row: Option<Row> = session::Entity::find_by_id(digest.clone())
         .filter(session::Column::ExpiresAt.gt(clock::now()))
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .column(user::Column::Phone)
+        .column(user::Column::Role)
+        .column(user::Column::CommunityId)
+        .column(user::Column::GridId)
+        .column(community::Column::Street)
+        .join(
+            JoinType::InnerJoin,
+            session::Entity::belongs_to(user::Entity)
+                .from(session::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            user::Entity::belongs_to(community::Entity)
+                .from(user::Column::CommunityId)
+                .to(community::Column::Id)
+                .into(),
+        )
+        .into_tuple()
         .one(db)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    acting_as(db, s.user_id, digest).await
+        .await?;
+    let (id, name, phone, role, community_id, grid_id, street) = row.ok_or(ApiError::Unauthenticated)?;
+    Ok(CurrentUser {
+        role: role
+            .parse()
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("bad role {role}")))?,
+        id,
+        name,
+        phone,
+        community_id,
+        grid_id,
+        street,
+        token_hash: digest,
+    })
 }
 
 /// The caller as `user_id`, for a session (`token_hash`) or for internal jobs.

@@ -94,7 +94,7 @@ fn view(state: &AppState, c: certificate::Model) -> CertificateView {
 /// Issues a certificate of everything verified so far.
 pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView, ApiError> {
     let db = &state.db;
-    let profile = members::find(db, me.id).await.map_err(|_| ApiError::Forbidden)?;
+    let profile = members::find_own(db, me).await?;
     use service_record::Column as R;
     // What the services were, by category, net of corrections.
     type Day = Option<chrono::NaiveDate>;

@@ -214,7 +214,7 @@ pub async fn redeem(
     offset: chrono::FixedOffset,
 ) -> Result<RedemptionView, ApiError> {
     let item = load_reward(db, reward_id).await?;
-    let profile = members::find(db, me.id).await.map_err(|_| ApiError::Forbidden)?;
+    let profile = members::find_own(db, me).await?;
     if profile.status != MemberStatus::Active.as_str() || profile.community_id != item.community_id {
         return Err(ApiError::Forbidden);
     }

@@ -11,6 +11,7 @@ use crate::domain::{Phone, Role};
 use crate::services::auth::{NewAccount, acting_as, create_account};
 use crate::services::members::{self, MemberInput};
 use crate::services::requests::{self, NewRequest, Urgency};
+use crate::services::{ledger, market};
 use crate::state::AppState;
 use anyhow::Context;
 use entity::{community, grid, service_category, user};
@@ -346,6 +347,31 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+    }
+    // 爱心超市 shelves and a commendation, so points have somewhere to go.
+    for (name, price, stock) in [("理发券", 8, 20), ("食用油 1.8L", 20, 10), ("大米 5kg", 30, 5)] {
+        let input = market::RewardInput {
+            name: name.into(),
+            description: String::new(),
+            points_price: price,
+            stock,
+            active: true,
+        };
+        market::create_reward(db, &admin, admin.community_id, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo reward: {e}"))?;
+    }
+    if let Some(m) = members.first() {
+        let award = ledger::AwardInput {
+            member_id: m.id,
+            kind: ledger::AwardKind::Award,
+            points: 10,
+            reason: "参加社区义诊".into(),
+        };
+        let (_, delta) = ledger::award(db, &admin, state.local_offset, award)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo award: {e}"))?;
+        state.boards.record(&[delta]).await;
     }
     Ok(true)
 }

@@ -1,5 +1,7 @@
 //! What the load generators share: loopback-only targets, demo logins,
-//! percentiles.
+//! timed calls, percentiles. Each example compiles its own copy, and not
+//! every one uses every helper.
+#![allow(dead_code)]
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -54,4 +56,47 @@ pub async fn timed(rb: reqwest::RequestBuilder, what: &str) -> (Duration, Value)
     let took = t.elapsed();
     assert!(status.is_success(), "{what}: {status} {v}");
     (took, v)
+}
+
+/// `calls` GETs of `url` spread over `concurrency` workers, each timed:
+/// the samples, sorted.
+pub async fn hammer(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    calls: usize,
+    concurrency: usize,
+    what: &'static str,
+) -> Vec<Duration> {
+    let per_worker = calls / concurrency.max(1);
+    let url = std::sync::Arc::new(url.to_owned());
+    let token = std::sync::Arc::new(token.to_owned());
+    let workers: Vec<_> = (0..concurrency.max(1))
+        .map(|_| {
+            let (client, url, token) = (client.clone(), url.clone(), token.clone());
+            tokio::spawn(async move {
+                let mut v = Vec::with_capacity(per_worker);
+                for _ in 0..per_worker {
+                    v.push(
+                        timed(client.get(url.as_str()).bearer_auth(token.as_str()), what)
+                            .await
+                            .0,
+                    );
+                }
+                v
+            })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for w in workers {
+        samples.extend(w.await.expect("worker"));
+    }
+    samples.sort();
+    samples
+}
+
+/// One markdown table row: `| name | n | p50 ms | p99 ms |`.
+pub fn report(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    println!("| {name} | {} | {:.2} | {:.2} |", v.len(), pct(&v, 0.5), pct(&v, 0.99));
 }

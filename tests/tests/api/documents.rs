@@ -122,3 +122,26 @@ async fn xlsx_exports(b: Backend) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
 }
 both_backends!(xlsx_exports);
+
+/// No CJK font: a clear 503 that says what to do; issuing still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificate_without_a_font_says_how_to_fix_it() {
+    let Some(app) = crate::helpers::spawn_app_configured(Backend::Sqlite, None, |s| {
+        s.cjk_font = Some("/nonexistent/fonts/missing.ttc".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let resident = app.resident().await;
+    let m = app.member().await;
+    app.closed_request(&resident, &m, 60, 5).await;
+    let (s, c) = app.post(&m.token, "/certificates", json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let number = c["number"].as_str().expect("number");
+    let (s, e) = app.get(&m.token, &format!("/certificates/{number}/pdf")).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(e["code"], "certificate.font_missing");
+    let msg = e["message"].as_str().unwrap_or("");
+    assert!(msg.contains("/nonexistent/fonts/missing.ttc"), "{msg}");
+}

@@ -163,8 +163,8 @@ pub async fn redis_flush_prefix(prefix: &str) {
     }
 }
 
-async fn redis_reachable() -> Result<(), String> {
-    let client = redis::Client::open(redis_url()).map_err(|e| e.to_string())?;
+async fn redis_reachable(url: &str) -> Result<(), String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
     let mut conn = client
         .get_multiplexed_async_connection()
         .await
@@ -185,8 +185,19 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// `spawn_app`, with honor boards in the real Redis (under a key prefix of
 /// the test's own) when `redis` is true. Missing Redis: skip, or fail under CI.
 pub async fn spawn_app_with(backend: Backend, redis: bool) -> Option<TestApp> {
+    spawn_app_configured(backend, redis.then(redis_url), |_| {}).await
+}
+
+/// `spawn_app` with Redis at `redis` (if given) and settings adjusted by `tweak`.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    redis: Option<String>,
+    tweak: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let redis_prefix = format!("linli-test-{}", uuid::Uuid::new_v4().simple());
-    if redis && let Err(e) = redis_reachable().await {
+    if let Some(url) = &redis
+        && let Err(e) = redis_reachable(url).await
+    {
         if in_ci() {
             panic!("Redis is required under CI=true but unreachable: {e}");
         }
@@ -210,7 +221,7 @@ pub async fn spawn_app_with(backend: Backend, redis: bool) -> Option<TestApp> {
             }
         },
     };
-    let settings = Settings {
+    let mut settings = Settings {
         host: "127.0.0.1".into(),
         port: 0,
         database_url: database_url.clone(),
@@ -220,10 +231,11 @@ pub async fn spawn_app_with(backend: Backend, redis: bool) -> Option<TestApp> {
         argon2_iterations: 1,
         admin_phone: ADMIN_PHONE.into(),
         admin_password: ADMIN_PASSWORD.into(),
-        redis_url: if redis { redis_url() } else { String::new() },
+        redis_url: redis.unwrap_or_default(),
         redis_prefix: redis_prefix.clone(),
         ..Settings::default()
     };
+    tweak(&mut settings);
     let app = Application::build(settings, StartOptions::default())
         .await
         .expect("app builds");

@@ -13,9 +13,9 @@ use crate::auth::CurrentUser;
 use crate::domain::board::{Delta, Metric, Period, Ranked, Span, rank};
 use crate::domain::mask::mask_name;
 use crate::error::ApiError;
-use crate::services::{directory, users};
-use entity::member_profile;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use crate::services::directory;
+use entity::{member_profile, user};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -153,39 +153,45 @@ pub async fn board(
     q: BoardQuery,
 ) -> Result<BoardView, ApiError> {
     let community_id = q.community_id.unwrap_or(me.community_id);
-    let community = directory::community(db, community_id).await?;
     let own = community_id == me.community_id;
     let admin = directory::administers(db, me, community_id).await?;
-    let scope = if q.street {
-        if community.street != me.street && !admin {
-            return Err(ApiError::Forbidden);
-        }
-        Scope::Street(community.street.clone())
+    // The caller's own community needs no lookup (a board is read often).
+    let street = if !q.street {
+        None
+    } else if own {
+        Some(me.street.clone())
     } else {
-        if !own && !admin {
-            return Err(ApiError::Forbidden);
-        }
-        Scope::Community(community_id)
+        Some(directory::community(db, community_id).await?.street)
+    };
+    let scope = match street.clone() {
+        Some(s) if s == me.street || admin => Scope::Street(s),
+        None if own || admin => Scope::Community(community_id),
+        _ => return Err(ApiError::Forbidden),
     };
     let span = q.period.span(q.day);
     let (ranked, source) = boards
         .top(db, &scope, &span, q.metric, q.limit.clamp(1, MAX_LIMIT), q.prefer)
         .await?;
-    let ids: Vec<i64> = ranked.iter().map(|r| r.member_id).collect();
-    let people = users::users_by_id(db, ids.clone()).await?;
-    let consent: HashMap<i64, bool> = member_profile::Entity::find()
-        .filter(member_profile::Column::UserId.is_in(ids))
+    // Names and consent in one query.
+    let people: HashMap<i64, (String, Option<bool>)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .column(member_profile::Column::PublishConsent)
+        .join(JoinType::LeftJoin, member_profile::Relation::User.def().rev())
+        .filter(user::Column::Id.is_in(ranked.iter().map(|r| r.member_id)))
+        .into_tuple::<(i64, String, Option<bool>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.user_id, p.publish_consent))
+        .map(|(id, name, consent)| (id, (name, consent)))
         .collect();
     let entries = ranked
         .into_iter()
         .map(|r| {
-            let named = consent.get(&r.member_id).copied().unwrap_or(false);
+            let (name, consent) = people.get(&r.member_id).map_or(("", None), |(n, c)| (n.as_str(), *c));
+            let named = consent.unwrap_or(false);
             let is_me = r.member_id == me.id;
-            let name = people.get(&r.member_id).map(|u| u.name.as_str()).unwrap_or("");
             EntryView {
                 rank: r.rank,
                 member_id: (named || is_me || admin).then_some(r.member_id),
@@ -202,7 +208,7 @@ pub async fn board(
     Ok(BoardView {
         scope: if q.street { "street" } else { "community" },
         community_id: (!q.street).then_some(community_id),
-        street: q.street.then_some(community.street),
+        street,
         period: q.period,
         period_key: span.key.clone(),
         from: span.from(),

@@ -77,15 +77,8 @@ pub async fn award(
     .await?;
     txn.commit().await?;
     let delta = Delta {
-        member_id: input.member_id,
-        community_id: profile.community_id,
-        street: community.street,
-        day: today,
         points: signed,
-        minutes: 0,
-        services: 0,
-        rating_sum: 0,
-        rating_count: 0,
+        ..Delta::zero(input.member_id, profile.community_id, community.street, today)
     };
     let view = super::statement::entry_views(db, vec![entry]).await?.pop();
     view.map(|v| (v, delta))
@@ -194,15 +187,13 @@ pub async fn void_credit(
     .await?;
     txn.commit().await?;
     let delta = Delta {
-        member_id: credit.member_id,
-        community_id: credit.community_id,
-        street: community.street,
-        day: credit.occurred_on,
         points: -net,
-        minutes: 0,
-        services: 0,
-        rating_sum: 0,
-        rating_count: 0,
+        ..Delta::zero(
+            credit.member_id,
+            credit.community_id,
+            community.street,
+            credit.occurred_on,
+        )
     };
     let view = super::statement::entry_views(db, vec![entry]).await?.pop();
     view.map(|v| (v, delta))
@@ -337,15 +328,9 @@ pub async fn correct_record(
     .await?;
     txn.commit().await?;
     let delta = Delta {
-        member_id: old.member_id,
-        community_id: old.community_id,
-        street: community.street,
-        day: old.service_date,
         points: points_delta,
         minutes: minutes_delta,
-        services: 0,
-        rating_sum: 0,
-        rating_count: 0,
+        ..Delta::zero(old.member_id, old.community_id, community.street, old.service_date)
     };
     let view = super::statement::record_views(db, vec![fresh]).await?.pop();
     view.map(|v| (v, delta))

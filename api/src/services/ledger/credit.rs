@@ -132,14 +132,16 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan) -> Result
     .await?;
     move_balance(db, plan.member_id, credit.points, i64::from(credit.minutes)).await?;
     Ok(Delta {
-        member_id: plan.member_id,
-        community_id: req.community_id,
-        street: plan.community.street.clone(),
-        day: plan.service_date,
         points: credit.points,
         minutes: i64::from(credit.minutes),
         services: 1,
         rating_sum: req.rating.map_or(0, i64::from),
         rating_count: i64::from(req.rating.is_some()),
+        ..Delta::zero(
+            plan.member_id,
+            req.community_id,
+            plan.community.street.clone(),
+            plan.service_date,
+        )
     })
 }

@@ -221,6 +221,14 @@ pub(crate) async fn find(db: &impl ConnectionTrait, user_id: i64) -> Result<memb
         .ok_or(ApiError::NotFound("member"))
 }
 
+/// The caller's own registration, or 403 for someone who never reported in.
+pub(crate) async fn find_own(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<member_profile::Model, ApiError> {
+    match find(db, me.id).await {
+        Err(ApiError::NotFound(_)) => Err(ApiError::Forbidden),
+        other => other,
+    }
+}
+
 /// A registration its owner or an admin in scope may read and edit (403 for others).
 async fn find_for(
     db: &impl ConnectionTrait,
