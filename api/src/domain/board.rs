@@ -135,8 +135,16 @@ pub fn compare(a: &(i64, f64), b: &(i64, f64)) -> std::cmp::Ordering {
 /// nothing to show (value ≤ 0) are left off.
 pub fn rank(mut rows: Vec<(i64, f64)>, limit: usize) -> Vec<Ranked> {
     rows.retain(|(_, v)| *v > 0.0);
+    // Only the top `limit` need ordering: partition around it first.
+    // `compare` is a total order (ids are unique), so the cut is exact.
+    if limit == 0 {
+        return Vec::new();
+    }
+    if rows.len() > limit {
+        rows.select_nth_unstable_by(limit - 1, compare);
+        rows.truncate(limit);
+    }
     rows.sort_by(compare);
-    rows.truncate(limit);
     let mut out: Vec<Ranked> = Vec::with_capacity(rows.len());
     for (i, (member_id, value)) in rows.into_iter().enumerate() {
         let rank = match out.last() {
@@ -230,6 +238,23 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn top_n_is_the_head_of_the_full_order(
+            rows in proptest::collection::vec((1i64..500, 0u8..20), 0..300),
+            limit in 0usize..60,
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let rows: Vec<(i64, f64)> = rows
+                .into_iter()
+                .filter(|(m, _)| seen.insert(*m))
+                .map(|(m, v)| (m, f64::from(v)))
+                .collect();
+            let mut full: Vec<(i64, f64)> = rows.iter().copied().filter(|(_, v)| *v > 0.0).collect();
+            full.sort_by(compare);
+            let top: Vec<(i64, f64)> = rank(rows, limit).iter().map(|r| (r.member_id, r.value)).collect();
+            prop_assert_eq!(top, full.into_iter().take(limit).collect::<Vec<_>>());
+        }
+
         #[test]
         fn every_day_is_inside_its_span(days in 0u64..20_000) {
             let day = d(2000, 1, 1) + Days::new(days);
