@@ -319,6 +319,62 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
                 .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
         }
     }
+    // Service already done by each member, so the 光荣榜, certificates and
+    // the 爱心超市 have something to show.
+    let done: [(usize, usize, &str, &str, i32, i64); 6] = [
+        (0, 0, "elderly_care", "陪老人去医院复查", 150, 5),
+        (1, 1, "errands", "代缴水电费", 45, 5),
+        (2, 2, "appliance_repair", "修理漏水的水龙头", 90, 4),
+        (0, 1, "health", "上门测血压", 60, 5),
+        (1, 2, "counseling", "陪独居老人聊天", 120, 5),
+        (0, 2, "environment", "清理楼道杂物", 180, 4),
+    ];
+    for (mi, ri, cat, title, minutes, stars) in done {
+        let (m, r) = (&members[mi], &residents[ri]);
+        let v = requests::create(
+            db,
+            r,
+            NewRequest {
+                category: cat.into(),
+                title: title.into(),
+                description: String::new(),
+                address: format!("阳光社区{}号楼", ri + 1),
+                contact_phone: None,
+                location: None,
+                preferred_time: None,
+                urgency: Urgency::Normal,
+                grid_id: None,
+                resident_id: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        let steps: [(&CurrentUser, Action); 6] = [
+            (&admin, Action::Dispatch { assignee: m.id }),
+            (m, Action::Accept),
+            (m, Action::Start),
+            (
+                m,
+                Action::Complete {
+                    minutes: ServiceMinutes::from_minutes(minutes).context("minutes")?,
+                    summary: format!("{title}，已完成"),
+                },
+            ),
+            (
+                r,
+                Action::Review {
+                    stars: Stars::new(stars).context("stars")?,
+                    comment: None,
+                },
+            ),
+            (&admin, Action::Verify),
+        ];
+        for (who, action) in steps {
+            requests::act(state, who, v.id, action, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo service: {e}"))?;
+        }
+    }
     // A few more waiting to be dispatched: try 一键派单 (POST /dispatch/auto).
     for (i, (cat, title)) in [
         ("errands", "代买米面油"),
