@@ -116,10 +116,7 @@ async fn list_awards(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let items = ledger::list_awards(&state.db, &me, q.community_id, q.cursor, limit).await?;
-    let next_cursor = (items.len() as u64 == limit)
-        .then(|| items.last().map(|e| e.id))
-        .flatten();
+    let (items, next_cursor) = ledger::list_awards(&state.db, &me, q.community_id, q.cursor, limit).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
@@ -216,9 +213,6 @@ async fn audit_log(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let items = audit::list(&state.db, &me, q.community_id, q.cursor, limit).await?;
-    let next_cursor = (items.len() as u64 == limit)
-        .then(|| items.last().map(|e| e.id))
-        .flatten();
+    let (items, next_cursor) = audit::list(&state.db, &me, q.community_id, q.cursor, limit).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

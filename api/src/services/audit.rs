@@ -57,7 +57,7 @@ pub async fn list(
     community_id: Option<i64>,
     before: Option<i64>,
     limit: u64,
-) -> Result<Vec<AuditView>, ApiError> {
+) -> Result<(Vec<AuditView>, Option<i64>), ApiError> {
     let scope = admin_scope(db, me).await?;
     let ids: Vec<i64> = match community_id {
         Some(c) if scope.contains(&c) => vec![c],
@@ -67,13 +67,13 @@ pub async fn list(
     let mut q = audit_log::Entity::find()
         .filter(audit_log::Column::CommunityId.is_in(ids))
         .order_by_desc(audit_log::Column::Id)
-        .limit(limit);
+        .limit(limit + 1);
     if let Some(b) = before {
         q = q.filter(audit_log::Column::Id.lt(b));
     }
-    let rows = q.all(db).await?;
+    let (rows, next) = crate::services::page(q.all(db).await?, limit, |r| r.id);
     let actors = users_by_id(db, rows.iter().map(|r| r.actor_id).collect()).await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|r| AuditView {
             actor_name: actors.get(&r.actor_id).map(|u| u.name.clone()).unwrap_or_default(),
@@ -86,5 +86,6 @@ pub async fn list(
             detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
             created_at: r.created_at,
         })
-        .collect())
+        .collect();
+    Ok((items, next))
 }

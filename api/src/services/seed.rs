@@ -172,6 +172,22 @@ async fn demo_user(
 /// `--demo`: a demo community (阳光社区) with residents, members and one
 /// request in every state, driven through the real transitions so that the
 /// timelines are genuine. Does nothing if the demo community exists.
+/// A plain demo request for building `building` of 阳光社区.
+fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
+    NewRequest {
+        category: category.into(),
+        title: title.into(),
+        description: String::new(),
+        address: format!("阳光社区{building}号楼"),
+        contact_phone: None,
+        location: None,
+        preferred_time: None,
+        urgency: Urgency::Normal,
+        grid_id: None,
+        resident_id: None,
+    }
+}
+
 pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     if community::Entity::find()
         .filter(community::Column::Name.eq("阳光社区"))
@@ -260,17 +276,11 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             db,
             r,
             NewRequest {
-                category: cat.into(),
-                title: title.into(),
                 description: desc.into(),
-                address: format!("阳光社区{}号楼", who + 1),
-                contact_phone: None,
                 // Spread around the community, a few dozen metres apart.
                 location: GeoPoint::new(30.2730 + 0.0006 * depth as f64, 120.1540 + 0.0005 * who as f64),
-                preferred_time: None,
                 urgency: if depth == 5 { Urgency::Urgent } else { Urgency::Normal },
-                grid_id: None,
-                resident_id: None,
+                ..demo_request(cat, title, who + 1)
             },
         )
         .await
@@ -331,24 +341,9 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     ];
     for (mi, ri, cat, title, minutes, stars) in done {
         let (m, r) = (&members[mi], &residents[ri]);
-        let v = requests::create(
-            db,
-            r,
-            NewRequest {
-                category: cat.into(),
-                title: title.into(),
-                description: String::new(),
-                address: format!("阳光社区{}号楼", ri + 1),
-                contact_phone: None,
-                location: None,
-                preferred_time: None,
-                urgency: Urgency::Normal,
-                grid_id: None,
-                resident_id: None,
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        let v = requests::create(db, r, demo_request(cat, title, ri + 1))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
         let steps: [(&CurrentUser, Action); 6] = [
             (&admin, Action::Dispatch { assignee: m.id }),
             (m, Action::Accept),
@@ -389,16 +384,8 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             db,
             r,
             NewRequest {
-                category: cat.into(),
-                title: title.into(),
-                description: String::new(),
-                address: format!("阳光社区{}号楼", i + 4),
-                contact_phone: None,
                 location: GeoPoint::new(30.2745 + 0.0004 * i as f64, 120.1560),
-                preferred_time: None,
-                urgency: Urgency::Normal,
-                grid_id: None,
-                resident_id: None,
+                ..demo_request(cat, title, i + 4)
             },
         )
         .await

@@ -168,10 +168,8 @@ pub async fn list(
         q = q.filter(user::Column::Id.gt(a));
     }
     let rows = q.order_by_asc(user::Column::Id).limit(f.limit + 1).all(db).await?;
-    let more = rows.len() as u64 > f.limit;
-    let items: Vec<UserView> = rows.iter().take(f.limit as usize).map(|u| user_view(u, true)).collect();
-    let next = if more { items.last().map(|u| u.id) } else { None };
-    Ok((items, next))
+    let (rows, next) = super::page(rows, f.limit, |u| u.id);
+    Ok((rows.iter().map(|u| user_view(u, true)).collect(), next))
 }
 
 /// Users by id, in one query.

@@ -6,6 +6,17 @@ use calamine::{Reader, Xlsx};
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// Row `n` (0 = headers) of a sheet, as text.
+fn row(sheet: &calamine::Range<calamine::Data>, n: usize) -> Vec<String> {
+    sheet
+        .rows()
+        .nth(n)
+        .expect("row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
 async fn certificate_issue_download_verify(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let resident = app.resident().await;
@@ -76,14 +87,10 @@ async fn xlsx_exports(b: Backend) {
     assert!(ct.contains("spreadsheetml"), "{ct}");
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
     let sheet = book.worksheet_range("志愿服务记录").expect("sheet");
-    let rows: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
-    assert_eq!(rows[0][1], "姓名");
-    assert_eq!(rows.len(), 2, "header + one record: {rows:?}");
-    assert_eq!(rows[1][3], "帮老人买菜");
-    assert_eq!(rows[1][7], "2");
+    assert_eq!(sheet.rows().count(), 2, "header + one record");
+    assert_eq!(row(&sheet, 0)[1], "姓名");
+    assert_eq!(row(&sheet, 1)[3], "帮老人买菜");
+    assert_eq!(row(&sheet, 1)[7], "2");
 
     let (s, _, bytes) = app.get_bytes(&app.admin.token, "/exports/employer-report.xlsx").await;
     assert_eq!(s, StatusCode::OK);
@@ -94,25 +101,10 @@ async fn xlsx_exports(b: Backend) {
         names.contains(&"市供电公司".to_owned()) && names.contains(&"市第一医院".to_owned()),
         "{names:?}"
     );
-    let power = book.worksheet_range("市供电公司").expect("sheet");
-    let row: Vec<String> = power
-        .rows()
-        .nth(1)
-        .expect("member row")
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    assert_eq!(row[1], "营销党支部");
-    assert_eq!(row[3], "2");
-    let hospital = book.worksheet_range("市第一医院").expect("sheet");
-    let row: Vec<String> = hospital
-        .rows()
-        .nth(1)
-        .expect("member row")
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    assert_eq!(row[7], "未参加服务", "members who did not serve are reported too");
+    let power = row(&book.worksheet_range("市供电公司").expect("sheet"), 1);
+    assert_eq!((power[1].as_str(), power[3].as_str()), ("营销党支部", "2"));
+    let hospital = row(&book.worksheet_range("市第一医院").expect("sheet"), 1);
+    assert_eq!(hospital[7], "未参加服务", "members who did not serve are reported too");
 
     let (s, _, _) = app.get_bytes(&party.token, "/exports/service-records.xlsx").await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -93,7 +93,7 @@ pub async fn list_awards(
     community_id: Option<i64>,
     before: Option<i64>,
     limit: u64,
-) -> Result<Vec<super::EntryView>, ApiError> {
+) -> Result<(Vec<super::EntryView>, Option<i64>), ApiError> {
     let scope = users::admin_scope(db, me).await?;
     let ids: Vec<i64> = match community_id {
         Some(c) if scope.contains(&c) => vec![c],
@@ -104,11 +104,12 @@ pub async fn list_awards(
         .filter(points_entry::Column::CommunityId.is_in(ids))
         .filter(points_entry::Column::Kind.is_in([kind::AWARD, kind::DEDUCTION]))
         .order_by_desc(points_entry::Column::Id)
-        .limit(limit);
+        .limit(limit + 1);
     if let Some(b) = before {
         q = q.filter(points_entry::Column::Id.lt(b));
     }
-    super::statement::entry_views(db, q.all(db).await?).await
+    let (rows, next) = crate::services::page(q.all(db).await?, limit, |r| r.id);
+    Ok((super::statement::entry_views(db, rows).await?, next))
 }
 
 /// Net points a request has given its member through service credit and

@@ -209,10 +209,7 @@ pub async fn points(
     if let Some(b) = before {
         q = q.filter(points_entry::Column::Id.lt(b));
     }
-    let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let (rows, next_cursor) = crate::services::page(q.all(db).await?, limit, |r| r.id);
     Ok(PointsPage {
         balance: balance_of(db, member_id).await?.0,
         items: entry_views(db, rows).await?,
@@ -236,9 +233,6 @@ pub async fn records(
     if let Some(b) = before {
         q = q.filter(service_record::Column::Id.lt(b));
     }
-    let mut rows = q.all(db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let (rows, next_cursor) = crate::services::page(q.all(db).await?, limit, |r| r.id);
     Ok((record_views(db, rows).await?, next_cursor))
 }

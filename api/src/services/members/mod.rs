@@ -504,9 +504,7 @@ pub async fn list(
         .limit(f.limit + 1)
         .all(db)
         .await?;
-    let more = rows.len() as u64 > f.limit;
-    let rows: Vec<_> = rows.into_iter().take(f.limit as usize).collect();
-    let next = if more { rows.last().map(|r| r.user_id) } else { None };
+    let (rows, next) = crate::services::page(rows, f.limit, |r| r.user_id);
     Ok((view::many(db, rows).await?, next))
 }
 

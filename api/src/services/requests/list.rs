@@ -89,9 +89,7 @@ pub async fn list(
         q = q.filter(C::Id.lt(b));
     }
     let rows = q.order_by_desc(C::Id).limit(f.limit + 1).all(db).await?;
-    let more = rows.len() as u64 > f.limit;
-    let page = &rows[..rows.len().min(f.limit as usize)];
-    let next = if more { page.last().map(|r| r.id) } else { None };
-    let items = view::many(db, me, page, |c| scope.contains(&c)).await?;
+    let (page, next) = crate::services::page(rows, f.limit, |r| r.id);
+    let items = view::many(db, me, &page, |c| scope.contains(&c)).await?;
     Ok((items, next))
 }
