@@ -18,3 +18,22 @@ pub fn today(offset: chrono::FixedOffset) -> chrono::NaiveDate {
 pub fn local_date(at: DateTime<Utc>, offset: chrono::FixedOffset) -> chrono::NaiveDate {
     at.with_timezone(&offset).date_naive()
 }
+
+/// The time as background jobs see it: the real time plus an offset that
+/// tests (only tests) move forward to put deadlines behind them.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_secs: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        now() + chrono::Duration::seconds(self.offset_secs.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Moves this clock (and every copy of it) forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_secs
+            .fetch_add(by.num_seconds(), std::sync::atomic::Ordering::Relaxed);
+    }
+}

@@ -1,6 +1,6 @@
 //! Settings, in one place. Layered: built-in defaults → an optional TOML file
 //! (`linli.toml`, or the path in `LINLI_CONFIG`) → `LINLI_*` environment
-//! variables → the conventional `DATABASE_URL` and `REDIS_URL`. See docs/configuration.md.
+//! variables → the conventional `DATABASE_URL`, `REDIS_URL` and `SMTP_URL`. See docs/configuration.md.
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -48,6 +48,26 @@ pub struct Settings {
     /// A CJK font file for certificates (`.ttf`/`.ttc`); empty = look for
     /// WenQuanYi / Noto CJK where Debian installs them.
     pub cjk_font: Option<PathBuf>,
+    /// `smtp://host:port` (or `smtps://user:pass@host`) for mail; empty =
+    /// lettre's file transport into `data_dir/mail/`.
+    pub smtp_url: String,
+    /// The sender of every mail.
+    pub mail_from: String,
+    /// How often the outbox worker looks for due messages when idle (ms).
+    pub outbox_poll_ms: u64,
+    /// First retry after this long (ms), doubling per attempt up to an hour.
+    pub outbox_retry_base_ms: u64,
+    /// Attempts before a message is given up (`dead`).
+    pub outbox_max_attempts: i32,
+    /// How often the SLA sweeper runs (seconds); 0 = never (tests call it).
+    pub sweep_every_secs: u64,
+    /// A late stage escalates when this many times its deadline has passed.
+    pub escalate_after_factor: i32,
+    /// Closed requests without a follow-up (回访) after this many days show
+    /// in supervision.
+    pub follow_up_days: i64,
+    /// Run the outbox worker and the sweeper in this process.
+    pub background_jobs: bool,
 }
 
 impl Default for Settings {
@@ -70,6 +90,15 @@ impl Default for Settings {
             redis_url: String::new(),
             redis_prefix: "linli".into(),
             cjk_font: None,
+            smtp_url: String::new(),
+            mail_from: "邻里 Linli <noreply@linli.local>".into(),
+            outbox_poll_ms: 1000,
+            outbox_retry_base_ms: 5000,
+            outbox_max_attempts: 12,
+            sweep_every_secs: 300,
+            escalate_after_factor: 2,
+            follow_up_days: 7,
+            background_jobs: true,
         }
     }
 }
@@ -83,7 +112,7 @@ impl Settings {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("LINLI_").ignore(&["config", "log"]))
-            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
+            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL", "SMTP_URL"]))
             .extract()
             .map_err(Box::new)
     }

@@ -262,6 +262,7 @@ fn resource_name(what: &str) -> (&'static str, &'static str) {
         "record" => ("服务记录", "Service record"),
         "credit" => ("该需求的积分记录", "Credit for this request"),
         "certificate" => ("志愿服务证明", "Certificate"),
+        "notification" => ("通知", "Notification"),
         _ => ("资源", "Resource"),
     }
 }

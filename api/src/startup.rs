@@ -9,6 +9,8 @@ use crate::i18n::Lang;
 use crate::infra::db;
 use crate::routes;
 use crate::services::boards::{Boards, RedisBoards};
+use crate::services::live::Hub;
+use crate::services::outbox::Mailer;
 use crate::services::seed;
 use crate::state::AppState;
 use actix_web::dev::{Server, Service};
@@ -31,6 +33,7 @@ pub struct Application {
     /// First-start admin credentials, to be shown once.
     pub bootstrap: Option<seed::Bootstrap>,
     pub demo_seeded: bool,
+    state: web::Data<AppState>,
 }
 
 /// Connects, migrates and seeds; the state every worker shares.
@@ -42,12 +45,17 @@ pub async fn prepare(
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
-    let boards = if settings.redis_url.trim().is_empty() {
-        Boards::default()
+    let (boards, hub) = if settings.redis_url.trim().is_empty() {
+        (Boards::default(), Hub::local())
     } else {
-        let conn = crate::infra::redis::connect(settings.redis_url.trim()).await?;
-        Boards::with_redis(RedisBoards::new(conn, &settings.redis_prefix))
+        let url = settings.redis_url.trim();
+        let conn = crate::infra::redis::connect(url).await?;
+        (
+            Boards::with_redis(RedisBoards::new(conn.clone(), &settings.redis_prefix)),
+            Hub::with_redis(conn, url, &settings.redis_prefix)?,
+        )
     };
+    let mailer = Mailer::from_settings(&settings)?;
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
@@ -56,6 +64,9 @@ pub async fn prepare(
         pools: Default::default(),
         boards,
         font: Default::default(),
+        hub,
+        mailer,
+        clock: Default::default(),
     };
     seed::categories(&state).await?;
     let boot = seed::bootstrap(&state).await?;
@@ -71,18 +82,28 @@ impl Application {
         let url = settings.display_url(port);
         let workers = settings.workers;
         let (state, bootstrap, demo_seeded) = prepare(settings, opts).await?;
-        let server = run(listener, state, workers)?;
+        if state.settings.background_jobs {
+            tokio::spawn(crate::services::outbox::run(state.clone()));
+            tokio::spawn(crate::services::supervision::run(state.clone()));
+        }
+        let server = run(listener, state.clone(), workers)?;
         Ok(Application {
             port,
             url,
             server,
             bootstrap,
             demo_seeded,
+            state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The shared state (tests use it to drive the sweeper's clock).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     pub fn url(&self) -> &str {

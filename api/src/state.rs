@@ -18,4 +18,10 @@ pub struct AppState {
     pub boards: crate::services::boards::Boards,
     /// The CJK font for certificates, found on first use.
     pub font: tokio::sync::OnceCell<crate::documents::CjkFont>,
+    /// Live updates (SSE), across replicas with Redis.
+    pub hub: crate::services::live::Hub,
+    /// Delivers the outbox (SMTP, or files under `data_dir/mail/`).
+    pub mailer: crate::services::outbox::Mailer,
+    /// The sweeper's notion of now; tests move it forward.
+    pub clock: crate::clock::Clock,
 }

@@ -41,6 +41,8 @@ pub struct Model {
     pub lng: Option<f64>,
     /// When the current holder got it (dispatch or claim); feeds fairness.
     pub assigned_at: Option<DateTimeUtc>,
+    /// 1, then 2… after each reopening by a dissatisfied follow-up (回访).
+    pub round: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

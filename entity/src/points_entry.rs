@@ -17,6 +17,8 @@ pub struct Model {
     pub request_id: Option<i64>,
     /// The request id on the entry its close made (unique), else NULL.
     pub credit_of: Option<i64>,
+    /// The request's round for that entry (unique with `credit_of`).
+    pub credit_round: Option<i32>,
     pub record_id: Option<i64>,
     pub redemption_id: Option<i64>,
     pub reverses_id: Option<i64>,

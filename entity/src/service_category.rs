@@ -16,6 +16,9 @@ pub struct Model {
     /// Hours from posting until the request is due (supervision deadline).
     pub sla_hours: i32,
     pub sort_order: i32,
+    /// 督查: hours to dispatch a new request, and to accept a dispatched one.
+    pub dispatch_hours: i32,
+    pub accept_hours: i32,
     pub active: bool,
 }
 

@@ -13,6 +13,8 @@ pub struct Model {
     pub request_id: Option<i64>,
     /// The request id on the record its close made (unique), else NULL.
     pub credit_of: Option<i64>,
+    /// The request's round for that record (unique with `credit_of`).
+    pub credit_round: Option<i32>,
     pub reverses_id: Option<i64>,
     /// `service` | `reversal` | `correction`
     pub kind: String,

@@ -16,6 +16,8 @@ pub struct Model {
     pub grid_id: Option<i64>,
     /// Preferred language for messages: `zh` or `en`.
     pub lang: String,
+    /// For notices by mail; none = in-app only.
+    pub email: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

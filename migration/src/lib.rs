@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_core;
 mod m20261126_000002_members;
 mod m20261126_000003_ledger;
+mod m20261126_000004_supervision;
 mod util;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_members::Migration),
             Box::new(m20261126_000003_ledger::Migration),
+            Box::new(m20261126_000004_supervision::Migration),
         ]
     }
 }

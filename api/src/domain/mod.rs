@@ -5,11 +5,14 @@ pub mod board;
 pub mod mask;
 pub mod matching;
 pub mod member;
+pub mod notify;
 pub mod phone;
 pub mod rating_rule;
 pub mod request;
 pub mod role;
+pub mod sla;
 pub mod stars;
+pub mod stats;
 pub mod values;
 
 pub use phone::Phone;

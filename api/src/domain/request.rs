@@ -64,6 +64,8 @@ impl Status {
         }
     }
 
+    /// No one acts on it any more (a closed request can still be reopened
+    /// by a follow-up).
     pub fn is_terminal(self) -> bool {
         matches!(self, Status::Closed | Status::Cancelled)
     }
@@ -109,16 +111,30 @@ impl FromStr for Status {
 /// What someone wants to do to a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Dispatch { assignee: i64 },
+    Dispatch {
+        assignee: i64,
+    },
     Publish,
     Accept,
     Claim,
     Decline,
     Start,
-    Complete { minutes: ServiceMinutes, summary: String },
-    Review { stars: Stars, comment: Option<String> },
+    Complete {
+        minutes: ServiceMinutes,
+        summary: String,
+    },
+    Review {
+        stars: Stars,
+        comment: Option<String>,
+    },
     Verify,
     Cancel,
+    /// 回访 found the resident dissatisfied: the admin reopens a closed
+    /// request for another round (its credit stays; the next close credits
+    /// the next round).
+    Reopen,
+    /// 督查: a dispatch nobody accepted in time goes back to the pool.
+    Repool,
 }
 
 impl Action {
@@ -135,6 +151,8 @@ impl Action {
             Action::Review { .. } => "review",
             Action::Verify => "verify",
             Action::Cancel => "cancel",
+            Action::Reopen => "reopen",
+            Action::Repool => "repool",
         }
     }
 }
@@ -213,7 +231,9 @@ pub enum Refusal {
 /// Who may try an action at all, before looking at the state.
 fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
     match action {
-        Action::Dispatch { .. } | Action::Publish | Action::Verify => actor.admin_here,
+        Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Repool => {
+            actor.admin_here
+        }
         Action::Claim => actor.member_here,
         Action::Accept | Action::Decline | Action::Start | Action::Complete { .. } => {
             state.assignee_id == Some(actor.id)
@@ -263,13 +283,20 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
             next.status = Cancelled;
             next.assignee_id = None;
         }
+        (Action::Reopen, Closed) => {
+            next = State::new(state.resident_id, state.entered_by);
+        }
+        (Action::Repool, Dispatched) => {
+            next.status = Pending;
+            next.assignee_id = None;
+        }
         _ => return wrong,
     }
     Ok(next)
 }
 
 /// Every (from, to) pair [`apply`] can produce; the timeline never shows another.
-pub const EDGES: [(Status, Status); 14] = [
+pub const EDGES: [(Status, Status); 15] = [
     (Status::Pending, Status::Dispatched),
     (Status::Open, Status::Dispatched),
     (Status::Pending, Status::Open),
@@ -284,6 +311,7 @@ pub const EDGES: [(Status, Status); 14] = [
     (Status::Pending, Status::Cancelled),
     (Status::Dispatched, Status::Cancelled),
     (Status::Open, Status::Cancelled),
+    (Status::Closed, Status::Pending),
 ];
 
 #[cfg(test)]

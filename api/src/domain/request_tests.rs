@@ -188,6 +188,8 @@ fn any_action() -> impl Strategy<Value = Action> {
         }),
         Just(Action::Verify),
         Just(Action::Cancel),
+        Just(Action::Reopen),
+        Just(Action::Repool),
     ]
 }
 
@@ -207,7 +209,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     /// Any sequence of actions by anyone keeps every invariant, only follows
-    /// listed edges and never leaves a terminal state.
+    /// listed edges and never leaves a terminal state — except a closed one
+    /// that a follow-up reopens.
     #[test]
     fn any_sequence_keeps_invariants(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
         let mut state = State::new(RESIDENT, HELPER);
@@ -215,7 +218,10 @@ proptest! {
             let before = state.clone();
             match apply(&state, &action, &actor(who)) {
                 Ok(next) => {
-                    prop_assert!(!before.status.is_terminal(), "left terminal {:?}", before.status);
+                    prop_assert!(
+                        !before.status.is_terminal() || matches!(action, Action::Reopen),
+                        "left terminal {:?}", before.status
+                    );
                     prop_assert!(EDGES.contains(&(before.status, next.status)),
                         "edge {:?} -> {:?}", before.status, next.status);
                     prop_assert_eq!(next.resident_id, before.resident_id);
@@ -235,7 +241,8 @@ proptest! {
         }
     }
 
-    /// Only an admin of the community can dispatch, publish or verify; only the
+    /// Only an admin of the community can dispatch, publish, verify, reopen or
+    /// repool; only the
     /// holder can work the request; a resident can never act as a member.
     #[test]
     fn roles_are_respected(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
@@ -243,7 +250,9 @@ proptest! {
         for (action, who) in steps {
             if let Ok(next) = apply(&state, &action, &actor(who)) {
                 match action {
-                    Action::Dispatch { .. } | Action::Publish | Action::Verify => prop_assert_eq!(who, ADMIN),
+                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Repool => {
+                        prop_assert_eq!(who, ADMIN)
+                    }
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
                     Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline =>
                         prop_assert_eq!(state.assignee_id, Some(who)),

@@ -15,7 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/auth/login", web::post().to(login))
         .route("/auth/logout", web::post().to(logout))
         .route("/auth/password", web::post().to(change_password))
-        .route("/me", web::get().to(me));
+        .route("/me", web::get().to(me))
+        .route("/me", web::put().to(update_me));
 }
 
 #[derive(Deserialize, Validate)]
@@ -103,4 +104,54 @@ async fn change_password(
 
 async fn me(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(services::users::me(&state.db, &me).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct MeBody {
+    #[validate(length(min = 1, max = 50), custom(function = "validate_not_blank"))]
+    name: Option<String>,
+    /// `null` removes the address.
+    #[serde(default, deserialize_with = "present")]
+    email: Option<Option<String>>,
+    /// `zh` or `en`: the language of notices.
+    lang: Option<String>,
+}
+
+/// A field that is present (even as `null`) is `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
+/// `PUT /me`: name, e-mail for notices, language.
+async fn update_me(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    body: ValidJson<MeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    if let Some(Some(e)) = &b.email
+        && (e.len() > 254 || e.trim().parse::<lettre::Address>().is_err())
+    {
+        return Err(ApiError::field(
+            "email",
+            "email",
+            "邮箱格式不正确",
+            "not an e-mail address",
+        ));
+    }
+    let lang = match b.lang.as_deref() {
+        None => None,
+        Some("zh") => Some(crate::i18n::Lang::Zh),
+        Some("en") => Some(crate::i18n::Lang::En),
+        Some(_) => {
+            return Err(ApiError::field(
+                "lang",
+                "invalid",
+                "语言须为 zh 或 en",
+                "lang is zh or en",
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok().json(services::users::update_me(&state.db, &me, b.name, b.email, lang).await?))
 }

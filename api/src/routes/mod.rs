@@ -12,7 +12,9 @@ mod ledger;
 mod market;
 mod matching;
 mod members;
+mod notices;
 mod requests;
+mod supervision;
 mod users;
 
 use crate::error::ApiError;
@@ -28,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::configure)
             .configure(directory::configure)
             .configure(users::configure)
+            // Before `requests`: its `/requests/{id}/{action}` would take `follow-ups`.
+            .configure(supervision::configure)
             .configure(requests::configure)
             .configure(members::configure)
             .configure(matching::configure)
@@ -36,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(market::configure)
             .configure(certificates::configure)
             .configure(exports::configure)
+            .configure(notices::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure)

@@ -8,12 +8,17 @@ pub mod certificates;
 pub mod directory;
 pub mod exports;
 pub mod ledger;
+pub mod live;
 pub mod market;
 pub mod matching;
 pub mod members;
+pub mod notify;
+pub mod outbox;
 pub mod requests;
 pub mod rules;
 pub mod seed;
+pub mod stats;
+pub mod supervision;
 pub mod users;
 
 /// Is this database error a unique-constraint violation (on either backend)?

@@ -53,6 +53,9 @@ pub async fn categories(state: &AppState) -> anyhow::Result<()> {
                 group_name: Set((*group).into()),
                 points_multiplier_pct: Set(100),
                 sla_hours: Set(*sla),
+                // 督查: a third of the time to dispatch, a sixth to accept.
+                dispatch_hours: Set((*sla / 3).clamp(4, 24)),
+                accept_hours: Set((*sla / 6).clamp(2, 12)),
                 sort_order: Set(i as i32),
                 active: Set(true),
                 ..Default::default()

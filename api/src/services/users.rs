@@ -9,6 +9,7 @@ use crate::services::directory::{self, CommunityView};
 use crate::services::members;
 use crate::state::AppState;
 use entity::{community, user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -46,18 +47,57 @@ pub struct MeView {
     pub role: Role,
     pub community: CommunityView,
     pub grid_id: Option<i64>,
+    /// Where notices are mailed (none: in-app only).
+    pub email: Option<String>,
+    /// `zh` or `en`: the language of notices.
+    pub lang: String,
 }
 
 pub async fn me(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<MeView, ApiError> {
     let c = directory::community(db, me.community_id).await?;
+    let u = user::Entity::find_by_id(me.id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     Ok(MeView {
         id: me.id,
-        name: me.name.clone(),
+        name: u.name,
         phone: me.phone.clone(),
         role: me.role,
         community: c.into(),
         grid_id: me.grid_id,
+        email: u.email,
+        lang: u.lang,
     })
+}
+
+/// Changes of one's own account: name, e-mail for notices (`Some(None)`
+/// removes it), language of notices.
+pub async fn update_me(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    name: Option<String>,
+    email: Option<Option<String>>,
+    lang: Option<crate::i18n::Lang>,
+) -> Result<MeView, ApiError> {
+    let mut q = user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::value(crate::clock::now()))
+        .filter(user::Column::Id.eq(me.id));
+    if let Some(n) = name {
+        q = q.col_expr(user::Column::Name, Expr::value(n.trim().to_owned()));
+    }
+    if let Some(e) = email {
+        q = q.col_expr(user::Column::Email, Expr::value(e.map(|e| e.trim().to_owned())));
+    }
+    if let Some(l) = lang {
+        let code = match l {
+            crate::i18n::Lang::Zh => "zh",
+            crate::i18n::Lang::En => "en",
+        };
+        q = q.col_expr(user::Column::Lang, Expr::value(code));
+    }
+    q.exec(db).await?;
+    self::me(db, me).await
 }
 
 /// Ids of the communities an admin acts in: their own, or their whole street.

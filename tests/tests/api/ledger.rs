@@ -72,17 +72,18 @@ async fn verify_credits_once(b: Backend) {
     let dup = db
         .execute_unprepared(&format!(
             "INSERT INTO points_entries (member_id, community_id, kind, points, earned, request_id, credit_of, \
-             occurred_on, actor_id, created_at) VALUES ({m}, 1, 'service', 5, true, {id}, {id}, '2026-01-01', {m}, \
-             '2026-01-01T00:00:00Z')",
+             credit_round, occurred_on, actor_id, created_at) VALUES ({m}, 1, 'service', 5, true, {id}, {id}, 1, \
+             '2026-01-01', {m}, '2026-01-01T00:00:00Z')",
             m = member.id
         ))
         .await;
-    assert!(dup.is_err(), "credit_of is unique");
+    assert!(dup.is_err(), "(credit_of, credit_round) is unique");
     let dup = db
         .execute_unprepared(&format!(
-            "INSERT INTO service_records (member_id, community_id, request_id, credit_of, kind, sign, minutes, \
-             activity, service_date, place, content, organiser, person_in_charge, actor_id, created_at) VALUES \
-             ({m}, 1, {id}, {id}, 'service', 1, 60, 'x', '2026-01-01', 'x', 'x', 'x', 'x', {m}, '2026-01-01T00:00:00Z')",
+            "INSERT INTO service_records (member_id, community_id, request_id, credit_of, credit_round, kind, sign, \
+             minutes, activity, service_date, place, content, organiser, person_in_charge, actor_id, created_at) \
+             VALUES ({m}, 1, {id}, {id}, 1, 'service', 1, 60, 'x', '2026-01-01', 'x', 'x', 'x', 'x', {m}, \
+             '2026-01-01T00:00:00Z')",
             m = member.id
         ))
         .await;

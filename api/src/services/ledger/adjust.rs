@@ -112,23 +112,28 @@ pub async fn list_awards(
     Ok((super::statement::entry_views(db, rows).await?, next))
 }
 
-/// Net points a request has given its member through service credit and
-/// corrections (voids not included), and its void entry if any.
-async fn request_points(db: &impl ConnectionTrait, request_id: i64) -> Result<(i64, bool), ApiError> {
-    let rows: Vec<(String, i64)> = points_entry::Entity::find()
+/// Points a request still gives its member (service credits of every round,
+/// corrections, voids), and the entries voids have reversed.
+async fn request_points(db: &impl ConnectionTrait, request_id: i64) -> Result<(i64, Vec<i64>), ApiError> {
+    let rows: Vec<(String, i64, Option<i64>)> = points_entry::Entity::find()
         .select_only()
         .column(points_entry::Column::Kind)
         .column(points_entry::Column::Points)
+        .column(points_entry::Column::ReversesId)
         .filter(points_entry::Column::RequestId.eq(request_id))
         .into_tuple()
         .all(db)
         .await?;
     let net = rows
         .iter()
-        .filter(|(k, _)| k == kind::SERVICE || k == kind::CORRECTION)
-        .map(|(_, p)| p)
+        .filter(|(k, _, _)| k == kind::SERVICE || k == kind::CORRECTION || k == kind::VOID)
+        .map(|(_, p, _)| p)
         .sum();
-    let voided = rows.iter().any(|(k, _)| k == kind::VOID);
+    let voided = rows
+        .iter()
+        .filter(|(k, _, _)| k == kind::VOID)
+        .filter_map(|(_, _, r)| *r)
+        .collect();
     Ok((net, voided))
 }
 
@@ -142,17 +147,20 @@ pub async fn void_credit(
     reason: String,
 ) -> Result<(super::EntryView, Delta), ApiError> {
     me.require_admin()?;
+    // The latest round's credit (a reopened request credits once per round).
     let credit = points_entry::Entity::find()
         .filter(points_entry::Column::CreditOf.eq(request_id))
+        .order_by_desc(points_entry::Column::Id)
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("credit"))?;
     directory::require_admin_of(db, me, credit.community_id).await?;
     let community = directory::community(db, credit.community_id).await?;
     let (net, voided) = request_points(db, request_id).await?;
-    if voided {
+    if voided.contains(&credit.id) {
         return Err(ApiError::AlreadyVoided);
     }
+    let net = net.max(0);
     let txn = db.begin().await?;
     move_balance(&txn, credit.member_id, -net, 0).await?;
     let inserted = points_entry::ActiveModel {
@@ -239,11 +247,15 @@ pub async fn correct_record(
         .as_ref()
         .map_or(100, |c| rule.rule.multiplier_pct(&c.code, c.points_multiplier_pct));
     let credit = rule.rule.credit(reported_minutes, multiplier, old.rating);
-    let (net, voided) = match old.request_id {
-        Some(r) => request_points(db, r).await?,
-        None => (0, false),
+    // What the old record earned, by the same rule (how it was computed).
+    let before = rule
+        .rule
+        .credit(old.reported_minutes.unwrap_or(old.minutes), multiplier, old.rating);
+    let voided = match old.request_id {
+        Some(r) => !request_points(db, r).await?.1.is_empty(),
+        None => false,
     };
-    let points_delta = if voided { 0 } else { credit.points - net };
+    let points_delta = if voided { 0 } else { credit.points - before.points };
     let minutes_delta = i64::from(credit.minutes) - i64::from(old.minutes);
     let now = clock::now();
     let txn = db.begin().await?;

@@ -8,10 +8,11 @@ use super::access::Access;
 use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::clock;
+use crate::domain::notify as notices;
 use crate::domain::request::{self, Action, State, Status};
 use crate::error::ApiError;
-use crate::services::ledger;
 use crate::services::members::{self, Room};
+use crate::services::{ledger, notify};
 use crate::state::AppState;
 use entity::{help_request, request_event};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -107,6 +108,12 @@ pub async fn act(
         if next.status == Status::Closed {
             update = update.col_expr(C::ClosedAt, Expr::value(Some(now)));
         }
+        if matches!(action, Action::Reopen) {
+            // Another round: the next close credits again (once per round).
+            update = update
+                .col_expr(C::Round, Expr::col(C::Round).add(1))
+                .col_expr(C::ClosedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None));
+        }
         let done = update
             .filter(C::Id.eq(id))
             .filter(C::Version.eq(req.version))
@@ -116,7 +123,7 @@ pub async fn act(
             txn.rollback().await?;
             continue;
         }
-        request_event::ActiveModel {
+        let event = request_event::ActiveModel {
             request_id: Set(id),
             actor_id: Set(me.id),
             action: Set(action.name().to_owned()),
@@ -128,6 +135,21 @@ pub async fn act(
         }
         .insert(&txn)
         .await?;
+        let live = notify::send(
+            &txn,
+            &state.settings,
+            notify::Subject {
+                request: &req,
+                status: next.status,
+                assignee_id: next.assignee_id,
+                former_assignee_id: before.assignee_id.filter(|a| Some(*a) != next.assignee_id),
+            },
+            &notices::for_transition(&action, &before, &next),
+            Some(me.id),
+            &format!("event:{}", event.id),
+            action.name(),
+        )
+        .await?;
         let delta = match &credit {
             Some(plan) => Some(ledger::credit_close(&txn, plan).await?),
             None => None,
@@ -136,6 +158,7 @@ pub async fn act(
         if let Some(d) = delta {
             state.boards.record(&[d]).await;
         }
+        state.hub.publish(live).await;
         let fresh = super::load(db, id).await?;
         return view::one(db, me, &fresh, access.admin_here).await;
     }

@@ -1,0 +1,117 @@
+//! The inbox (`/notifications`) and live updates (`/events/stream`, SSE).
+
+use super::DEFAULT_LIMIT;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::ValidQuery;
+use crate::services::{self, live::LiveEvent, notify};
+use crate::state::AppState;
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/notifications", web::get().to(list))
+        .route("/notifications/read-all", web::post().to(read_all))
+        .route("/notifications/{id}/read", web::post().to(read_one))
+        .route("/events/stream", web::get().to(stream));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    #[serde(default)]
+    unread: bool,
+    cursor: Option<i64>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Inbox {
+    items: Vec<notify::NotificationView>,
+    next_cursor: Option<i64>,
+    unread: u64,
+}
+
+async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let (items, next_cursor, unread) =
+        notify::inbox(&state.db, &me, q.unread, q.cursor, q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+    Ok(HttpResponse::Ok().json(Inbox {
+        items,
+        next_cursor,
+        unread,
+    }))
+}
+
+async fn read_one(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let n = notify::mark_read(&state.db, &me, Some(id.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "marked": n })))
+}
+
+async fn read_all(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    let n = notify::mark_read(&state.db, &me, None).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "marked": n })))
+}
+
+#[derive(Deserialize)]
+struct StreamQuery {
+    /// Browsers' `EventSource` cannot send headers: the token may come here.
+    access_token: Option<String>,
+}
+
+fn frame(event: &LiveEvent) -> Option<web::Bytes> {
+    let data = serde_json::to_string(event).ok()?;
+    Some(web::Bytes::from(format!("event: {}\ndata: {data}\n\n", event.name())))
+}
+
+/// `GET /events/stream`: Server-Sent Events — the caller's new
+/// notifications and changes to requests they can see, a comment every
+/// 15 s to keep proxies from closing the connection.
+async fn stream(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Bearer ").map(str::to_owned));
+    let query = web::Query::<StreamQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().access_token);
+    let token = header.or(query).ok_or(ApiError::Unauthenticated)?;
+    let me = services::auth::authenticate(&state.db, token.trim()).await?;
+    let rx = state.hub.subscribe();
+    let hello = web::Bytes::from(": connected\n\nevent: ready\ndata: {}\n\n");
+    let ticker = tokio::time::interval(Duration::from_secs(15));
+    let events = futures::stream::unfold((rx, ticker, me), |(mut rx, mut ticker, me)| async move {
+        loop {
+            tokio::select! {
+                got = rx.recv() => match got {
+                    Ok(e) if e.visible_to(&me) => {
+                        if let Some(b) = frame(&e) {
+                            return Some((Ok::<_, actix_web::Error>(b), (rx, ticker, me)));
+                        }
+                    }
+                    Ok(_) => {}
+                    // Fell behind: tell the screen to reload, then carry on.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let b = web::Bytes::from("event: resync\ndata: {}\n\n");
+                        return Some((Ok(b), (rx, ticker, me)));
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = ticker.tick() => {
+                    return Some((Ok(web::Bytes::from(": keep-alive\n\n")), (rx, ticker, me)));
+                }
+            }
+        }
+    });
+    let body = futures::StreamExt::chain(futures::stream::iter([Ok::<_, actix_web::Error>(hello)]), events);
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/event-stream"))
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}

@@ -1,0 +1,85 @@
+//! 督查 (supervision list, sweep), 回访 (follow-ups) and statistics.
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery};
+use crate::services::{stats, supervision};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/supervision", web::get().to(list))
+        .route("/supervision/sweep", web::post().to(sweep))
+        .route("/requests/{id}/follow-ups", web::post().to(follow_up))
+        .route("/requests/{id}/follow-ups", web::get().to(follow_ups))
+        .route("/stats", web::get().to(get_stats));
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ScopeQuery {
+    community_id: Option<i64>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<ScopeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(supervision::list(&state, &me, q.0.community_id).await?))
+}
+
+/// Runs the sweeper now (admins; it also runs every `sweep_every_secs`).
+async fn sweep(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    me.require_admin()?;
+    Ok(HttpResponse::Ok().json(supervision::sweep(&state).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct FollowUpBody {
+    method: supervision::Method,
+    satisfied: bool,
+    #[validate(length(max = 500))]
+    #[serde(default)]
+    note: String,
+    /// Dissatisfied: send the request round again.
+    #[serde(default)]
+    reopen: bool,
+}
+
+async fn follow_up(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: ValidJson<FollowUpBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let v = supervision::follow_up(&state, &me, id.into_inner(), b.method, b.satisfied, b.note, b.reopen).await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+async fn follow_ups(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(supervision::follow_ups(&state, &me, id.into_inner()).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct StatsQuery {
+    community_id: Option<i64>,
+    /// Requests posted on or after this local date.
+    from: Option<chrono::NaiveDate>,
+    /// …and on or before this one.
+    to: Option<chrono::NaiveDate>,
+}
+
+async fn get_stats(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    Ok(HttpResponse::Ok().json(stats::stats(&state, &me, q.community_id, q.from, q.to).await?))
+}

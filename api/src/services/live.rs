@@ -1,0 +1,150 @@
+//! Live updates: what happened, fanned out to every connected screen.
+//! In-process a broadcast channel; with `REDIS_URL` every replica publishes
+//! to one Redis channel and relays what it hears to its own subscribers,
+//! so a member connected to replica B sees a dispatch made on replica A.
+
+use crate::auth::CurrentUser;
+use crate::domain::Role;
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// The part of a request a screen needs to decide whether to refresh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestBrief {
+    pub id: i64,
+    pub community_id: i64,
+    pub street: String,
+    pub status: String,
+    pub resident_id: i64,
+    pub entered_by: i64,
+    pub assignee_id: Option<i64>,
+    /// Who held it before this change (so a declined member's list updates).
+    pub former_assignee_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A new inbox line for `user_id`.
+    Notification {
+        user_id: i64,
+        id: i64,
+        kind: String,
+        title: String,
+        request_id: Option<i64>,
+    },
+    /// A request changed (`action` is the timeline's action).
+    Request { action: String, request: RequestBrief },
+}
+
+impl LiveEvent {
+    /// May `me` see this event?
+    pub fn visible_to(&self, me: &CurrentUser) -> bool {
+        match self {
+            LiveEvent::Notification { user_id, .. } => *user_id == me.id,
+            LiveEvent::Request { request: r, .. } => {
+                r.resident_id == me.id
+                    || r.entered_by == me.id
+                    || r.assignee_id == Some(me.id)
+                    || r.former_assignee_id == Some(me.id)
+                    || me.can_admin(r.community_id, &r.street)
+                    || (me.role == Role::Member && r.community_id == me.community_id && r.status == "open")
+            }
+        }
+    }
+
+    /// The SSE `event:` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::Notification { .. } => "notification",
+            LiveEvent::Request { .. } => "request",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    local: broadcast::Sender<LiveEvent>,
+    redis: Option<(ConnectionManager, String)>,
+}
+
+impl Hub {
+    /// In-process only.
+    pub fn local() -> Self {
+        let (local, _) = broadcast::channel(1024);
+        Hub { local, redis: None }
+    }
+
+    /// Across replicas through Redis pub/sub on `{prefix}:events`: starts
+    /// the relay from Redis to this process's subscribers.
+    pub fn with_redis(conn: ConnectionManager, url: &str, prefix: &str) -> anyhow::Result<Self> {
+        let (local, _) = broadcast::channel(1024);
+        let channel = format!("{prefix}:events");
+        let client = redis::Client::open(url)?;
+        tokio::spawn(relay(client, channel.clone(), local.clone()));
+        Ok(Hub {
+            local,
+            redis: Some((conn, channel)),
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.local.subscribe()
+    }
+
+    /// Publishes after a commit. Never fails the caller: a lost live event
+    /// only delays a screen until its next refresh.
+    pub async fn publish(&self, events: Vec<LiveEvent>) {
+        for e in events {
+            match &self.redis {
+                Some((conn, channel)) => {
+                    let payload = match serde_json::to_string(&e) {
+                        Ok(p) => p,
+                        Err(_) => continue,
+                    };
+                    let mut conn = conn.clone();
+                    let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+                        .arg(channel)
+                        .arg(payload)
+                        .query_async(&mut conn)
+                        .await;
+                    if let Err(err) = sent {
+                        tracing::warn!(error = %err, "live event not published to Redis; delivering locally");
+                        let _ = self.local.send(e);
+                    }
+                }
+                None => {
+                    let _ = self.local.send(e);
+                }
+            }
+        }
+    }
+}
+
+/// Redis → local subscribers, reconnecting with a pause when Redis goes away.
+async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<LiveEvent>) {
+    use futures::StreamExt;
+    loop {
+        match client.get_async_pubsub().await {
+            Ok(mut pubsub) => {
+                if let Err(e) = pubsub.subscribe(&channel).await {
+                    tracing::warn!(error = %e, "live relay: subscribe failed");
+                } else {
+                    let mut messages = pubsub.on_message();
+                    while let Some(msg) = messages.next().await {
+                        let Ok(payload) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        if let Ok(event) = serde_json::from_str::<LiveEvent>(&payload) {
+                            let _ = local.send(event);
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "live relay: Redis unreachable"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
