@@ -67,7 +67,13 @@ impl Mailer {
 
     async fn send(&self, row: &outbox::Model) -> anyhow::Result<()> {
         let to: Mailbox = row.to_address.parse()?;
+        // One Message-ID per outbox row: a receiver can drop a repeat.
         let msg = Message::builder()
+            .message_id(Some(format!(
+                "<outbox-{}-{}@linli>",
+                row.id,
+                row.created_at.timestamp()
+            )))
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())

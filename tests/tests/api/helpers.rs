@@ -80,6 +80,8 @@ async fn create_pg_database() -> Result<String, String> {
 
 /// Removes the test's database when the test ends.
 enum DbGuard {
+    /// A second app on another app's database: the first one cleans up.
+    Shared,
     SqliteFile(std::path::PathBuf),
     Postgres(String),
 }
@@ -87,6 +89,7 @@ enum DbGuard {
 impl Drop for DbGuard {
     fn drop(&mut self) {
         match self {
+            DbGuard::Shared => {}
             DbGuard::SqliteFile(p) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
@@ -116,6 +119,8 @@ impl Drop for DbGuard {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's shared state (the sweeper's clock, services).
+    pub state: actix_web::web::Data<linli::state::AppState>,
     /// Prefix of this app's Redis keys (when it uses Redis).
     pub redis_prefix: String,
     pub client: reqwest::Client,
@@ -236,10 +241,17 @@ pub async fn spawn_app_configured(
         ..Settings::default()
     };
     tweak(&mut settings);
+    Some(start(settings, guard, 13_100_000_000).await)
+}
+
+async fn start(settings: Settings, guard: DbGuard, first_phone: u64) -> TestApp {
+    let database_url = settings.database_url.clone();
+    let redis_prefix = settings.redis_prefix.clone();
     let app = Application::build(settings, StartOptions::default())
         .await
         .expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
     let mut t = TestApp {
@@ -247,19 +259,29 @@ pub async fn spawn_app_configured(
         redis_prefix,
         client,
         database_url,
+        state,
         admin: User {
             id: 0,
             token: String::new(),
             phone: ADMIN_PHONE.into(),
         },
-        next_phone: AtomicU64::new(13_100_000_000),
+        next_phone: AtomicU64::new(first_phone),
         _guard: guard,
     };
     t.admin = t.login(ADMIN_PHONE, ADMIN_PASSWORD).await;
-    Some(t)
+    t
 }
 
 impl TestApp {
+    /// Another replica: a second server on this one's database and Redis
+    /// prefix, with `settings` adjusted by `tweak`.
+    pub async fn replica(&self, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = self.state.settings.as_ref().clone();
+        settings.port = 0;
+        tweak(&mut settings);
+        start(settings, DbGuard::Shared, 13_200_000_000).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
@@ -484,5 +506,114 @@ impl TestApp {
         let (s, b) = self.get(&who.token, &format!("/requests/{id}/events")).await;
         assert_eq!(s, StatusCode::OK, "events: {b}");
         b.as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// A real SMTP server (Python's aiosmtpd, Debian `python3-aiosmtpd`) on a
+/// port of its own, storing what it receives in a Maildir.
+pub struct SmtpListener {
+    child: Option<std::process::Child>,
+    pub port: u16,
+    pub maildir: std::path::PathBuf,
+}
+
+fn aiosmtpd_python() -> Option<&'static str> {
+    ["/usr/bin/python3", "python3"].into_iter().find(|py| {
+        std::process::Command::new(py)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl SmtpListener {
+    /// A listener on a fresh port, or `None` (skip) without aiosmtpd outside CI.
+    pub async fn start() -> Option<SmtpListener> {
+        let mut l = SmtpListener::reserved();
+        l.up().await.then_some(l)
+    }
+
+    /// A port and a Maildir, with nothing listening yet (`up` starts it).
+    pub fn reserved() -> SmtpListener {
+        SmtpListener {
+            child: None,
+            port: free_port(),
+            maildir: std::env::temp_dir().join(format!("linli-mail-{}", uuid::Uuid::new_v4().simple())),
+        }
+    }
+
+    /// (Re)starts the server on its port; `false` if aiosmtpd is missing (and not CI).
+    pub async fn up(&mut self) -> bool {
+        let Some(py) = aiosmtpd_python() else {
+            if in_ci() {
+                panic!("aiosmtpd (python3-aiosmtpd) is required under CI=true");
+            }
+            eprintln!("skipping: no aiosmtpd (apt-get install python3-aiosmtpd)");
+            return false;
+        };
+        let child = std::process::Command::new(py)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port)])
+            .args(["-c", "aiosmtpd.handlers.Mailbox", &self.maildir.display().to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not come up on {}", self.port);
+    }
+
+    pub fn down(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, as text.
+    pub fn messages(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        dir.filter_map(|e| e.ok())
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect()
+    }
+
+    /// Waits (up to `secs`) until at least `n` messages arrived; returns them.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<String> {
+        for _ in 0..secs * 20 {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.messages()
+    }
+}
+
+impl Drop for SmtpListener {
+    fn drop(&mut self) {
+        self.down();
+        let _ = std::fs::remove_dir_all(&self.maildir);
     }
 }

@@ -15,4 +15,5 @@ mod listing;
 mod market;
 mod matching;
 mod members;
+mod notices;
 mod request_loop;
