@@ -17,3 +17,4 @@ mod matching;
 mod members;
 mod notices;
 mod request_loop;
+mod supervision;
