@@ -11,6 +11,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/linli-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Certificate tests render real PDFs with a CJK font.
 . scripts/ensure-font.sh
+# Mail tests need a real SMTP listener.
+. scripts/ensure-smtp-listener.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

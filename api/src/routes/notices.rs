@@ -84,7 +84,8 @@ async fn stream(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
     let me = services::auth::authenticate(&state.db, token.trim()).await?;
     let rx = state.hub.subscribe();
     let hello = web::Bytes::from(": connected\n\nevent: ready\ndata: {}\n\n");
-    let ticker = tokio::time::interval(Duration::from_secs(15));
+    let every = Duration::from_secs(15);
+    let ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     let events = futures::stream::unfold((rx, ticker, me), |(mut rx, mut ticker, me)| async move {
         loop {
             tokio::select! {

@@ -213,6 +213,19 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         demo_user(state, "13900000012", "赵敏", Role::Member, c.id, g(1)).await?,
         demo_user(state, "13900000013", "孙伟", Role::Member, c.id, g(0)).await?,
     ];
+    // Addresses for notices: with the default file transport, mails land in
+    // data/mail/ (one .eml per message).
+    for u in std::iter::once(&admin).chain(members.iter()) {
+        crate::services::users::update_me(
+            &state.db,
+            u,
+            None,
+            Some(Some(format!("{}@demo.linli.local", u.phone))),
+            None,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo e-mail: {e}"))?;
+    }
     // Their 报到 records, approved, so matching has something to go on.
     let profiles = [
         (
