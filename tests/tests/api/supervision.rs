@@ -227,7 +227,8 @@ async fn fixture(app: &TestApp, resident: i64, member: i64) -> Vec<i64> {
     };
     let (care, errands) = (category("elderly_care").await, category("errands").await);
     // (category, accepted after h, closed after h, rating, overdue)
-    let rows: [(i64, Option<i64>, Option<i64>, Option<i16>, bool); 4] = [
+    type Line = (i64, Option<i64>, Option<i64>, Option<i16>, bool);
+    let rows: [Line; 4] = [
         (care, Some(2), Some(10), Some(5), false),
         (care, Some(4), Some(20), Some(4), true),
         (errands, Some(6), None, None, true),
