@@ -126,6 +126,11 @@ fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> any
                 lang.scope(fut)
             })
             .wrap(TracingLogger::default())
+            // Outermost: a token in the URL becomes a header before anything logs it.
+            .wrap_fn(|mut req, srv| {
+                crate::auth::query_token::lift(&mut req);
+                srv.call(req)
+            })
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })

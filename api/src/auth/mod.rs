@@ -3,6 +3,7 @@
 
 mod extractor;
 pub mod password;
+pub mod query_token;
 pub mod token;
 
 pub use extractor::CurrentUser;

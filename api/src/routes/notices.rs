@@ -4,10 +4,10 @@ use super::DEFAULT_LIMIT;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
-use crate::services::{self, live::LiveEvent, notify};
+use crate::services::{live::LiveEvent, notify};
 use crate::state::AppState;
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use validator::Validate;
@@ -57,12 +57,6 @@ async fn read_all(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpRes
     Ok(HttpResponse::Ok().json(serde_json::json!({ "marked": n })))
 }
 
-#[derive(Deserialize)]
-struct StreamQuery {
-    /// Browsers' `EventSource` cannot send headers: the token may come here.
-    access_token: Option<String>,
-}
-
 fn frame(event: &LiveEvent) -> Option<web::Bytes> {
     let data = serde_json::to_string(event).ok()?;
     Some(web::Bytes::from(format!("event: {}\ndata: {data}\n\n", event.name())))
@@ -70,18 +64,10 @@ fn frame(event: &LiveEvent) -> Option<web::Bytes> {
 
 /// `GET /events/stream`: Server-Sent Events — the caller's new
 /// notifications and changes to requests they can see, a comment every
-/// 15 s to keep proxies from closing the connection.
-async fn stream(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let header = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("Bearer ").map(str::to_owned));
-    let query = web::Query::<StreamQuery>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.into_inner().access_token);
-    let token = header.or(query).ok_or(ApiError::Unauthenticated)?;
-    let me = services::auth::authenticate(&state.db, token.trim()).await?;
+/// 15 s to keep proxies from closing the connection. The token comes as
+/// usual, or as `?access_token=` (moved into the header before logging,
+/// see `auth::query_token`).
+async fn stream(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
     let rx = state.hub.subscribe();
     let hello = web::Bytes::from(": connected\n\nevent: ready\ndata: {}\n\n");
     let every = Duration::from_secs(15);
