@@ -50,7 +50,11 @@ pub struct CategoryView {
     pub name_zh: String,
     pub name_en: String,
     pub group: String,
+    /// 督查 deadlines: hours from posting to done, to dispatch, and from
+    /// dispatch to accept.
     pub sla_hours: i32,
+    pub dispatch_hours: i32,
+    pub accept_hours: i32,
 }
 
 pub async fn communities(db: &impl ConnectionTrait) -> Result<Vec<CommunityView>, ApiError> {
@@ -90,6 +94,8 @@ pub fn category_view(c: &service_category::Model, lang: crate::i18n::Lang) -> Ca
         name_en: c.name_en.clone(),
         group: c.group_name.clone(),
         sla_hours: c.sla_hours,
+        dispatch_hours: c.dispatch_hours,
+        accept_hours: c.accept_hours,
     }
 }
 
