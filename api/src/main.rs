@@ -83,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("  admin 13900000000 · residents 13900000001-3 · members 13900000011-13");
             }
             println!("邻里 Linli 已启动 / listening on {}", app.url());
+            println!("  邮件 / mail → {}", app.state().mailer.describe());
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

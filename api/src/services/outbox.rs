@@ -44,8 +44,8 @@ impl Mailer {
             .parse()
             .map_err(|e| anyhow::anyhow!("mail_from {:?}: {e}", s.mail_from))?;
         let transport = if s.smtp_url.trim().is_empty() {
+            // Created on the first mail, not at start-up.
             let dir = s.data_dir.join("mail");
-            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
             Transport::File(AsyncFileTransport::new(&dir), dir)
         } else {
             let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(s.smtp_url.trim())
@@ -83,7 +83,8 @@ impl Mailer {
             Transport::Smtp(t) => {
                 t.send(msg).await?;
             }
-            Transport::File(t, _) => {
+            Transport::File(t, dir) => {
+                tokio::fs::create_dir_all(dir).await?;
                 t.send(msg).await?;
             }
         }
