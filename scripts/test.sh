@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit and property tests, and the
-# integration tests against SQLite and PostgreSQL.
+# The whole test suite: formatting, lints, unit and property tests, the
+# integration tests against SQLite and PostgreSQL (and Redis, SMTP), then
+# the web UI: type check, build, Vitest, and end to end in chromium.
 #
 # PostgreSQL is expected at 127.0.0.1:5432 (user postgres, trust auth), or at
 # $LINLI_TEST_POSTGRES_URL. Outside CI a missing PostgreSQL skips those tests
@@ -11,8 +12,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/linli-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Certificate tests render real PDFs with a CJK font.
 . scripts/ensure-font.sh
-# Mail tests need a real SMTP listener.
+# Mail tests need a real SMTP listener; the end-to-end test a browser.
 . scripts/ensure-smtp-listener.sh
+. scripts/ensure-browser.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -27,5 +29,13 @@ status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test binary, e.g. "Total: 52 passed, 0 failed".
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;/) p += $(i-1); if ($i ~ /^failed;/) f += $(i-1) } }
-     END { printf "Total: %d passed, %d failed\n", p, f }' "$log"
-exit "$status"
+     END { printf "Rust total: %d passed, %d failed\n", p, f }' "$log"
+[ "$status" -eq 0 ] || exit "$status"
+
+echo "== web UI: type check and build, unit tests (Vitest)"
+./scripts/build-ui.sh
+(cd frontend && npm test)
+echo "== end to end in chromium (playwright-core) against linli serve"
+cargo build --locked -p linli --bin linli
+(cd frontend && LINLI_BIN="$CARGO_TARGET_DIR/debug/linli" npm run e2e)
+echo "All tests passed."

@@ -68,6 +68,9 @@ pub struct Settings {
     pub follow_up_days: i64,
     /// Run the outbox worker and the sweeper in this process.
     pub background_jobs: bool,
+    /// The built web UI (`npm run build` in `frontend/`); served at `/` when
+    /// it holds an `index.html`, else `/` shows a status page.
+    pub frontend_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -99,6 +102,7 @@ impl Default for Settings {
             escalate_after_factor: 2,
             follow_up_days: 7,
             background_jobs: true,
+            frontend_dir: PathBuf::from("frontend/dist"),
         }
     }
 }

@@ -116,6 +116,7 @@ impl Application {
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> anyhow::Result<Server> {
+    let frontend = state.settings.frontend_dir.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -132,6 +133,8 @@ fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> any
                 srv.call(req)
             })
             .configure(routes::configure)
+            // Last: the web UI takes every other path (SPA fallback).
+            .configure(|cfg| routes::home::configure(cfg, &frontend))
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?;

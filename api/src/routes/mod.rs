@@ -7,7 +7,7 @@ mod certificates;
 mod directory;
 mod exports;
 mod health;
-mod home;
+pub mod home;
 mod ledger;
 mod market;
 mod matching;
@@ -43,8 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(notices::configure)
             .default_service(web::to(not_found)),
     )
-    .configure(health::configure)
-    .configure(home::configure);
+    .configure(health::configure);
 }
 
 pub async fn not_found() -> actix_web::HttpResponse {

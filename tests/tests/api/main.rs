@@ -7,6 +7,7 @@ mod concurrency;
 mod documents;
 mod errors;
 mod forbidden;
+mod frontend;
 mod helpers;
 mod hostile_input;
 mod ledger;

@@ -1,0 +1,151 @@
+// End to end in a real browser (Debian's chromium through playwright-core)
+// against a real `linli serve --demo` on a temporary database:
+// a resident posts a request, an admin dispatches it from the candidate
+// list, the member accepts and completes it, the resident rates it, the
+// admin verifies it, and the member's points and honor-board place show
+// the credit. Screenshots of the key screens go to e2e/artifacts/.
+//
+//   LINLI_BIN=../target/debug/linli npm run e2e
+import { chromium } from 'playwright-core'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import net from 'node:net'
+
+const bin = process.env.LINLI_BIN
+if (!bin || !existsSync(bin)) throw new Error(`set LINLI_BIN to a built linli binary (got ${bin})`)
+const dist = resolve('dist')
+if (!existsSync(join(dist, 'index.html'))) throw new Error('build the UI first: npm run build')
+const chromiumPath = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync)
+if (!chromiumPath) throw new Error('no chromium: apt-get install chromium')
+const artifacts = resolve('e2e/artifacts')
+mkdirSync(artifacts, { recursive: true })
+
+const port = await new Promise((ok) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port
+    s.close(() => ok(p))
+  })
+})
+const data = mkdtempSync(join(tmpdir(), 'linli-e2e-'))
+const base = `http://127.0.0.1:${port}`
+const server = spawn(bin, ['serve', '--demo', '--port', String(port)], {
+  env: {
+    ...process.env,
+    LINLI_DATA_DIR: data,
+    LINLI_FRONTEND_DIR: dist,
+    LINLI_ARGON2_MEMORY_KIB: '1024',
+    LINLI_ARGON2_ITERATIONS: '1',
+    LINLI_ADMIN_PASSWORD: 'admin-pass-123',
+    LINLI_LOG: 'warn',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    SMTP_URL: '',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+
+async function up() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('linli did not start')
+}
+
+const phones = { 陈志强: '13900000011', 赵敏: '13900000012', 孙伟: '13900000013' }
+let browser
+let step = 'start'
+try {
+  await up()
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+  const phone = { viewport: { width: 360, height: 780 }, locale: 'zh-CN' }
+  const desk = { viewport: { width: 1280, height: 860 }, locale: 'zh-CN' }
+
+  async function signIn(options, who) {
+    const ctx = await browser.newContext(options)
+    const page = await ctx.newPage()
+    page.setDefaultTimeout(15000)
+    await page.goto(`${base}/#/login`)
+    await page.fill('input[name=phone]', who)
+    await page.fill('input[name=password]', 'linli-demo')
+    await page.click('button[type=submit]')
+    await page.waitForURL((u) => !u.hash.startsWith('#/login'))
+    return page
+  }
+  const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+  const status = (page, label) => page.waitForSelector(`[data-testid=status]:has-text("${label}")`)
+
+  step = 'resident posts'
+  const resident = await signIn(phone, '13900000001')
+  await resident.goto(`${base}/#/requests/new`)
+  await resident.selectOption('select[name=category]', 'appliance_repair')
+  await resident.fill('input[name=title]', '厨房水龙头漏水')
+  await resident.fill('textarea[name=description]', '关不紧，一直滴水')
+  await resident.fill('input[name=address]', '阳光社区1号楼302')
+  await shot(resident, '1-resident-new-request')
+  await resident.click('button[type=submit]')
+  await resident.waitForURL(/#\/requests\/\d+$/)
+  const id = resident.url().match(/requests\/(\d+)$/)[1]
+  await status(resident, '待派单')
+
+  step = 'admin dispatches from the candidates'
+  const admin = await signIn(desk, '13900000000')
+  await admin.goto(`${base}/#/requests/${id}`)
+  const first = admin.locator('[data-testid^=dispatch-]').first()
+  await first.waitFor()
+  const cell = admin.locator('.van-cell', { has: first })
+  const name = (await cell.locator('.van-cell__title span').first().innerText()).replace(/^\d+\.\s*/, '').trim()
+  const memberPhone = phones[name]
+  if (!memberPhone) throw new Error(`unexpected first candidate ${name}`)
+  await shot(admin, '2-admin-candidates')
+  await first.click()
+  await status(admin, '已派单')
+
+  step = 'member accepts and completes'
+  const member = await signIn(phone, memberPhone)
+  await member.goto(`${base}/#/me`)
+  const before = Number(await member.locator('[data-testid=points]').innerText())
+  await member.goto(`${base}/#/requests/${id}`)
+  await member.click('[data-testid=accept]')
+  await status(member, '已接单')
+  await member.click('[data-testid=start]')
+  await status(member, '服务中')
+  await member.fill('input[name=hours]', '2')
+  await member.fill('textarea[name=summary]', '更换了阀芯，不再漏水')
+  await member.click('[data-testid=complete]')
+  await status(member, '待评价')
+  await shot(member, '3-member-completed')
+
+  step = 'resident rates'
+  await resident.reload()
+  await resident.click('[data-testid=review]')
+  await status(resident, '待审核')
+  await shot(resident, '4-resident-reviewed')
+
+  step = 'admin verifies'
+  await admin.reload()
+  await admin.click('[data-testid=verify]')
+  await status(admin, '已办结')
+
+  step = 'the member sees the credit'
+  await member.goto(`${base}/#/me`)
+  await member.waitForSelector(`[data-testid=points]:text("${before + 2}")`)
+  await shot(member, '5-member-points')
+  await member.goto(`${base}/#/board`)
+  await member.waitForSelector('[data-testid=board-me]')
+  await shot(member, '6-honor-board')
+  console.log(`e2e: request #${id} went round the loop; ${name} ${before} → ${before + 2} points, on the board`)
+} catch (e) {
+  console.error(`e2e failed at "${step}":`, e)
+  process.exitCode = 1
+} finally {
+  await browser?.close()
+  server.kill()
+  rmSync(data, { recursive: true, force: true })
+}

@@ -1,0 +1,58 @@
+import { createI18n } from 'vue-i18n'
+
+const zh = {
+  app: '邻里',
+  slogan: '群众点单 · 组织派单 · 党员接单',
+  login: '登录', register: '注册', logout: '退出登录', phone: '手机号', password: '密码', name: '姓名',
+  community: '所在社区', noAccount: '没有账号？注册', haveAccount: '已有账号？登录',
+  home: '首页', myRequests: '我的需求', newRequest: '我要点单', hall: '任务大厅', myTasks: '我的任务',
+  me: '我的', board: '光荣榜', market: '爱心超市', notifications: '消息', dispatch: '派单台',
+  verify: '待审核', supervision: '督查', dashboard: '统计', members: '报到审核',
+  category: '服务类别', title: '需求标题', description: '详细描述', address: '服务地址',
+  preferredTime: '期望时间', submit: '提交', cancel: '取消', cancelRequest: '取消需求',
+  timeline: '办理进度', review: '评价', stars: '星级', comment: '评价内容', submitReview: '提交评价',
+  claim: '抢单', accept: '接单', decline: '退回', start: '开始服务', complete: '完成服务',
+  hours: '服务时长（小时）', summary: '服务情况', candidates: '推荐人选', dispatchTo: '派给',
+  autoDispatch: '一键派单', preview: '预览方案', apply: '执行', verifyDone: '审核通过',
+  points: '积分', serviceHours: '服务时长', services: '服务次数', star: '星级', nextStar: '距下一星级',
+  certificate: '志愿服务证明', download: '下载', redeem: '兑换', stock: '库存',
+  empty: '暂无内容', loading: '加载中…', refresh: '刷新', saved: '已保存', done: '操作成功',
+  register_member: '党员/志愿者报到', kind: '身份', partyMember: '在职党员', volunteer: '志愿者',
+  employer: '工作单位', skills: '擅长服务', approve: '通过', overdue: '超时', atRisk: '即将超时',
+  escalated: '已升级', received: '受理', closed: '办结', completionRate: '办结率', avgRating: '平均评分',
+  month: '本月', week: '本周', quarter: '本季度', year: '本年', all: '累计', unread: '未读',
+  readAll: '全部已读', language: 'English', score: '匹配分',
+  factor: { skill: '技能', distance: '距离', availability: '时间', load: '负荷', rating: '评分', fairness: '公平' },
+}
+
+const en: typeof zh = {
+  app: 'Linli',
+  slogan: 'Residents order · the community dispatches · members serve',
+  login: 'Log in', register: 'Sign up', logout: 'Log out', phone: 'Phone', password: 'Password', name: 'Name',
+  community: 'Community', noAccount: 'No account? Sign up', haveAccount: 'Have an account? Log in',
+  home: 'Home', myRequests: 'My requests', newRequest: 'New request', hall: 'Task hall', myTasks: 'My tasks',
+  me: 'Me', board: 'Honor board', market: 'Rewards', notifications: 'Messages', dispatch: 'Dispatch',
+  verify: 'To verify', supervision: 'Supervision', dashboard: 'Statistics', members: 'Registrations',
+  category: 'Category', title: 'Title', description: 'Description', address: 'Address',
+  preferredTime: 'Preferred time', submit: 'Submit', cancel: 'Cancel', cancelRequest: 'Cancel request',
+  timeline: 'Timeline', review: 'Review', stars: 'Stars', comment: 'Comment', submitReview: 'Submit review',
+  claim: 'Claim', accept: 'Accept', decline: 'Decline', start: 'Start', complete: 'Complete',
+  hours: 'Hours of service', summary: 'What was done', candidates: 'Candidates', dispatchTo: 'Dispatch to',
+  autoDispatch: 'Auto-dispatch', preview: 'Preview plan', apply: 'Apply', verifyDone: 'Verify',
+  points: 'Points', serviceHours: 'Hours', services: 'Services', star: 'Star level', nextStar: 'To the next star',
+  certificate: 'Service certificate', download: 'Download', redeem: 'Redeem', stock: 'In stock',
+  empty: 'Nothing here yet', loading: 'Loading…', refresh: 'Refresh', saved: 'Saved', done: 'Done',
+  register_member: 'Register as a member', kind: 'As', partyMember: 'Party member', volunteer: 'Volunteer',
+  employer: 'Employer', skills: 'Skills', approve: 'Approve', overdue: 'Overdue', atRisk: 'At risk',
+  escalated: 'Escalated', received: 'Received', closed: 'Closed', completionRate: 'Completion', avgRating: 'Avg rating',
+  month: 'Month', week: 'Week', quarter: 'Quarter', year: 'Year', all: 'All time', unread: 'Unread',
+  readAll: 'Mark all read', language: '中文', score: 'Score',
+  factor: { skill: 'skill', distance: 'distance', availability: 'time', load: 'load', rating: 'rating', fairness: 'fairness' },
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: localStorage.getItem('linli.lang') ?? 'zh',
+  fallbackLocale: 'zh',
+  messages: { zh, en },
+})

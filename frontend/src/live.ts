@@ -1,0 +1,30 @@
+// Live updates: the server's event stream. New inbox lines bump the unread
+// badge and show a toast; request changes bump `tick`, which lists watch.
+import { showNotify } from 'vant'
+import { useSession } from './stores/session'
+
+let source: EventSource | null = null
+
+export function connectLive(): void {
+  const s = useSession()
+  source?.close()
+  if (!s.token || typeof EventSource === 'undefined') return
+  source = new EventSource(`/api/v1/events/stream?access_token=${encodeURIComponent(s.token)}`)
+  source.addEventListener('notification', (e) => {
+    const n = JSON.parse((e as MessageEvent).data)
+    s.unread += 1
+    s.tick += 1
+    showNotify({ type: 'primary', message: n.title, duration: 3000 })
+  })
+  source.addEventListener('request', () => {
+    s.tick += 1
+  })
+  source.addEventListener('resync', () => {
+    s.tick += 1
+  })
+}
+
+export function disconnectLive(): void {
+  source?.close()
+  source = null
+}
