@@ -140,6 +140,12 @@ try {
   await member.goto(`${base}/#/board`)
   await member.waitForSelector('[data-testid=board-me]')
   await shot(member, '6-honor-board')
+  step = 'admin dashboard'
+  await admin.goto(`${base}/#/admin/dashboard`)
+  await admin.waitForSelector('[data-testid=completion]')
+  await admin.waitForSelector('.chart canvas')
+  await admin.waitForTimeout(1200) // let the bars grow
+  await shot(admin, '7-admin-dashboard')
   console.log(`e2e: request #${id} went round the loop; ${name} ${before} → ${before + 2} points, on the board`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)

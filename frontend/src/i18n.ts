@@ -22,6 +22,14 @@ const zh = {
   escalated: '已升级', received: '受理', closed: '办结', completionRate: '办结率', avgRating: '平均评分',
   month: '本月', week: '本周', quarter: '本季度', year: '本年', all: '累计', unread: '未读',
   readAll: '全部已读', language: 'English', score: '匹配分',
+  manage: '管理', account: '我的账户', email: '邮箱（接收通知）', save: '保存', suspend: '暂停',
+  award: '嘉许', deduction: '扣分', reason: '原因', rules: '积分规则', rewards: '爱心超市管理',
+  redemptions: '待领取', fulfil: '已领取', followUp: '回访', method: '方式', call: '电话', visit: '上门',
+  satisfied: '满意', reopen: '不满意并重新派单', note: '备注', thresholds: '星级门槛（小时）',
+  counting: '计算方式', allTime: '累计', calendarYear: '按自然年', pointsPerHour: '每小时积分',
+  cap: '单次上限（分钟）', voidAtOrBelow: '差评不计分（星及以下）', minBalance: '兑换最低积分',
+  price: '所需积分', newReward: '上架物品', employerReport: '在职党员季度报告', trend: '月度趋势',
+  registered: '报到已提交，等待社区审核', pendingMembers: '待审核报到',
   factor: { skill: '技能', distance: '距离', availability: '时间', load: '负荷', rating: '评分', fairness: '公平' },
 }
 
@@ -47,6 +55,14 @@ const en: typeof zh = {
   escalated: 'Escalated', received: 'Received', closed: 'Closed', completionRate: 'Completion', avgRating: 'Avg rating',
   month: 'Month', week: 'Week', quarter: 'Quarter', year: 'Year', all: 'All time', unread: 'Unread',
   readAll: 'Mark all read', language: '中文', score: 'Score',
+  manage: 'Manage', account: 'Account', email: 'E-mail (for notices)', save: 'Save', suspend: 'Suspend',
+  award: 'Award', deduction: 'Deduct', reason: 'Reason', rules: 'Rating rule', rewards: 'Rewards admin',
+  redemptions: 'To hand over', fulfil: 'Handed over', followUp: 'Follow-up', method: 'Method', call: 'Call', visit: 'Visit',
+  satisfied: 'Satisfied', reopen: 'Dissatisfied: reopen', note: 'Note', thresholds: 'Star thresholds (hours)',
+  counting: 'Counting', allTime: 'All time', calendarYear: 'Calendar year', pointsPerHour: 'Points per hour',
+  cap: 'Cap per activity (min)', voidAtOrBelow: 'No points at or below (stars)', minBalance: 'Minimum to redeem',
+  price: 'Points', newReward: 'New reward', employerReport: 'Party members: quarterly report', trend: 'Monthly trend',
+  registered: 'Registration sent; the community will review it', pendingMembers: 'Registrations to review',
   factor: { skill: 'skill', distance: 'distance', availability: 'time', load: 'load', rating: 'rating', fairness: 'fairness' },
 }
 
