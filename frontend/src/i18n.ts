@@ -30,6 +30,7 @@ const zh = {
   cap: '单次上限（分钟）', voidAtOrBelow: '差评不计分（星及以下）', minBalance: '兑换最低积分',
   price: '所需积分', newReward: '上架物品', employerReport: '在职党员季度报告', trend: '月度趋势',
   registered: '报到已提交，等待社区审核', pendingMembers: '待审核报到',
+  partyBranch: '党支部', maxActive: '同时服务数', serviceRecords: '志愿服务记录',
   factor: { skill: '技能', distance: '距离', availability: '时间', load: '负荷', rating: '评分', fairness: '公平' },
 }
 
@@ -63,6 +64,7 @@ const en: typeof zh = {
   cap: 'Cap per activity (min)', voidAtOrBelow: 'No points at or below (stars)', minBalance: 'Minimum to redeem',
   price: 'Points', newReward: 'New reward', employerReport: 'Party members: quarterly report', trend: 'Monthly trend',
   registered: 'Registration sent; the community will review it', pendingMembers: 'Registrations to review',
+  partyBranch: 'Party branch', maxActive: 'Requests at once', serviceRecords: 'Service records',
   factor: { skill: 'skill', distance: 'distance', availability: 'time', load: 'load', rating: 'rating', fairness: 'fairness' },
 }
 
