@@ -3,6 +3,11 @@
 # when package-lock.json changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
+major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$major" -lt 20 ]; then
+  echo "the web UI needs Node.js 20 or newer (found: $(node -v 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
