@@ -31,6 +31,7 @@ const zh = {
   price: '所需积分', newReward: '上架物品', employerReport: '在职党员季度报告', trend: '月度趋势',
   registered: '报到已提交，等待社区审核', pendingMembers: '待审核报到',
   partyBranch: '党支部', maxActive: '同时服务数', serviceRecords: '志愿服务记录',
+  stage: { dispatch: '派单', accept: '接单', complete: '办理', follow_up: '回访' },
   factor: { skill: '技能', distance: '距离', availability: '时间', load: '负荷', rating: '评分', fairness: '公平' },
 }
 
@@ -65,6 +66,7 @@ const en: typeof zh = {
   price: 'Points', newReward: 'New reward', employerReport: 'Party members: quarterly report', trend: 'Monthly trend',
   registered: 'Registration sent; the community will review it', pendingMembers: 'Registrations to review',
   partyBranch: 'Party branch', maxActive: 'Requests at once', serviceRecords: 'Service records',
+  stage: { dispatch: 'dispatch', accept: 'accept', complete: 'completion', follow_up: 'follow-up' },
   factor: { skill: 'skill', distance: 'distance', availability: 'time', load: 'load', rating: 'rating', fairness: 'fairness' },
 }
 
