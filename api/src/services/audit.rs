@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::error::ApiError;
-use crate::services::users::{admin_scope, users_by_id};
+use crate::services::users::{admin_scope_within, users_by_id};
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -58,12 +58,7 @@ pub async fn list(
     before: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<AuditView>, Option<i64>), ApiError> {
-    let scope = admin_scope(db, me).await?;
-    let ids: Vec<i64> = match community_id {
-        Some(c) if scope.contains(&c) => vec![c],
-        Some(_) => return Err(ApiError::Forbidden),
-        None => scope,
-    };
+    let ids = admin_scope_within(db, me, community_id).await?;
     let mut q = audit_log::Entity::find()
         .filter(audit_log::Column::CommunityId.is_in(ids))
         .order_by_desc(audit_log::Column::Id)

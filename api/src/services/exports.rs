@@ -9,27 +9,16 @@ use crate::domain::board::Period;
 use crate::domain::member::MemberKind;
 use crate::error::ApiError;
 use crate::services::audit;
-use crate::services::ledger::sum_i64;
-use crate::services::users::{admin_scope, users_by_id};
+use crate::services::ledger::{rated_count, rating_sum, sum_i64};
+use crate::services::users::{admin_scope_within, users_by_id};
 use chrono::NaiveDate;
 use entity::{community, member_profile, points_entry, service_record};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
 /// More rows than any community produces in years; a street-wide export of
 /// all time is cut here (the sheet says so).
 pub const MAX_ROWS: u64 = 200_000;
-
-/// The communities an export covers: one the caller administers, or all of them.
-async fn scope(db: &DatabaseConnection, me: &CurrentUser, community_id: Option<i64>) -> Result<Vec<i64>, ApiError> {
-    let all = admin_scope(db, me).await?;
-    match community_id {
-        Some(c) if all.contains(&c) => Ok(vec![c]),
-        Some(_) => Err(ApiError::Forbidden),
-        None => Ok(all),
-    }
-}
 
 async fn community_names(db: &DatabaseConnection, ids: &[i64]) -> Result<HashMap<i64, String>, ApiError> {
     Ok(community::Entity::find()
@@ -62,7 +51,7 @@ pub async fn service_records(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<u8>, ApiError> {
-    let ids = scope(db, me, community_id).await?;
+    let ids = admin_scope_within(db, me, community_id).await?;
     let mut q = service_record::Entity::find()
         .filter(service_record::Column::CommunityId.is_in(ids.clone()))
         .order_by_asc(service_record::Column::ServiceDate)
@@ -152,7 +141,7 @@ pub async fn employer_report(
     community_id: Option<i64>,
     day: NaiveDate,
 ) -> Result<Vec<u8>, ApiError> {
-    let ids = scope(db, me, community_id).await?;
+    let ids = admin_scope_within(db, me, community_id).await?;
     let span = Period::Quarter.span(day);
     let (from, to) = span
         .range
@@ -170,13 +159,8 @@ pub async fn employer_report(
         .column(R::MemberId)
         .column_as(sum_i64(R::Minutes), "minutes")
         .column_as(sum_i64(R::Sign), "services")
-        .column_as(sum_i64(Expr::col(R::Sign).mul(Expr::col(R::Rating))), "rsum")
-        .column_as(
-            sum_i64(Into::<Expr>::into(
-                Expr::case(Expr::col(R::Rating).is_null(), 0i64).finally(Expr::col(R::Sign)),
-            )),
-            "rated",
-        )
+        .column_as(rating_sum(), "rsum")
+        .column_as(rated_count(), "rated")
         .filter(R::MemberId.is_in(member_ids.clone()))
         .filter(R::ServiceDate.between(from, to))
         .group_by(R::MemberId)

@@ -406,12 +406,7 @@ pub async fn list_redemptions(
     if mine || !me.role.is_admin() {
         q = q.filter(redemption::Column::MemberId.eq(me.id));
     } else {
-        let scope = users::admin_scope(db, me).await?;
-        let ids: Vec<i64> = match community_id {
-            Some(c) if scope.contains(&c) => vec![c],
-            Some(_) => return Err(ApiError::Forbidden),
-            None => scope,
-        };
+        let ids = users::admin_scope_within(db, me, community_id).await?;
         q = q.filter(redemption::Column::CommunityId.is_in(ids));
     }
     if let Some(s) = status {

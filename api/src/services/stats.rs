@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::clock;
 use crate::domain::stats::{Figures, Row, figures, grouped};
 use crate::error::ApiError;
-use crate::services::users::admin_scope;
+use crate::services::users::admin_scope_within;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use entity::{grid, help_request, request_event, service_category, supervision_mark};
@@ -41,12 +41,7 @@ pub async fn stats(
     to: Option<NaiveDate>,
 ) -> Result<Stats, ApiError> {
     let db = &state.db;
-    let scope = admin_scope(db, me).await?;
-    let ids = match community_id {
-        Some(c) if scope.contains(&c) => vec![c],
-        Some(_) => return Err(ApiError::Forbidden),
-        None => scope,
-    };
+    let ids = admin_scope_within(db, me, community_id).await?;
     let offset = state.local_offset;
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)

@@ -256,12 +256,7 @@ pub async fn list(
     me: &CurrentUser,
     community_id: Option<i64>,
 ) -> Result<Vec<SupervisionItem>, ApiError> {
-    let scope = users::admin_scope(&state.db, me).await?;
-    let ids = match community_id {
-        Some(c) if scope.contains(&c) => vec![c],
-        Some(_) => return Err(ApiError::Forbidden),
-        None => scope,
-    };
+    let ids = users::admin_scope_within(&state.db, me, community_id).await?;
     let mut rows: Vec<(help_request::Model, Standing)> =
         standings(&state.db, &state.settings, Some(ids), state.clock.now())
             .await?

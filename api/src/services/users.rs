@@ -115,6 +115,21 @@ pub async fn admin_scope(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<
     }
 }
 
+/// The communities a list or export covers: the one asked for, if the
+/// caller administers it (403 otherwise), or their whole scope.
+pub async fn admin_scope_within(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    community_id: Option<i64>,
+) -> Result<Vec<i64>, ApiError> {
+    let all = admin_scope(db, me).await?;
+    match community_id {
+        Some(c) if all.contains(&c) => Ok(vec![c]),
+        Some(_) => Err(ApiError::Forbidden),
+        None => Ok(all),
+    }
+}
+
 /// Roles an admin may hand out. Street admins are made on the command line.
 fn grantable(me: &CurrentUser, role: Role) -> bool {
     me.role.is_admin() && role != Role::StreetAdmin

@@ -4,9 +4,8 @@
 use super::Scope;
 use crate::domain::board::{Delta, Metric, Span, average};
 use crate::error::ApiError;
-use crate::services::ledger::sum_i64;
+use crate::services::ledger::{rated_count, rating_sum, sum_i64};
 use entity::{community, points_entry, service_record};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
@@ -23,14 +22,6 @@ async fn community_ids(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<i
             .all(db)
             .await?),
     }
-}
-
-/// `SUM(CASE WHEN rating IS NULL THEN 0 ELSE sign END)`: rated services, net.
-fn rated_count() -> Expr {
-    sum_i64(Into::<Expr>::into(
-        Expr::case(Expr::col(service_record::Column::Rating).is_null(), 0i64)
-            .finally(Expr::col(service_record::Column::Sign)),
-    ))
 }
 
 /// Every member's value on one board, in the units Redis keeps (points,
@@ -74,7 +65,7 @@ pub async fn totals(
         }
         _ => {
             let rows: Vec<(i64, i64, i64)> = q
-                .column_as(sum_i64(Expr::col(R::Sign).mul(Expr::col(R::Rating))), "s")
+                .column_as(rating_sum(), "s")
                 .column_as(rated_count(), "n")
                 .into_tuple()
                 .all(db)
@@ -109,7 +100,7 @@ pub async fn all_deltas(db: &DatabaseConnection) -> Result<Vec<Delta>, ApiError>
         .column(R::ServiceDate)
         .column_as(sum_i64(R::Minutes), "minutes")
         .column_as(sum_i64(R::Sign), "services")
-        .column_as(sum_i64(Expr::col(R::Sign).mul(Expr::col(R::Rating))), "rsum")
+        .column_as(rating_sum(), "rsum")
         .column_as(rated_count(), "rcnt")
         .group_by(R::MemberId)
         .group_by(R::CommunityId)

@@ -94,12 +94,7 @@ pub async fn list_awards(
     before: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<super::EntryView>, Option<i64>), ApiError> {
-    let scope = users::admin_scope(db, me).await?;
-    let ids: Vec<i64> = match community_id {
-        Some(c) if scope.contains(&c) => vec![c],
-        Some(_) => return Err(ApiError::Forbidden),
-        None => scope,
-    };
+    let ids = users::admin_scope_within(db, me, community_id).await?;
     let mut q = points_entry::Entity::find()
         .filter(points_entry::Column::CommunityId.is_in(ids))
         .filter(points_entry::Column::Kind.is_in([kind::AWARD, kind::DEDUCTION]))

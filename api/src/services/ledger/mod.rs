@@ -11,8 +11,8 @@ mod statement;
 
 pub use adjust::{AwardInput, AwardKind, award, correct_record, entries_total, list_awards, void_credit};
 pub use credit::{ClosePlan, credit_close, plan_close};
-pub(crate) use statement::sum_i64;
 pub use statement::{EntryView, PointsPage, RecordView, ServiceSummary, points, records, summary, summary_for};
+pub(crate) use statement::{rated_count, rating_sum, sum_i64};
 
 use crate::clock;
 use crate::error::ApiError;

@@ -17,6 +17,19 @@ pub(crate) fn sum_i64(col: impl sea_orm::IntoSimpleExpr) -> Expr {
     Func::coalesce([col.into_simple_expr().sum(), Expr::val(0i64)]).cast_as("BIGINT")
 }
 
+/// `SUM(sign × rating)`: stars of rated services, net of reversals.
+pub(crate) fn rating_sum() -> Expr {
+    sum_i64(Expr::col(service_record::Column::Sign).mul(Expr::col(service_record::Column::Rating)))
+}
+
+/// `SUM(CASE WHEN rating IS NULL THEN 0 ELSE sign END)`: rated services, net.
+pub(crate) fn rated_count() -> Expr {
+    sum_i64(Into::<Expr>::into(
+        Expr::case(Expr::col(service_record::Column::Rating).is_null(), 0i64)
+            .finally(Expr::col(service_record::Column::Sign)),
+    ))
+}
+
 #[derive(Debug, Serialize)]
 pub struct EntryView {
     pub id: i64,
