@@ -45,6 +45,27 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
+/// How test databases are named: `linli_t_<unix seconds>_<pid>_<uuid>`.
+/// The start time lets a run tell leftovers of crashed runs (hours old)
+/// from the databases of another run going on beside it (another
+/// checkout, another test binary), which it must never touch.
+const PG_PREFIX: &str = "linli_t_";
+
+/// Leftovers older than this are swept; anything younger may be alive.
+const PG_LEFTOVER_AGE_SECS: u64 = 6 * 3600;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The start time written into a test database's name, if it is one of ours.
+fn pg_started_at(name: &str) -> Option<u64> {
+    name.strip_prefix(PG_PREFIX)?.split('_').next()?.parse().ok()
+}
+
 /// Drops test databases left behind by crashed runs, once per test binary.
 static SWEPT: OnceCell<()> = OnceCell::const_new();
 
@@ -57,12 +78,16 @@ async fn create_pg_database() -> Result<String, String> {
             let rows = admin
                 .query_all_raw(sea_orm::Statement::from_string(
                     admin.get_database_backend(),
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'linli_test_%'",
+                    format!("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"),
                 ))
                 .await
                 .unwrap_or_default();
+            let cutoff = unix_now().saturating_sub(PG_LEFTOVER_AGE_SECS);
             for r in rows {
-                if let Ok(name) = r.try_get::<String>("", "datname") {
+                let Ok(name) = r.try_get::<String>("", "datname") else {
+                    continue;
+                };
+                if pg_started_at(&name).is_some_and(|t| t < cutoff) {
                     let _ = admin
                         .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                         .await;
@@ -70,12 +95,24 @@ async fn create_pg_database() -> Result<String, String> {
             }
         })
         .await;
-    let name = format!("linli_test_{}", uuid::Uuid::new_v4().simple());
+    let name = format!(
+        "{PG_PREFIX}{}_{}_{}",
+        unix_now(),
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
     admin
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
         .map_err(|e| e.to_string())?;
     Ok(name)
+}
+
+#[test]
+fn only_old_test_databases_count_as_leftovers() {
+    assert_eq!(pg_started_at("linli_t_1700000000_42_abc"), Some(1_700_000_000));
+    assert_eq!(pg_started_at("linli_test_abc"), None);
+    assert_eq!(pg_started_at("linli_t_x_1_abc"), None);
 }
 
 /// Removes the test's database when the test ends.

@@ -9,7 +9,6 @@ use crate::helpers::{Backend, TestApp, User, spawn_app};
 use proptest::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -44,32 +43,32 @@ struct World {
     dear: i64,
 }
 
-fn world() -> &'static World {
-    static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let (app, cheap, dear) = rt.block_on(async {
-            let app = spawn_app(Backend::Sqlite).await.expect("sqlite always runs");
-            let mut ids = Vec::new();
-            for price in [3, 25] {
-                let (s, r) = app
-                    .post(
-                        &app.admin.token,
-                        "/rewards",
-                        json!({"name": "食用油", "points_price": price, "stock": 100000}),
-                    )
-                    .await;
-                assert_eq!(s, StatusCode::CREATED, "{r}");
-                ids.push(r["id"].as_i64().expect("id"));
-            }
-            (app, ids[0], ids[1])
-        });
-        World { rt, app, cheap, dear }
-    })
+/// One app for every case (building one per case would dominate the run);
+/// made by the single test below and dropped at its end, so its database
+/// file goes with it.
+fn world() -> World {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (app, cheap, dear) = rt.block_on(async {
+        let app = spawn_app(Backend::Sqlite).await.expect("sqlite always runs");
+        let mut ids = Vec::new();
+        for price in [3, 25] {
+            let (s, r) = app
+                .post(
+                    &app.admin.token,
+                    "/rewards",
+                    json!({"name": "食用油", "points_price": price, "stock": 100000}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+            ids.push(r["id"].as_i64().expect("id"));
+        }
+        (app, ids[0], ids[1])
+    });
+    World { rt, app, cheap, dear }
 }
 
 fn pick<T: Clone>(items: &[T], k: usize) -> Option<T> {
@@ -90,8 +89,7 @@ async fn all_items(app: &TestApp, who: &User, path: &str) -> Vec<Value> {
     b["items"].as_array().cloned().unwrap_or_default()
 }
 
-async fn run(ops: Vec<Op>) {
-    let w = world();
+async fn run(w: &World, ops: Vec<Op>) {
     let app = &w.app;
     let resident = app.resident().await;
     let members = [app.member().await, app.member().await];
@@ -217,10 +215,24 @@ async fn run(ops: Vec<Op>) {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
-    #[test]
-    fn ledgers_reconcile(ops in proptest::collection::vec(op(), 1..14)) {
-        world().rt.block_on(run(ops));
+#[test]
+fn ledgers_reconcile() {
+    let w = world();
+    let config = ProptestConfig {
+        cases: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let result = runner.run(&proptest::collection::vec(op(), 1..14), |ops| {
+        w.rt.block_on(run(&w, ops));
+        Ok(())
+    });
+    let World { rt, app, .. } = w;
+    // The app (and its database file) goes before its runtime does.
+    drop(app);
+    drop(rt);
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }
