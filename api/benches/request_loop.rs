@@ -10,17 +10,21 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use linli::auth::CurrentUser;
 use linli::config::Settings;
-use linli::domain::Role;
-use linli::domain::request::{Action, Actor, State, apply};
+use linli::domain::request::{Action, Actor, Person, State, Urgency, apply};
 use linli::domain::values::{ServiceMinutes, Stars};
-use linli::services::auth::{NewAccount, acting_as, create_account};
-use linli::services::requests::{self, NewRequest, RequestFilter, Urgency};
+use linli::domain::{CommunityId, Role, UserId};
+use linli::services::auth::{NewAccount, acting_as};
+use linli::services::requests::{self, NewRequest, RequestFilter};
+use linli::services::users::create_from_cli;
 use linli::startup::{StartOptions, prepare};
 use std::hint::black_box;
 
-fn full_loop_actions(member: i64) -> Vec<(Action, i64)> {
+const ADMIN: UserId = UserId(10);
+const RESIDENT: UserId = UserId(1);
+
+fn full_loop_actions(member: UserId) -> Vec<(Action, UserId)> {
     vec![
-        (Action::Dispatch { assignee: member }, 10),
+        (Action::Dispatch { assignee: member }, ADMIN),
         (Action::Accept, member),
         (Action::Start, member),
         (
@@ -35,24 +39,23 @@ fn full_loop_actions(member: i64) -> Vec<(Action, i64)> {
                 stars: Stars::new(5).unwrap(),
                 comment: None,
             },
-            1,
+            RESIDENT,
         ),
-        (Action::Verify, 10),
+        (Action::Verify, ADMIN),
     ]
 }
 
 fn state_machine(c: &mut Criterion) {
-    let steps = full_loop_actions(20);
+    let steps = full_loop_actions(UserId(20));
     c.bench_function("state_machine/full_loop", |b| {
         b.iter(|| {
-            let mut s = State::new(1, 1);
+            let mut s = State::new(RESIDENT, RESIDENT);
             for (a, who) in &steps {
-                let actor = Actor {
+                let actor = Actor::Person(Person {
                     id: *who,
-                    role: Role::Member,
-                    admin_here: *who == 10,
-                    member_here: *who == 20,
-                };
+                    admin_here: *who == ADMIN,
+                    member_here: *who == UserId(20),
+                });
                 s = apply(&s, a, &actor).unwrap();
             }
             black_box(s)
@@ -81,14 +84,16 @@ async fn world(path: &std::path::Path) -> World {
         name: "测试".into(),
         password: "password-123".into(),
         role,
-        community_id: 1,
+        community_id: CommunityId(1),
         grid_id: None,
     };
-    let r = create_account(&state, mk("13100000001", Role::Resident)).await.unwrap();
-    let m = create_account(&state, mk("13100000002", Role::Member)).await.unwrap();
-    let resident = acting_as(&state.db, r.id, String::new()).await.unwrap();
-    let member = acting_as(&state.db, m.id, String::new()).await.unwrap();
-    let admin = acting_as(&state.db, 1, String::new()).await.unwrap();
+    let r = create_from_cli(&state, mk("13100000001", Role::Resident))
+        .await
+        .unwrap();
+    let m = create_from_cli(&state, mk("13100000002", Role::Member)).await.unwrap();
+    let resident = acting_as(&state.db, r.id).await.unwrap();
+    let member = acting_as(&state.db, m.id).await.unwrap();
+    let admin = acting_as(&state.db, UserId(1)).await.unwrap();
     World {
         state,
         admin,
@@ -98,7 +103,6 @@ async fn world(path: &std::path::Path) -> World {
 }
 
 async fn one_loop(w: &World) {
-    let db = &w.state.db;
     let new = NewRequest {
         category: "health".into(),
         title: "测血压".into(),
@@ -111,11 +115,11 @@ async fn one_loop(w: &World) {
         grid_id: None,
         resident_id: None,
     };
-    let id = requests::create(db, &w.resident, new).await.unwrap().id;
+    let id = requests::create(&w.state, &w.resident, new).await.unwrap().id;
     for (a, who) in full_loop_actions(w.member.id) {
         let actor = match who {
-            10 => &w.admin,
-            1 => &w.resident,
+            ADMIN => &w.admin,
+            RESIDENT => &w.resident,
             _ => &w.member,
         };
         requests::act(&w.state, actor, id, a, None).await.unwrap();
@@ -136,7 +140,7 @@ fn services(c: &mut Criterion) {
                 limit: 50,
                 ..RequestFilter::default()
             };
-            black_box(requests::list(&w.state.db, &w.admin, f).await.unwrap())
+            black_box(requests::list(&w.state, &w.admin, f).await.unwrap())
         })
     });
     drop(w);

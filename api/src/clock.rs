@@ -1,39 +1,52 @@
-//! The time source. One function, so that a controllable clock can replace
-//! it where deadlines are tested (supervision).
+//! The one source of "now". Every timestamp the service writes and every
+//! deadline it judges comes from the [`Clock`] in the application state, so
+//! a test that moves it moves everything: the sweeper's judgement, the
+//! timeline's times, the ledgers' dates.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Now, in UTC, truncated to microseconds so that SQLite and PostgreSQL store
-/// and return exactly the same value.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// Today's date where the communities are (`settings.utc_offset`).
-pub fn today(offset: chrono::FixedOffset) -> chrono::NaiveDate {
-    local_date(now(), offset)
-}
-
-/// The local date of an instant.
-pub fn local_date(at: DateTime<Utc>, offset: chrono::FixedOffset) -> chrono::NaiveDate {
-    at.with_timezone(&offset).date_naive()
-}
-
-/// The time as background jobs see it: the real time plus an offset that
-/// tests (only tests) move forward to put deadlines behind them.
+/// The real time plus an offset that only tests move forward.
 #[derive(Debug, Clone, Default)]
 pub struct Clock {
-    offset_secs: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    offset_secs: Arc<AtomicI64>,
 }
 
 impl Clock {
+    /// Now, in UTC, truncated to microseconds so that SQLite and PostgreSQL
+    /// store and return exactly the same value.
     pub fn now(&self) -> DateTime<Utc> {
-        now() + chrono::Duration::seconds(self.offset_secs.load(std::sync::atomic::Ordering::Relaxed))
+        let offset = chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed));
+        (Utc::now() + offset).trunc_subsecs(6)
+    }
+
+    /// Today's date where the communities are.
+    pub fn today(&self, offset: FixedOffset) -> NaiveDate {
+        local_date(self.now(), offset)
     }
 
     /// Moves this clock (and every copy of it) forward.
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_secs
-            .fetch_add(by.num_seconds(), std::sync::atomic::Ordering::Relaxed);
+        self.offset_secs.fetch_add(by.num_seconds(), Ordering::Relaxed);
+    }
+}
+
+/// The local date of an instant.
+pub fn local_date(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
+    at.with_timezone(&offset).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_copy_moves_together() {
+        let a = Clock::default();
+        let b = a.clone();
+        let before = b.now();
+        a.advance(chrono::Duration::hours(2));
+        assert!(b.now() - before >= chrono::Duration::hours(2));
     }
 }

@@ -102,8 +102,8 @@ pub enum ApiError {
     #[error("out of stock")]
     OutOfStock,
     /// A fulfil / cancel that does not apply to this redemption's status.
-    #[error("redemption is {0}")]
-    RedemptionState(String),
+    #[error("redemption is {0:?}")]
+    RedemptionState(crate::domain::redemption::Status),
     /// The credit's points were voided already.
     #[error("already voided")]
     AlreadyVoided,
@@ -220,8 +220,8 @@ impl ApiError {
             ),
             ApiError::OutOfStock => ("该物品已兑完".into(), "This reward is out of stock".into()),
             ApiError::RedemptionState(s) => (
-                format!("该兑换当前为“{}”，不能执行此操作", redemption_status_zh(s)),
-                format!("Not possible while the redemption is {s}"),
+                format!("该兑换当前为“{}”，不能执行此操作", redemption_status_zh(*s)),
+                format!("Not possible while the redemption is {}", s.as_str()),
             ),
             ApiError::AlreadyVoided => (
                 "该服务的积分已作废".into(),
@@ -290,12 +290,12 @@ pub fn status_zh(s: Status) -> &'static str {
     }
 }
 
-fn redemption_status_zh(s: &str) -> &'static str {
+fn redemption_status_zh(s: crate::domain::redemption::Status) -> &'static str {
+    use crate::domain::redemption::Status;
     match s {
-        "pending" => "待领取",
-        "fulfilled" => "已领取",
-        "cancelled" => "已取消",
-        _ => "未知",
+        Status::Pending => "待领取",
+        Status::Fulfilled => "已领取",
+        Status::Cancelled => "已取消",
     }
 }
 

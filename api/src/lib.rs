@@ -1,11 +1,14 @@
 //! Linli (邻里): residents order (群众点单), the community dispatches
 //! (组织派单), party members and volunteers accept (党员接单).
 //!
-//! Dependencies point one way: `routes → services → domain`, and
-//! `services → infra, documents`. `domain` is pure; `documents` renders
-//! PDF certificates and xlsx exports from plain data.
+//! Dependencies point one way: `routes → services → store / domain`, with
+//! `infra` (database, Redis, mail, live updates, caches), `workers` (the
+//! outbox sender, the 督查 sweeper) and `documents` (PDF, xlsx) beside
+//! them. `domain` is pure; `store` is the only module that knows the
+//! schema; `AppState` is built from `infra` alone.
 
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod documents;
@@ -18,4 +21,6 @@ pub mod routes;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod store;
 pub mod telemetry;
+pub mod workers;

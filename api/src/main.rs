@@ -4,8 +4,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use linli::config::Settings;
-use linli::domain::{Phone, Role};
-use linli::services::auth::{NewAccount, create_account};
+use linli::domain::{CommunityId, GridId, Phone, Role};
+use linli::services::auth::NewAccount;
 use linli::startup::{Application, StartOptions, prepare};
 use std::path::PathBuf;
 
@@ -78,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
             if app.demo_seeded {
                 println!(
                     "演示数据已创建 / demo data seeded — 阳光社区, password for every demo account: {}",
-                    linli::services::seed::DEMO_PASSWORD
+                    linli::cli::demo::DEMO_PASSWORD
                 );
                 println!("  admin 13900000000 · residents 13900000001-3 · members 13900000011-13");
             }
@@ -106,16 +106,13 @@ async fn main() -> anyhow::Result<()> {
                 name,
                 password,
                 role,
-                community_id: community,
-                grid_id: grid,
+                community_id: CommunityId(community),
+                grid_id: grid.map(GridId),
             };
-            let u = create_account(&state, acc).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            if role == Role::Member {
-                linli::services::members::activate_for_role(&state.db, None, &u)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-            }
-            println!("created user {} ({})", u.id, u.role);
+            let u = linli::services::users::create_from_cli(&state, acc)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created user {} ({})", u.id, u.role.as_str());
         }
     }
     Ok(())

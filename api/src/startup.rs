@@ -6,12 +6,12 @@ use crate::auth::password::Hasher;
 use crate::config::Settings;
 use crate::extract::path_error;
 use crate::i18n::Lang;
+use crate::infra::boards::RedisBoards;
 use crate::infra::db;
+use crate::infra::live::Hub;
+use crate::infra::mail::Mailer;
 use crate::routes;
-use crate::services::boards::{Boards, RedisBoards};
-use crate::services::live::Hub;
-use crate::services::outbox::Mailer;
-use crate::services::seed;
+use crate::services::setup;
 use crate::state::AppState;
 use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
@@ -31,7 +31,7 @@ pub struct Application {
     url: String,
     server: Server,
     /// First-start admin credentials, to be shown once.
-    pub bootstrap: Option<seed::Bootstrap>,
+    pub bootstrap: Option<setup::Bootstrap>,
     pub demo_seeded: bool,
     state: web::Data<AppState>,
 }
@@ -40,18 +40,18 @@ pub struct Application {
 pub async fn prepare(
     settings: Settings,
     opts: StartOptions,
-) -> anyhow::Result<(web::Data<AppState>, Option<seed::Bootstrap>, bool)> {
+) -> anyhow::Result<(web::Data<AppState>, Option<setup::Bootstrap>, bool)> {
     let local_offset = settings.local_offset()?;
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
-    let (boards, hub) = if settings.redis_url.trim().is_empty() {
-        (Boards::default(), Hub::local())
+    let (redis_boards, hub) = if settings.redis_url.trim().is_empty() {
+        (None, Hub::local())
     } else {
         let url = settings.redis_url.trim();
         let conn = crate::infra::redis::connect(url).await?;
         (
-            Boards::with_redis(RedisBoards::new(conn.clone(), &settings.redis_prefix)),
+            Some(RedisBoards::new(conn.clone(), &settings.redis_prefix)),
             Hub::with_redis(conn, url, &settings.redis_prefix)?,
         )
     };
@@ -61,16 +61,21 @@ pub async fn prepare(
         settings: Arc::new(settings),
         hasher,
         local_offset,
+        rosters: Default::default(),
         pools: Default::default(),
-        boards,
+        redis_boards,
         font: Default::default(),
         hub,
         mailer,
         clock: Default::default(),
     };
-    seed::categories(&state).await?;
-    let boot = seed::bootstrap(&state).await?;
-    let demo = if opts.demo { seed::demo(&state).await? } else { false };
+    setup::categories(&state).await?;
+    let boot = setup::bootstrap(&state).await?;
+    let demo = if opts.demo {
+        crate::cli::demo::demo(&state).await?
+    } else {
+        false
+    };
     Ok((web::Data::new(state), boot, demo))
 }
 
@@ -83,8 +88,8 @@ impl Application {
         let workers = settings.workers;
         let (state, bootstrap, demo_seeded) = prepare(settings, opts).await?;
         if state.settings.background_jobs {
-            tokio::spawn(crate::services::outbox::run(state.clone()));
-            tokio::spawn(crate::services::supervision::run(state.clone()));
+            tokio::spawn(crate::workers::outbox::run(state.clone()));
+            tokio::spawn(crate::workers::sweeper::run(state.clone()));
         }
         let server = run(listener, state.clone(), workers)?;
         Ok(Application {

@@ -1,10 +1,20 @@
 //! Shared application state, built once at start-up (outside the
-//! `HttpServer::new` closure, which runs once per worker).
+//! `HttpServer::new` closure, which runs once per worker) from `infra` and
+//! configuration alone.
 
 use crate::auth::password::Hasher;
+use crate::clock::Clock;
 use crate::config::Settings;
+use crate::domain::matching::{Pool, Roster};
+use crate::infra::boards::RedisBoards;
+use crate::infra::cache::StampedCache;
+use crate::infra::live::Hub;
+use crate::infra::mail::Mailer;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+
+/// `(row count, Σ version)` of a community's rows: changes on every write.
+pub type Stamp = (i64, i64);
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -12,16 +22,19 @@ pub struct AppState {
     pub hasher: Hasher,
     /// `settings.utc_offset`, parsed once.
     pub local_offset: chrono::FixedOffset,
-    /// Matching's per-community member rosters, checked against the database.
-    pub pools: crate::services::matching::PoolCache,
-    /// 光荣榜: Redis sorted sets with `REDIS_URL`, else SQL over the ledgers.
-    pub boards: crate::services::boards::Boards,
+    /// Matching: each community's roster (profiles and skills), kept while
+    /// its profiles are unchanged …
+    pub rosters: StampedCache<i64, Stamp, Roster>,
+    /// … and the whole pool with everyone's standing, while its requests are too.
+    pub pools: StampedCache<i64, (Stamp, Stamp), Pool>,
+    /// 光荣榜 in Redis (`REDIS_URL`); without it boards are SQL over the ledgers.
+    pub redis_boards: Option<RedisBoards>,
     /// The CJK font for certificates, found on first use.
     pub font: tokio::sync::OnceCell<crate::documents::CjkFont>,
     /// Live updates (SSE), across replicas with Redis.
-    pub hub: crate::services::live::Hub,
+    pub hub: Hub,
     /// Delivers the outbox (SMTP, or files under `data_dir/mail/`).
-    pub mailer: crate::services::outbox::Mailer,
-    /// The sweeper's notion of now; tests move it forward.
-    pub clock: crate::clock::Clock,
+    pub mailer: Mailer,
+    /// The one notion of now; tests move it forward.
+    pub clock: Clock,
 }

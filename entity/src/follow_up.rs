@@ -1,4 +1,5 @@
 //! 回访 — an admin's call or visit after a request closed.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub round: i32,
     pub admin_id: i64,
     /// `call` | `visit`
-    pub method: String,
+    pub method: FollowUpMethod,
     pub satisfied: bool,
     pub note: String,
     pub reopened: bool,

@@ -1,5 +1,6 @@
 //! A service request (群众点单) posted by or for a resident. Called `HelpRequest`
 //! in Rust because actix already has `ServiceRequest`.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -20,9 +21,9 @@ pub struct Model {
     pub contact_phone: String,
     pub preferred_time: Option<DateTimeUtc>,
     /// `normal` | `urgent`.
-    pub urgency: String,
+    pub urgency: Urgency,
     /// See `linli::domain::request::Status`.
-    pub status: String,
+    pub status: RequestStatus,
     pub assignee_id: Option<i64>,
     pub due_at: Option<DateTimeUtc>,
     /// Verified service time in minutes, travel excluded.

@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod certificate;
 pub mod community;
+pub mod enums;
 pub mod follow_up;
 pub mod grid;
 pub mod help_request;

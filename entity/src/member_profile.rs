@@ -1,5 +1,6 @@
 //! 报到 — a party member or volunteer registered at their residential community.
 //! Keyed by the member's user id, the same id a request's `assignee_id` holds.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -10,9 +11,9 @@ pub struct Model {
     pub community_id: i64,
     pub grid_id: Option<i64>,
     /// `party_member` (党员) | `volunteer` (志愿者).
-    pub kind: String,
+    pub kind: MemberKind,
     /// `pending` → `active` (approved) → `suspended`.
-    pub status: String,
+    pub status: MemberStatus,
     /// 工作单位 — for in-service party members (在职党员).
     pub employer: Option<String>,
     /// 所在党支部.

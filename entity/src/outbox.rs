@@ -1,5 +1,6 @@
 //! A message to deliver (mail), written in the transaction of what caused it
 //! and sent by a background worker.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,13 +10,13 @@ pub struct Model {
     pub id: i64,
     /// Unique: one message per event and recipient.
     pub event_key: String,
-    pub channel: String,
+    pub channel: Channel,
     pub user_id: Option<i64>,
     pub to_address: String,
     pub subject: String,
     pub body: String,
     /// `pending` | `sent` | `dead`
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTimeUtc,

@@ -1,4 +1,5 @@
 //! One row of the append-only points ledger (积分).
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub member_id: i64,
     pub community_id: i64,
     /// `service` | `award` | `deduction` | `void` | `correction` | `redemption` | `refund`
-    pub kind: String,
+    pub kind: EntryKind,
     /// Signed: spending and deductions are negative.
     pub points: i64,
     /// Counts on honor boards (all but `redemption` and `refund`).

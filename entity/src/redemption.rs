@@ -1,5 +1,6 @@
 //! A member's redemption of one reward: `pending` until the community hands
 //! it over (`fulfilled`) or it is `cancelled` (points refunded by a new entry).
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +12,7 @@ pub struct Model {
     pub member_id: i64,
     pub community_id: i64,
     pub points: i64,
-    pub status: String,
+    pub status: RedemptionStatus,
     pub note: Option<String>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,

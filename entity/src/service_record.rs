@@ -1,6 +1,7 @@
 //! 志愿服务记录 — one row of the append-only service-hours ledger, with the
 //! fields the 2021 records rule lists. Corrections are a reversal (sign −1)
 //! plus a new record; nothing is updated in place.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,7 +18,7 @@ pub struct Model {
     pub credit_round: Option<i32>,
     pub reverses_id: Option<i64>,
     /// `service` | `reversal` | `correction`
-    pub kind: String,
+    pub kind: RecordKind,
     /// +1 for a record, −1 for a reversal.
     pub sign: i16,
     /// Credited minutes (after the rule's cap), negative on a reversal.

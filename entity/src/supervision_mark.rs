@@ -1,5 +1,6 @@
 //! 督查 — the sweeper found a request late at a stage (once per stage start
 //! and level: the unique key makes the sweeper safe on several replicas).
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,9 +10,9 @@ pub struct Model {
     pub id: i64,
     pub request_id: i64,
     /// `dispatch` | `accept` | `complete` | `follow_up`
-    pub stage: String,
+    pub stage: Stage,
     /// `overdue` | `escalated`
-    pub level: String,
+    pub level: Level,
     pub since: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

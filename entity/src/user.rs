@@ -1,4 +1,5 @@
 //! An account: resident, member (party member / volunteer), admin or street admin.
+use crate::enums::*;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,11 +12,11 @@ pub struct Model {
     pub name: String,
     pub password_hash: String,
     /// `resident` | `member` | `admin` | `street_admin` (see `linli::domain::Role`).
-    pub role: String,
+    pub role: Role,
     pub community_id: i64,
     pub grid_id: Option<i64>,
     /// Preferred language for messages: `zh` or `en`.
-    pub lang: String,
+    pub lang: Lang,
     /// For notices by mail; none = in-app only.
     pub email: Option<String>,
     pub created_at: DateTimeUtc,

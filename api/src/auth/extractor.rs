@@ -1,6 +1,7 @@
 //! `CurrentUser`: the authenticated caller, as a handler argument.
 
-use crate::domain::Role;
+use crate::domain::scope::Authority;
+use crate::domain::{CommunityId, GridId, Role, UserId};
 use crate::error::ApiError;
 use crate::services;
 use crate::state::AppState;
@@ -13,12 +14,12 @@ use std::pin::Pin;
 /// The caller behind a valid bearer token, with the scope they act in.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub phone: String,
     pub role: Role,
-    pub community_id: i64,
-    pub grid_id: Option<i64>,
+    pub community_id: CommunityId,
+    pub grid_id: Option<GridId>,
     /// The street (街道) of the caller's community; a street admin's scope.
     pub street: String,
     /// SHA-256 of the token used, so logout can revoke exactly this session.
@@ -26,21 +27,9 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// May this caller administer a community with this id and street?
-    pub fn can_admin(&self, community_id: i64, street: &str) -> bool {
-        match self.role {
-            Role::Admin => self.community_id == community_id,
-            Role::StreetAdmin => self.street == street,
-            _ => false,
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.role.is_admin() {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
+    /// Where the caller may act as an administrator (see `services::scope`).
+    pub fn authority(&self) -> Authority {
+        Authority::of(self.role, self.community_id, &self.street)
     }
 }
 
@@ -63,7 +52,7 @@ impl FromRequest for CurrentUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState not registered")))?;
             let token = token.ok_or(ApiError::Unauthenticated)?;
-            services::auth::authenticate(&state.db, &token).await
+            services::auth::authenticate(&state, &token).await
         })
     }
 }

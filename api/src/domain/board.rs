@@ -5,6 +5,14 @@
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// Whose board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Community(i64),
+    /// 街道 — every community with this street name.
+    Street(String),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {

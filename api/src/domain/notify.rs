@@ -82,11 +82,12 @@ pub fn for_lateness(stage: Stage, level: Level) -> Vec<Notice> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::UserId;
 
     #[test]
     fn dispatch_mails_the_member_and_nobody_else() {
-        let s = State::new(1, 1);
-        let got = for_transition(&Action::Dispatch { assignee: 5 }, &s, &s);
+        let s = State::new(UserId(1), UserId(1));
+        let got = for_transition(&Action::Dispatch { assignee: UserId(5) }, &s, &s);
         assert_eq!(got, vec![n(Audience::Holder, Topic::Transition("dispatch"), true)]);
     }
 

@@ -9,7 +9,7 @@
 //! returns the next state or why not. The service layer writes the result with
 //! one conditional UPDATE so that concurrent actors have exactly one winner.
 
-use super::role::Role;
+use super::ids::UserId;
 use super::values::{ServiceMinutes, Stars};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -108,11 +108,68 @@ impl FromStr for Status {
     }
 }
 
+/// How soon the resident needs help (急 on the lists).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Urgency {
+    #[default]
+    Normal,
+    /// 急
+    Urgent,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What the timeline records: the request's creation, then each action.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Step {
+    Create,
+    Dispatch,
+    Publish,
+    Accept,
+    Claim,
+    Decline,
+    Start,
+    Complete,
+    Review,
+    Verify,
+    Cancel,
+    Reopen,
+    Repool,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// What someone wants to do to a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Dispatch {
-        assignee: i64,
+        assignee: UserId,
     },
     Publish,
     Accept,
@@ -138,44 +195,98 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the timeline calls it.
+    pub fn step(&self) -> Step {
+        match self {
+            Action::Dispatch { .. } => Step::Dispatch,
+            Action::Publish => Step::Publish,
+            Action::Accept => Step::Accept,
+            Action::Claim => Step::Claim,
+            Action::Decline => Step::Decline,
+            Action::Start => Step::Start,
+            Action::Complete { .. } => Step::Complete,
+            Action::Review { .. } => Step::Review,
+            Action::Verify => Step::Verify,
+            Action::Cancel => Step::Cancel,
+            Action::Reopen => Step::Reopen,
+            Action::Repool => Step::Repool,
+        }
+    }
+
     /// The action's name: the URL segment and the timeline's `action`.
     pub fn name(&self) -> &'static str {
-        match self {
-            Action::Dispatch { .. } => "dispatch",
-            Action::Publish => "publish",
-            Action::Accept => "accept",
-            Action::Claim => "claim",
-            Action::Decline => "decline",
-            Action::Start => "start",
-            Action::Complete { .. } => "complete",
-            Action::Review { .. } => "review",
-            Action::Verify => "verify",
-            Action::Cancel => "cancel",
-            Action::Reopen => "reopen",
-            Action::Repool => "repool",
-        }
+        self.step().as_str()
+    }
+
+    /// Actions a machine takes on its own ([`Actor::System`]).
+    pub fn by_system(&self) -> bool {
+        matches!(self, Action::Repool)
+    }
+
+    /// One of each action, for asking "could this caller do it now?"
+    /// ([`allowed`]); the data they carry changes no rule.
+    fn samples(actor: &Actor) -> [Action; 12] {
+        let someone = actor.person_id().unwrap_or(UserId(0));
+        [
+            Action::Dispatch { assignee: someone },
+            Action::Publish,
+            Action::Accept,
+            Action::Claim,
+            Action::Decline,
+            Action::Start,
+            Action::Complete {
+                minutes: ServiceMinutes::from_minutes(60).unwrap_or(ServiceMinutes::ONE),
+                summary: String::new(),
+            },
+            Action::Review {
+                stars: Stars::FIVE,
+                comment: None,
+            },
+            Action::Verify,
+            Action::Cancel,
+            Action::Reopen,
+            Action::Repool,
+        ]
     }
 }
 
-/// Who acts, and how they relate to the request's community. The service
-/// layer works these facts out; the rules below only read them.
+/// Who acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub id: i64,
-    pub role: Role,
+pub enum Actor {
+    /// A person, with how they relate to the request's community. The
+    /// service layer works these facts out; the rules below only read them.
+    Person(Person),
+    /// 系统 — the sweeper and other scheduled jobs. It acts only where a
+    /// rule lets a machine act ([`Action::by_system`]), needs no admin to
+    /// exist, and the timeline shows it as 系统, never as a person.
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
     /// May administer the request's community (its admin, or its street's admin).
     pub admin_here: bool,
     /// Is a member (party member / volunteer) of the request's community.
     pub member_here: bool,
 }
 
+impl Actor {
+    pub fn person_id(&self) -> Option<UserId> {
+        match self {
+            Actor::Person(p) => Some(p.id),
+            Actor::System => None,
+        }
+    }
+}
+
 /// The part of a request the state machine reads and writes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub status: Status,
-    pub resident_id: i64,
-    pub entered_by: i64,
-    pub assignee_id: Option<i64>,
+    pub resident_id: UserId,
+    pub entered_by: UserId,
+    pub assignee_id: Option<UserId>,
     pub service_minutes: Option<i32>,
     pub summary: Option<String>,
     pub rating: Option<i16>,
@@ -183,7 +294,7 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(resident_id: i64, entered_by: i64) -> Self {
+    pub fn new(resident_id: UserId, entered_by: UserId) -> Self {
         State {
             status: Status::Pending,
             resident_id,
@@ -197,7 +308,7 @@ impl State {
     }
 
     /// The resident, or whoever entered the request for them (代下单).
-    pub fn is_requester(&self, user: i64) -> bool {
+    pub fn is_requester(&self, user: UserId) -> bool {
         user == self.resident_id || user == self.entered_by
     }
 
@@ -230,6 +341,10 @@ pub enum Refusal {
 
 /// Who may try an action at all, before looking at the state.
 fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
+    let actor = match actor {
+        Actor::System => return action.by_system(),
+        Actor::Person(p) => p,
+    };
     match action {
         Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Repool => {
             actor.admin_here
@@ -260,7 +375,7 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
         (Action::Accept, Dispatched) => next.status = Accepted,
         (Action::Claim, Open) => {
             next.status = Accepted;
-            next.assignee_id = Some(actor.id);
+            next.assignee_id = actor.person_id();
         }
         (Action::Claim, Dispatched | Accepted | InProgress) => return Err(Refusal::AlreadyTaken),
         (Action::Decline, Dispatched | Accepted) => {
@@ -293,6 +408,17 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
         _ => return wrong,
     }
     Ok(next)
+}
+
+/// What `actor` could do to the request now: a dry run of [`apply`] for
+/// every action. Screens offer exactly these buttons, so the UI never
+/// re-encodes the state machine.
+pub fn allowed(state: &State, actor: &Actor) -> Vec<Step> {
+    Action::samples(actor)
+        .iter()
+        .filter(|a| apply(state, a, actor).is_ok())
+        .map(Action::step)
+        .collect()
 }
 
 /// Every (from, to) pair [`apply`] can produce; the timeline never shows another.

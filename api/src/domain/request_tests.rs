@@ -1,26 +1,25 @@
 use super::*;
 use proptest::prelude::*;
 
-const RESIDENT: i64 = 1;
-const HELPER: i64 = 2; // a grid worker who entered the request for the resident
-const ADMIN: i64 = 10;
-const OTHER_ADMIN: i64 = 11; // admin of another community
-const MEMBER_A: i64 = 20;
-const MEMBER_B: i64 = 21;
-const OUTSIDER_MEMBER: i64 = 30; // member of another community
+const RESIDENT: UserId = UserId(1);
+const HELPER: UserId = UserId(2); // a grid worker who entered the request for the resident
+const ADMIN: UserId = UserId(10);
+const OTHER_ADMIN: UserId = UserId(11); // admin of another community
+const MEMBER_A: UserId = UserId(20);
+const MEMBER_B: UserId = UserId(21);
+const OUTSIDER_MEMBER: UserId = UserId(30); // member of another community
+/// Not a person: stands for [`Actor::System`] in the tables below.
+const SYSTEM: UserId = UserId(-1);
 
-fn actor(id: i64) -> Actor {
-    let role = match id {
-        RESIDENT | HELPER => Role::Resident,
-        ADMIN | OTHER_ADMIN => Role::Admin,
-        _ => Role::Member,
-    };
-    Actor {
+fn actor(id: UserId) -> Actor {
+    if id == SYSTEM {
+        return Actor::System;
+    }
+    Actor::Person(Person {
         id,
-        role,
         admin_here: id == ADMIN,
         member_here: id == MEMBER_A || id == MEMBER_B,
-    }
+    })
 }
 
 fn minutes(m: i32) -> ServiceMinutes {
@@ -31,7 +30,7 @@ fn stars(n: i64) -> Stars {
     Stars::new(n).expect("valid")
 }
 
-fn run(state: &State, steps: &[(Action, i64)]) -> Result<State, Refusal> {
+fn run(state: &State, steps: &[(Action, UserId)]) -> Result<State, Refusal> {
     steps
         .iter()
         .try_fold(state.clone(), |s, (a, who)| apply(&s, a, &actor(*who)))
@@ -193,7 +192,7 @@ fn any_action() -> impl Strategy<Value = Action> {
     ]
 }
 
-fn any_actor() -> impl Strategy<Value = i64> {
+fn any_actor() -> impl Strategy<Value = UserId> {
     prop_oneof![
         Just(RESIDENT),
         Just(HELPER),
@@ -201,7 +200,8 @@ fn any_actor() -> impl Strategy<Value = i64> {
         Just(OTHER_ADMIN),
         Just(MEMBER_A),
         Just(MEMBER_B),
-        Just(OUTSIDER_MEMBER)
+        Just(OUTSIDER_MEMBER),
+        Just(SYSTEM)
     ]
 }
 
@@ -250,9 +250,10 @@ proptest! {
         for (action, who) in steps {
             if let Ok(next) = apply(&state, &action, &actor(who)) {
                 match action {
-                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Repool => {
+                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen => {
                         prop_assert_eq!(who, ADMIN)
                     }
+                    Action::Repool => prop_assert!(who == ADMIN || who == SYSTEM),
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
                     Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline =>
                         prop_assert_eq!(state.assignee_id, Some(who)),
@@ -263,4 +264,54 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_system_repools_and_does_nothing_else() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
+    let back = apply(&dispatched, &Action::Repool, &Actor::System).expect("repool");
+    assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+    for a in Action::samples(&Actor::System) {
+        if !a.by_system() {
+            assert_eq!(apply(&dispatched, &a, &Actor::System), Err(Refusal::Forbidden), "{a:?}");
+        }
+    }
+}
+
+#[test]
+fn allowed_actions_are_what_apply_accepts() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    assert_eq!(allowed(&pending, &actor(RESIDENT)), vec![Step::Cancel]);
+    assert_eq!(
+        allowed(&pending, &actor(ADMIN)),
+        vec![Step::Dispatch, Step::Publish, Step::Cancel]
+    );
+    let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
+    assert_eq!(
+        allowed(&dispatched, &actor(MEMBER_A)),
+        vec![Step::Accept, Step::Decline]
+    );
+    assert_eq!(allowed(&dispatched, &actor(MEMBER_B)), Vec::<Step>::new());
+    assert_eq!(allowed(&dispatched, &Actor::System), vec![Step::Repool]);
+}
+
+proptest! {
+    /// `allowed` lists exactly the actions `apply` would accept, in any state.
+    #[test]
+    fn allowed_agrees_with_apply(steps in prop::collection::vec((any_action(), any_actor()), 0..30), who in any_actor()) {
+        let state = run_lenient(&State::new(RESIDENT, HELPER), &steps);
+        let me = actor(who);
+        let listed = allowed(&state, &me);
+        for a in Action::samples(&me) {
+            prop_assert_eq!(listed.contains(&a.step()), apply(&state, &a, &me).is_ok(), "{:?}", a);
+        }
+    }
+}
+
+/// Applies what applies and skips the rest.
+fn run_lenient(state: &State, steps: &[(Action, UserId)]) -> State {
+    steps
+        .iter()
+        .fold(state.clone(), |s, (a, who)| apply(&s, a, &actor(*who)).unwrap_or(s))
 }

@@ -15,8 +15,9 @@ use super::request::Status;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     Dispatch,
     Accept,
@@ -35,8 +36,9 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Level {
     AtRisk,
     Overdue,
@@ -50,6 +52,23 @@ impl Level {
             Level::Overdue => "overdue",
             Level::Escalated => "escalated",
         }
+    }
+}
+
+/// 回访 — how an admin followed a closed request up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FollowUpMethod {
+    /// 电话回访
+    Call,
+    /// 上门回访
+    Visit,
+}
+
+impl FollowUpMethod {
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

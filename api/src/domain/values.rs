@@ -7,6 +7,7 @@ pub struct ServiceMinutes(i32);
 
 impl ServiceMinutes {
     pub const MAX: i32 = 24 * 60;
+    pub const ONE: ServiceMinutes = ServiceMinutes(1);
 
     /// From decimal hours as a member types them (`1.5` → 90 minutes), rounded
     /// to the minute.
@@ -38,6 +39,8 @@ impl ServiceMinutes {
 pub struct Stars(i16);
 
 impl Stars {
+    pub const FIVE: Stars = Stars(5);
+
     pub fn new(n: i64) -> Option<Self> {
         (1..=5).contains(&n).then_some(Self(n as i16))
     }

@@ -1,4 +1,10 @@
-//! Connections to the outside world (database, Redis; later mail, events).
+//! Connections to the outside world: the database, Redis (honor boards and
+//! live updates across replicas), mail, and in-process caches. `AppState`
+//! is built from these alone.
 
+pub mod boards;
+pub mod cache;
 pub mod db;
+pub mod live;
+pub mod mail;
 pub mod redis;

@@ -1,6 +1,7 @@
 //! `/auth/*` and `/me`.
 
 use crate::auth::CurrentUser;
+use crate::domain::GridId;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::extract::{ValidJson, phone_field, validate_not_blank, validate_phone};
@@ -28,8 +29,8 @@ struct RegisterBody {
     password: String,
     #[validate(length(min = 1, max = 50), custom(function = "validate_not_blank"))]
     name: String,
-    community_id: i64,
-    grid_id: Option<i64>,
+    community_id: crate::domain::CommunityId,
+    grid_id: Option<GridId>,
 }
 
 #[derive(Deserialize, Validate)]
@@ -75,8 +76,8 @@ async fn register(state: web::Data<AppState>, body: ValidJson<RegisterBody>) -> 
 
 /// The token with the account it opens.
 async fn session(state: &AppState, token: String) -> Result<Session, ApiError> {
-    let me = services::auth::authenticate(&state.db, &token).await?;
-    let user = services::users::me(&state.db, &me).await?;
+    let me = services::auth::authenticate(state, &token).await?;
+    let user = services::users::me(state, &me).await?;
     Ok(Session { token, user })
 }
 
@@ -87,7 +88,7 @@ async fn login(state: web::Data<AppState>, body: ValidJson<LoginBody>) -> Result
 }
 
 async fn logout(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    services::auth::logout(&state.db, &me).await?;
+    services::auth::logout(&state, &me).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -103,7 +104,7 @@ async fn change_password(
 }
 
 async fn me(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(services::users::me(&state.db, &me).await?))
+    Ok(HttpResponse::Ok().json(services::users::me(&state, &me).await?))
 }
 
 #[derive(Deserialize, Validate)]
@@ -153,5 +154,5 @@ async fn update_me(
             ));
         }
     };
-    Ok(HttpResponse::Ok().json(services::users::update_me(&state.db, &me, b.name, b.email, lang).await?))
+    Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang).await?))
 }

@@ -1,11 +1,12 @@
 //! 光荣榜 — honor boards.
 
 use crate::auth::CurrentUser;
-use crate::clock;
+use crate::domain::CommunityId;
 use crate::domain::board::{Metric, Period};
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
 use crate::services::boards::{self, BoardQuery, Source};
+use crate::services::scope;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -30,7 +31,7 @@ struct BoardParams {
     /// `community` (default) or `street`.
     scope: Option<ScopeParam>,
     /// Default: the caller's community (for `street`: its street).
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     /// `week`, `month` (default), `quarter`, `year`, `all`.
     period: Option<Period>,
     /// `points` (default), `hours`, `services`, `rating`.
@@ -54,20 +55,20 @@ async fn board(
         street: q.scope.unwrap_or_default() == ScopeParam::Street,
         period: q.period.unwrap_or(Period::Month),
         metric: q.metric.unwrap_or(Metric::Points),
-        day: q.date.unwrap_or_else(|| clock::today(state.local_offset)),
+        day: q.date.unwrap_or_else(|| state.clock.today(state.local_offset)),
         limit: q.limit.unwrap_or(20),
         prefer: q.source,
     };
-    Ok(HttpResponse::Ok().json(boards::board(&state.db, &state.boards, &me, query).await?))
+    Ok(HttpResponse::Ok().json(boards::board(&state, &me, query).await?))
 }
 
 /// Rebuilds the Redis boards from the ledgers (admins; e.g. after restoring
 /// a backup). Without Redis there is nothing to rebuild.
 async fn rebuild(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    me.require_admin()?;
-    let rebuilt = state.boards.rebuild(&state.db).await?;
+    scope::require_admin(&me)?;
+    let rebuilt = boards::rebuild(&state).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "redis": state.boards.uses_redis(),
+        "redis": state.redis_boards.is_some(),
         "rebuilt": rebuilt,
     })))
 }

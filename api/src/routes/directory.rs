@@ -22,7 +22,10 @@ async fn communities(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     Ok(HttpResponse::Ok().json(directory::communities(&state.db).await?))
 }
 
-async fn grids(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn grids(
+    state: web::Data<AppState>,
+    id: web::Path<crate::domain::CommunityId>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(directory::grids(&state.db, id.into_inner()).await?))
 }
 
@@ -59,6 +62,6 @@ async fn create_community(
             "grid names must be 1 to 100 characters",
         ));
     }
-    let (community, grids) = directory::create_community(&state.db, &me, &b.name, &b.district, &b.grids).await?;
+    let (community, grids) = directory::create_community(&state, &me, &b.name, &b.district, &b.grids).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"community": community, "grids": grids})))
 }

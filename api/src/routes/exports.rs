@@ -1,7 +1,7 @@
 //! `.xlsx` exports for admins.
 
 use crate::auth::CurrentUser;
-use crate::clock;
+use crate::domain::CommunityId;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
 use crate::services::exports;
@@ -29,7 +29,7 @@ fn xlsx(name: &str, bytes: Vec<u8>) -> HttpResponse {
 #[serde(deny_unknown_fields)]
 struct RecordsQuery {
     /// Default: every community the admin acts in.
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 }
@@ -40,14 +40,14 @@ async fn service_records(
     q: ValidQuery<RecordsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
-    let bytes = exports::service_records(&state.db, &me, q.community_id, q.from, q.to).await?;
+    let bytes = exports::service_records(&state, &me, q.community_id, q.from, q.to).await?;
     Ok(xlsx("service-records", bytes))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     /// `2026-Q4`; default: the current quarter.
     #[validate(length(equal = 7))]
     quarter: Option<String>,
@@ -66,7 +66,7 @@ async fn employer_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let day = match q.quarter.as_deref() {
-        None => clock::today(state.local_offset),
+        None => state.clock.today(state.local_offset),
         Some(s) => quarter_start(s).ok_or_else(|| {
             ApiError::field(
                 "quarter",
@@ -76,6 +76,6 @@ async fn employer_report(
             )
         })?,
     };
-    let bytes = exports::employer_report(&state.db, &me, q.community_id, day).await?;
+    let bytes = exports::employer_report(&state, &me, q.community_id, day).await?;
     Ok(xlsx("employer-report", bytes))
 }

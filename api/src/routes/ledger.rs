@@ -5,6 +5,7 @@
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::rating_rule::RatingRule;
+use crate::domain::{CommunityId, EntryId, RecordId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, validate_not_blank};
 use crate::services::ledger::{self, AwardInput, AwardKind};
@@ -35,26 +36,26 @@ struct PageQuery {
     cursor: Option<i64>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
 }
 
-async fn summary(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    let s = ledger::summary_for(&state.db, &me, id.into_inner(), state.local_offset).await?;
+async fn summary(state: web::Data<AppState>, me: CurrentUser, id: web::Path<UserId>) -> Result<HttpResponse, ApiError> {
+    let s = ledger::summary_for(&state, &me, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(s))
 }
 
 async fn points(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     q: ValidQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let page = ledger::points(
-        &state.db,
+        &state,
         &me,
         id.into_inner(),
-        q.cursor,
+        q.cursor.map(EntryId),
         q.limit.unwrap_or(DEFAULT_LIMIT),
     )
     .await?;
@@ -64,15 +65,15 @@ async fn points(
 async fn records(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     q: ValidQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let (items, next_cursor) = ledger::records(
-        &state.db,
+        &state,
         &me,
         id.into_inner(),
-        q.cursor,
+        q.cursor.map(RecordId),
         q.limit.unwrap_or(DEFAULT_LIMIT),
     )
     .await?;
@@ -82,7 +83,7 @@ async fn records(
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct AwardBody {
-    member_id: i64,
+    member_id: UserId,
     /// `award` (嘉许) or `deduction` (扣分).
     kind: AwardKind,
     #[validate(range(min = 1, max = 10000))]
@@ -104,9 +105,7 @@ async fn award(
         points: b.points,
         reason: b.reason.trim().to_owned(),
     };
-    let (entry, delta) = ledger::award(&state.db, &me, state.local_offset, input).await?;
-    state.boards.record(&[delta]).await;
-    Ok(HttpResponse::Created().json(entry))
+    Ok(HttpResponse::Created().json(ledger::award(&state, &me, input).await?))
 }
 
 async fn list_awards(
@@ -116,7 +115,7 @@ async fn list_awards(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let (items, next_cursor) = ledger::list_awards(&state.db, &me, q.community_id, q.cursor, limit).await?;
+    let (items, next_cursor) = ledger::list_awards(&state, &me, q.community_id, q.cursor.map(EntryId), limit).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
@@ -131,12 +130,11 @@ struct ReasonBody {
 async fn void_points(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RequestId>,
     body: ValidJson<ReasonBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (entry, delta) = ledger::void_credit(&state.db, &me, id.into_inner(), body.0.reason.trim().to_owned()).await?;
-    state.boards.record(&[delta]).await;
-    Ok(HttpResponse::Created().json(entry))
+    let reason = body.0.reason.trim().to_owned();
+    Ok(HttpResponse::Created().json(ledger::void_credit(&state, &me, id.into_inner(), reason).await?))
 }
 
 #[derive(Deserialize, Validate)]
@@ -152,7 +150,7 @@ struct CorrectBody {
 async fn correct(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RecordId>,
     body: ValidJson<CorrectBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -164,20 +162,23 @@ async fn correct(
             "hours must be more than 0 and at most 24",
         )
     })?;
-    let (record, delta) = ledger::correct_record(
-        &state.db,
+    let record = ledger::correct_record(
+        &state,
         &me,
         id.into_inner(),
         minutes.minutes(),
         b.reason.trim().to_owned(),
     )
     .await?;
-    state.boards.record(&[delta]).await;
     Ok(HttpResponse::Created().json(record))
 }
 
-async fn get_rule(state: web::Data<AppState>, _me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(rules::get(&state.db, id.into_inner()).await?))
+async fn get_rule(
+    state: web::Data<AppState>,
+    _me: CurrentUser,
+    id: web::Path<CommunityId>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(rules::get(&state, id.into_inner()).await?))
 }
 
 #[derive(Deserialize, Validate)]
@@ -191,19 +192,19 @@ struct RuleBody {
 async fn put_rule(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
     body: ValidJson<RuleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    Ok(HttpResponse::Ok().json(rules::update(&state.db, &me, id.into_inner(), b.rule, b.base_version).await?))
+    Ok(HttpResponse::Ok().json(rules::update(&state, &me, id.into_inner(), b.rule, b.base_version).await?))
 }
 
 async fn rule_history(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(rules::history(&state.db, &me, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(rules::history(&state, &me, id.into_inner()).await?))
 }
 
 async fn audit_log(
@@ -213,6 +214,6 @@ async fn audit_log(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let (items, next_cursor) = audit::list(&state.db, &me, q.community_id, q.cursor, limit).await?;
+    let (items, next_cursor) = audit::list(&state, &me, q.community_id, q.cursor, limit).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

@@ -2,6 +2,8 @@
 
 use super::{DEFAULT_LIMIT, NoteBody};
 use crate::auth::CurrentUser;
+use crate::domain::redemption::Status;
+use crate::domain::{CommunityId, RedemptionId, RewardId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, validate_not_blank};
 use crate::services::market::{self, RewardInput};
@@ -23,18 +25,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
 }
 
 async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQuery>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(market::list_rewards(&state.db, &me, q.0.community_id).await?))
+    Ok(HttpResponse::Ok().json(market::list_rewards(&state, &me, q.0.community_id).await?))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct RewardBody {
     /// Default: the admin's own community.
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     #[validate(length(min = 1, max = 100), custom(function = "validate_not_blank"))]
     name: String,
     #[validate(length(max = 1000))]
@@ -71,20 +73,24 @@ async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let community = b.community_id.unwrap_or(me.community_id);
-    Ok(HttpResponse::Created().json(market::create_reward(&state.db, &me, community, b.input()).await?))
+    Ok(HttpResponse::Created().json(market::create_reward(&state, &me, community, b.input()).await?))
 }
 
 async fn update(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RewardId>,
     body: ValidJson<RewardBody>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(market::update_reward(&state.db, &me, id.into_inner(), body.0.input()).await?))
+    Ok(HttpResponse::Ok().json(market::update_reward(&state, &me, id.into_inner(), body.0.input()).await?))
 }
 
-async fn redeem(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created().json(market::redeem(&state.db, &me, id.into_inner(), state.local_offset).await?))
+async fn redeem(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RewardId>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(market::redeem(&state, &me, id.into_inner()).await?))
 }
 
 #[derive(Deserialize, Validate)]
@@ -93,9 +99,8 @@ struct RedemptionsQuery {
     /// Only the caller's own (admins see their communities' otherwise).
     #[serde(default)]
     mine: bool,
-    community_id: Option<i64>,
-    #[validate(length(min = 1, max = 20))]
-    status: Option<String>,
+    community_id: Option<CommunityId>,
+    status: Option<Status>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
 }
@@ -107,7 +112,7 @@ async fn redemptions(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let items = market::list_redemptions(
-        &state.db,
+        &state,
         &me,
         q.mine,
         q.community_id,
@@ -118,18 +123,22 @@ async fn redemptions(
     Ok(HttpResponse::Ok().json(items))
 }
 
-async fn fulfil(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(market::fulfil(&state.db, &me, id.into_inner()).await?))
+async fn fulfil(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RedemptionId>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(market::fulfil(&state, &me, id.into_inner()).await?))
 }
 
 async fn cancel(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RedemptionId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let b: NoteBody = crate::extract::parse_valid(&req, &body)?;
-    let view = market::cancel(&state.db, &me, id.into_inner(), b.note, state.local_offset).await?;
+    let view = market::cancel(&state, &me, id.into_inner(), b.note).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::CurrentUser;
 use crate::domain::matching::Weights;
+use crate::domain::{CommunityId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
 use crate::services::matching::{self, AutoDispatch};
@@ -24,13 +25,13 @@ struct CandidatesQuery {
     #[validate(range(min = 1, max = 100))]
     limit: Option<usize>,
     /// Explain where this member stands (or why they are left out).
-    member_id: Option<i64>,
+    member_id: Option<UserId>,
 }
 
 async fn candidates(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RequestId>,
     q: ValidQuery<CandidatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
@@ -42,7 +43,7 @@ async fn candidates(
 #[serde(deny_unknown_fields)]
 struct AutoBody {
     /// One community; default: every community the admin acts in.
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     /// Default `true`: only show the plan. `false` dispatches it.
     dry_run: Option<bool>,
 }
@@ -62,9 +63,9 @@ async fn auto_dispatch(
 async fn get_weights(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(matching::get_weights(&state.db, &me, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(matching::get_weights(&state, &me, id.into_inner()).await?))
 }
 
 /// Weights as points per factor, 0–100 each (range checked by the service).
@@ -82,7 +83,7 @@ struct WeightsBody {
 async fn set_weights(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<CommunityId>,
     body: ValidJson<WeightsBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -94,5 +95,5 @@ async fn set_weights(
         rating: b.rating,
         fairness: b.fairness,
     };
-    Ok(HttpResponse::Ok().json(matching::set_weights(&state.db, &me, id.into_inner(), w).await?))
+    Ok(HttpResponse::Ok().json(matching::set_weights(&state, &me, id.into_inner(), w).await?))
 }

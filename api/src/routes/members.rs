@@ -5,10 +5,11 @@ use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
 use crate::domain::matching::{Availability, Window};
 use crate::domain::member::{MemberKind, MemberStatus, Review};
+use crate::domain::{CommunityId, GridId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields};
-use crate::services::ledger;
 use crate::services::members::{self, MemberFilter, MemberInput, import::MAX_ROWS};
+use crate::services::{ledger, scope};
 use crate::state::AppState;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -57,7 +58,7 @@ struct MemberBody {
     max_active: Option<i32>,
     lat: Option<f64>,
     lng: Option<f64>,
-    grid_id: Option<i64>,
+    grid_id: Option<GridId>,
     /// 光荣榜 — may the member be shown by name (else 张*)? Left out = unchanged.
     publish_consent: Option<bool>,
 }
@@ -86,17 +87,17 @@ async fn register(
     body: ValidJson<MemberBody>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0.into_input()?;
-    Ok(HttpResponse::Created().json(members::register(&state.db, &me, input).await?))
+    Ok(HttpResponse::Created().json(members::register(&state, &me, input).await?))
 }
 
 async fn update(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: ValidJson<MemberBody>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0.into_input()?;
-    Ok(HttpResponse::Ok().json(members::update(&state.db, &me, id.into_inner(), input).await?))
+    Ok(HttpResponse::Ok().json(members::update(&state, &me, id.into_inner(), input).await?))
 }
 
 /// One registration with the member's standing: points, hours, star level
@@ -108,13 +109,13 @@ struct MemberDetail {
     service: ledger::ServiceSummary,
 }
 
-async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> Result<HttpResponse, ApiError> {
-    let member = members::get(&state.db, me, id).await?;
-    let service = ledger::summary(&state.db, id, state.local_offset).await?;
+async fn detail(state: &AppState, me: &CurrentUser, id: UserId) -> Result<HttpResponse, ApiError> {
+    let member = members::get(state, me, id).await?;
+    let service = ledger::summary(state, id).await?;
     Ok(HttpResponse::Ok().json(MemberDetail { member, service }))
 }
 
-async fn get(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get(state: web::Data<AppState>, me: CurrentUser, id: web::Path<UserId>) -> Result<HttpResponse, ApiError> {
     detail(&state, &me, id.into_inner()).await
 }
 
@@ -125,7 +126,7 @@ async fn get_mine(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpRes
 async fn review(
     state: web::Data<AppState>,
     me: CurrentUser,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(UserId, String)>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -138,22 +139,22 @@ async fn review(
     };
     // The note says why (shown to the member), e.g. the reason for a suspension.
     let b: NoteBody = crate::extract::parse_valid(&req, &body)?;
-    Ok(HttpResponse::Ok().json(members::review(&state.db, &me, id, action, b.note).await?))
+    Ok(HttpResponse::Ok().json(members::review(&state, &me, id, action, b.note).await?))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     status: Option<MemberStatus>,
     kind: Option<MemberKind>,
     /// A service-menu code.
     #[validate(length(min = 1, max = 40))]
     skill: Option<String>,
-    grid_id: Option<i64>,
+    grid_id: Option<GridId>,
     #[validate(length(min = 1, max = 100))]
     employer: Option<String>,
-    cursor: Option<i64>,
+    cursor: Option<UserId>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
 }
@@ -170,14 +171,14 @@ async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQue
         cursor: q.cursor,
         limit: q.limit.unwrap_or(DEFAULT_LIMIT),
     };
-    let (items, next_cursor) = members::list(&state.db, &me, filter).await?;
+    let (items, next_cursor) = members::list(&state, &me, filter).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ImportQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
 }
 
 /// Roughly 400 bytes a row is far more than a roster line needs.
@@ -191,7 +192,7 @@ async fn import(
     req: HttpRequest,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    me.require_admin()?;
+    scope::require_admin(&me)?;
     let ct = req
         .headers()
         .get(CONTENT_TYPE)

@@ -4,7 +4,8 @@ use super::DEFAULT_LIMIT;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
-use crate::services::{live::LiveEvent, notify};
+use crate::infra::live::LiveEvent;
+use crate::services::{notify, scope};
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
@@ -39,7 +40,7 @@ struct Inbox {
 async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     let (items, next_cursor, unread) =
-        notify::inbox(&state.db, &me, q.unread, q.cursor, q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+        notify::inbox(&state, &me, q.unread, q.cursor, q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
     Ok(HttpResponse::Ok().json(Inbox {
         items,
         next_cursor,
@@ -48,12 +49,12 @@ async fn list(state: web::Data<AppState>, me: CurrentUser, q: ValidQuery<ListQue
 }
 
 async fn read_one(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    let n = notify::mark_read(&state.db, &me, Some(id.into_inner())).await?;
+    let n = notify::mark_read(&state, &me, Some(id.into_inner())).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "marked": n })))
 }
 
 async fn read_all(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let n = notify::mark_read(&state.db, &me, None).await?;
+    let n = notify::mark_read(&state, &me, None).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "marked": n })))
 }
 
@@ -68,6 +69,7 @@ fn frame(event: &LiveEvent) -> Option<web::Bytes> {
 /// usual, or as `?access_token=` (moved into the header before logging,
 /// see `auth::query_token`).
 async fn stream(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    let me = scope::viewer(&state.db, &me).await?;
     let rx = state.hub.subscribe();
     let hello = web::Bytes::from(": connected\n\nevent: ready\ndata: {}\n\n");
     let every = Duration::from_secs(15);

@@ -3,12 +3,12 @@
 
 use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
-use crate::domain::Phone;
-use crate::domain::request::{Action, Status};
+use crate::domain::request::{Action, Status, Urgency};
 use crate::domain::values::{ServiceMinutes, Stars};
+use crate::domain::{CommunityId, GridId, Phone, RequestId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields, parse_valid, validate_not_blank, validate_phone};
-use crate::services::requests::{self, NewRequest, RequestFilter, Urgency};
+use crate::services::requests::{self, NewRequest, RequestFilter};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -41,9 +41,9 @@ struct NewRequestBody {
     contact_phone: Option<String>,
     preferred_time: Option<DateTime<Utc>>,
     urgency: Option<Urgency>,
-    grid_id: Option<i64>,
+    grid_id: Option<GridId>,
     /// 代下单: an admin enters the request for this resident.
-    resident_id: Option<i64>,
+    resident_id: Option<UserId>,
     /// Where the service is (WGS-84), both or neither; helps matching.
     lat: Option<f64>,
     lng: Option<f64>,
@@ -55,11 +55,11 @@ struct ListQuery {
     status: Option<Status>,
     #[validate(length(min = 1, max = 40))]
     category: Option<String>,
-    grid_id: Option<i64>,
-    community_id: Option<i64>,
-    assignee_id: Option<i64>,
+    grid_id: Option<GridId>,
+    community_id: Option<CommunityId>,
+    assignee_id: Option<UserId>,
     mine: Option<bool>,
-    cursor: Option<i64>,
+    cursor: Option<RequestId>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
 }
@@ -82,7 +82,7 @@ async fn create_request(
         grid_id: b.grid_id,
         resident_id: b.resident_id,
     };
-    Ok(HttpResponse::Created().json(requests::create(&state.db, &me, new).await?))
+    Ok(HttpResponse::Created().json(requests::create(&state, &me, new).await?))
 }
 
 async fn list_requests(
@@ -101,30 +101,30 @@ async fn list_requests(
         before: q.cursor,
         limit: q.limit.unwrap_or(DEFAULT_LIMIT),
     };
-    let (items, next_cursor) = requests::list(&state.db, &me, filter).await?;
+    let (items, next_cursor) = requests::list(&state, &me, filter).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 async fn get_request(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RequestId>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(requests::get(&state.db, &me, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(requests::get(&state, &me, id.into_inner()).await?))
 }
 
 async fn request_events(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RequestId>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(requests::events(&state.db, &me, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(requests::events(&state, &me, id.into_inner()).await?))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct DispatchBody {
-    assignee_id: i64,
+    assignee_id: UserId,
     #[validate(length(max = 500))]
     note: Option<String>,
 }
@@ -210,7 +210,7 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
 async fn act_on_request(
     state: web::Data<AppState>,
     me: CurrentUser,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(RequestId, String)>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,9 +1,11 @@
 //! 督查 (supervision list, sweep), 回访 (follow-ups) and statistics.
 
 use crate::auth::CurrentUser;
+use crate::domain::sla::FollowUpMethod;
+use crate::domain::{CommunityId, RequestId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::services::{stats, supervision};
+use crate::services::{scope, stats, supervision};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -20,7 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ScopeQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
 }
 
 async fn list(
@@ -33,14 +35,14 @@ async fn list(
 
 /// Runs the sweeper now (admins; it also runs every `sweep_every_secs`).
 async fn sweep(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    me.require_admin()?;
-    Ok(HttpResponse::Ok().json(supervision::sweep(&state).await?))
+    scope::require_admin(&me)?;
+    Ok(HttpResponse::Ok().json(crate::workers::sweeper::sweep(&state).await?))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct FollowUpBody {
-    method: supervision::Method,
+    method: FollowUpMethod,
     satisfied: bool,
     #[validate(length(max = 500))]
     #[serde(default)]
@@ -53,7 +55,7 @@ struct FollowUpBody {
 async fn follow_up(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<RequestId>,
     body: ValidJson<FollowUpBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -61,14 +63,18 @@ async fn follow_up(
     Ok(HttpResponse::Created().json(v))
 }
 
-async fn follow_ups(state: web::Data<AppState>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn follow_ups(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RequestId>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(supervision::follow_ups(&state, &me, id.into_inner()).await?))
 }
 
 #[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct StatsQuery {
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     /// Requests posted on or after this local date.
     from: Option<chrono::NaiveDate>,
     /// …and on or before this one.

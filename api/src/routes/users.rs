@@ -3,6 +3,7 @@
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
+use crate::domain::{CommunityId, GridId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, phone_field, validate_not_blank, validate_phone};
 use crate::services::{self, auth::NewAccount, users::UserFilter};
@@ -28,8 +29,8 @@ struct CreateUserBody {
     password: String,
     role: Role,
     /// Defaults to the admin's own community.
-    community_id: Option<i64>,
-    grid_id: Option<i64>,
+    community_id: Option<CommunityId>,
+    grid_id: Option<GridId>,
 }
 
 #[derive(Deserialize, Validate)]
@@ -42,9 +43,9 @@ struct RoleBody {
 #[serde(deny_unknown_fields)]
 struct UserQuery {
     role: Option<Role>,
-    grid_id: Option<i64>,
-    community_id: Option<i64>,
-    cursor: Option<i64>,
+    grid_id: Option<GridId>,
+    community_id: Option<CommunityId>,
+    cursor: Option<UserId>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
 }
@@ -81,15 +82,15 @@ async fn list_users(
         after: q.cursor,
         limit: q.limit.unwrap_or(DEFAULT_LIMIT),
     };
-    let (items, next_cursor) = services::users::list(&state.db, &me, filter).await?;
+    let (items, next_cursor) = services::users::list(&state, &me, filter).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 async fn set_role(
     state: web::Data<AppState>,
     me: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: ValidJson<RoleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(services::users::set_role(&state.db, &me, id.into_inner(), body.0.role).await?))
+    Ok(HttpResponse::Ok().json(services::users::set_role(&state, &me, id.into_inner(), body.0.role).await?))
 }

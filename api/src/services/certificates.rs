@@ -6,21 +6,18 @@
 //! system; no disclosure beyond that).
 
 use crate::auth::CurrentUser;
-use crate::clock;
+use crate::clock::local_date;
 use crate::documents::{self, CertificateDoc, CjkFont, ServiceLine};
 use crate::domain::mask::mask_name;
+use crate::domain::{CommunityId, UserId};
 use crate::error::ApiError;
-use crate::services::ledger::sum_i64;
-use crate::services::{directory, members};
+use crate::services::{directory, members, scope};
 use crate::state::AppState;
+use crate::store::{self, certificates::Certificate, certificates::Line, certificates::NewCertificate};
 use chrono::Datelike;
-use entity::{certificate, service_category, service_record};
 use rand::Rng;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Crockford base32 without I, L, O, U: easy to read aloud and type.
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 fn new_number(year: i32) -> String {
@@ -31,19 +28,12 @@ fn new_number(year: i32) -> String {
     format!("LL{year}-{tail}")
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Line {
-    content: String,
-    minutes: i64,
-    services: i64,
-}
-
 #[derive(Debug, Serialize)]
 pub struct CertificateView {
     pub number: String,
-    pub member_id: i64,
+    pub member_id: UserId,
     pub member_name: String,
-    pub community_id: i64,
+    pub community_id: CommunityId,
     pub minutes: i64,
     pub hours: f64,
     pub services: i64,
@@ -74,7 +64,7 @@ fn verify_url(state: &AppState, number: &str) -> String {
     )
 }
 
-fn view(state: &AppState, c: certificate::Model) -> CertificateView {
+fn view(state: &AppState, c: Certificate) -> CertificateView {
     CertificateView {
         pdf_url: format!("/api/v1/certificates/{}/pdf", c.number),
         verify_url: verify_url(state, &c.number),
@@ -95,21 +85,7 @@ fn view(state: &AppState, c: certificate::Model) -> CertificateView {
 pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView, ApiError> {
     let db = &state.db;
     let profile = members::find_own(db, me).await?;
-    use service_record::Column as R;
-    // What the services were, by category, net of corrections.
-    type Day = Option<chrono::NaiveDate>;
-    let by_category: Vec<(Option<i64>, i64, i64, Day, Day)> = service_record::Entity::find()
-        .select_only()
-        .column(R::CategoryId)
-        .column_as(sum_i64(R::Minutes), "minutes")
-        .column_as(sum_i64(R::Sign), "services")
-        .column_as(Expr::col(R::ServiceDate).min(), "first")
-        .column_as(Expr::col(R::ServiceDate).max(), "last")
-        .filter(R::MemberId.eq(me.id))
-        .group_by(R::CategoryId)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let by_category = store::certificates::service_by_category(db, me.id).await?;
     let lines_with_time: Vec<_> = by_category.iter().filter(|(_, m, s, _, _)| *m > 0 || *s > 0).collect();
     if lines_with_time.is_empty() {
         return Err(ApiError::field(
@@ -119,8 +95,7 @@ pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView
             "there is no verified service to certify yet",
         ));
     }
-    let names: std::collections::HashMap<i64, String> = service_category::Entity::find()
-        .all(db)
+    let names: std::collections::HashMap<_, String> = store::directory::categories(db, false)
         .await?
         .into_iter()
         .map(|c| (c.id, c.name_zh))
@@ -135,28 +110,29 @@ pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView
             services: *s,
         })
         .collect();
-    let now = clock::now();
+    let now = state.clock.now();
+    let year = local_date(now, state.local_offset).year();
     let mut tries = 0;
     let row = loop {
-        let attempt = certificate::ActiveModel {
-            number: Set(new_number(clock::local_date(now, state.local_offset).year())),
-            member_id: Set(me.id),
-            community_id: Set(profile.community_id),
-            member_name: Set(me.name.clone()),
-            minutes: Set(lines.iter().map(|l| l.minutes).sum()),
-            services: Set(lines.iter().map(|l| l.services).sum()),
-            first_service: Set(by_category.iter().filter_map(|r| r.3).min()),
-            last_service: Set(by_category.iter().filter_map(|r| r.4).max()),
-            content: Set(serde_json::to_string(&lines).map_err(anyhow::Error::from)?),
-            issued_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await;
+        let attempt = store::certificates::insert(
+            db,
+            NewCertificate {
+                number: new_number(year),
+                member_id: me.id,
+                community_id: profile.community_id,
+                member_name: &me.name,
+                first_service: by_category.iter().filter_map(|r| r.3).min(),
+                last_service: by_category.iter().filter_map(|r| r.4).max(),
+                lines: &lines,
+            },
+            now,
+        )
+        .await?;
         match attempt {
+            Some(c) => break c,
             // 32^10 numbers: a clash is all but impossible, but cheap to retry.
-            Err(e) if crate::services::is_unique_violation(&e) && tries < 3 => tries += 1,
-            other => break other?,
+            None if tries < 3 => tries += 1,
+            None => return Err(ApiError::Conflict),
         }
     };
     Ok(view(state, row))
@@ -164,32 +140,32 @@ pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView
 
 /// The caller's certificates, newest first.
 pub async fn mine(state: &AppState, me: &CurrentUser) -> Result<Vec<CertificateView>, ApiError> {
-    Ok(certificate::Entity::find()
-        .filter(certificate::Column::MemberId.eq(me.id))
-        .order_by_desc(certificate::Column::Id)
-        .all(&state.db)
+    Ok(store::certificates::of_member(&state.db, me.id)
         .await?
         .into_iter()
         .map(|c| view(state, c))
         .collect())
 }
 
-async fn by_number(state: &AppState, number: &str) -> Result<certificate::Model, ApiError> {
-    certificate::Entity::find()
-        .filter(certificate::Column::Number.eq(number.trim().to_ascii_uppercase()))
-        .one(&state.db)
+async fn by_number(state: &AppState, number: &str) -> Result<Certificate, ApiError> {
+    let number = number.trim().to_ascii_uppercase();
+    // Numbers are `LL2026-XXXXXXXXXX`; anything else (a NUL byte, which
+    // PostgreSQL refuses outright) cannot be one.
+    if number.is_empty() || number.len() > 40 || !number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(ApiError::NotFound("certificate"));
+    }
+    store::certificates::by_number(&state.db, &number)
         .await?
         .ok_or(ApiError::NotFound("certificate"))
 }
 
-/// Public check of a number: masked name, hours, date — nothing more.
 pub async fn verify(state: &AppState, number: &str) -> Result<Verification, ApiError> {
     let c = by_number(state, number).await?;
     Ok(Verification {
         valid: true,
         name: mask_name(&c.member_name),
         hours: c.minutes as f64 / 60.0,
-        issued_on: clock::local_date(c.issued_at, state.local_offset),
+        issued_on: local_date(c.issued_at, state.local_offset),
         number: c.number,
     })
 }
@@ -211,10 +187,9 @@ async fn font(state: &AppState) -> Result<&CjkFont, ApiError> {
 pub async fn pdf(state: &AppState, me: &CurrentUser, number: &str) -> Result<(String, Vec<u8>), ApiError> {
     let c = by_number(state, number).await?;
     if c.member_id != me.id {
-        directory::require_admin_of(&state.db, me, c.community_id).await?;
+        scope::require_admin_of(&state.db, me, c.community_id).await?;
     }
     let community = directory::community(&state.db, c.community_id).await?;
-    let lines: Vec<Line> = serde_json::from_str(&c.content).unwrap_or_default();
     let doc = CertificateDoc {
         verify_url: verify_url(state, &c.number),
         number: c.number.clone(),
@@ -225,7 +200,8 @@ pub async fn pdf(state: &AppState, me: &CurrentUser, number: &str) -> Result<(St
         services: c.services,
         first_service: c.first_service,
         last_service: c.last_service,
-        lines: lines
+        lines: c
+            .lines
             .into_iter()
             .map(|l| ServiceLine {
                 content: l.content,
@@ -233,7 +209,7 @@ pub async fn pdf(state: &AppState, me: &CurrentUser, number: &str) -> Result<(St
                 services: l.services,
             })
             .collect(),
-        issued_on: clock::local_date(c.issued_at, state.local_offset),
+        issued_on: local_date(c.issued_at, state.local_offset),
     };
     let font = font(state).await?.clone();
     let bytes = tokio::task::spawn_blocking(move || documents::render_pdf(&doc, &font))

@@ -1,13 +1,17 @@
 //! Communities, grids and the service menu: the reference data everyone reads.
 
+use crate::auth::CurrentUser;
+use crate::domain::{CommunityId, GridId, Role};
 use crate::error::ApiError;
-use entity::{community, grid, service_category};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::store::{self, directory::Category, directory::Community};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct CommunityView {
-    pub id: i64,
+    pub id: CommunityId,
     pub name: String,
     pub street: String,
     pub district: String,
@@ -15,14 +19,14 @@ pub struct CommunityView {
 
 #[derive(Debug, Serialize)]
 pub struct GridView {
-    pub id: i64,
-    pub community_id: i64,
+    pub id: GridId,
+    pub community_id: CommunityId,
     pub name: String,
     pub households: i32,
 }
 
-impl From<community::Model> for CommunityView {
-    fn from(c: community::Model) -> Self {
+impl From<Community> for CommunityView {
+    fn from(c: Community) -> Self {
         CommunityView {
             id: c.id,
             name: c.name,
@@ -32,8 +36,8 @@ impl From<community::Model> for CommunityView {
     }
 }
 
-impl From<grid::Model> for GridView {
-    fn from(g: grid::Model) -> Self {
+impl From<store::directory::Grid> for GridView {
+    fn from(g: store::directory::Grid) -> Self {
         GridView {
             id: g.id,
             community_id: g.community_id,
@@ -57,36 +61,7 @@ pub struct CategoryView {
     pub accept_hours: i32,
 }
 
-pub async fn communities(db: &impl ConnectionTrait) -> Result<Vec<CommunityView>, ApiError> {
-    Ok(community::Entity::find()
-        .order_by_asc(community::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(CommunityView::from)
-        .collect())
-}
-
-pub async fn community(db: &impl ConnectionTrait, id: i64) -> Result<community::Model, ApiError> {
-    community::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound("community"))
-}
-
-pub async fn grids(db: &impl ConnectionTrait, community_id: i64) -> Result<Vec<GridView>, ApiError> {
-    community(db, community_id).await?;
-    Ok(grid::Entity::find()
-        .filter(grid::Column::CommunityId.eq(community_id))
-        .order_by_asc(grid::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(GridView::from)
-        .collect())
-}
-
-pub fn category_view(c: &service_category::Model, lang: crate::i18n::Lang) -> CategoryView {
+pub fn category_view(c: &Category, lang: Lang) -> CategoryView {
     CategoryView {
         code: c.code.clone(),
         name: lang.pick(&c.name_zh, &c.name_en).to_owned(),
@@ -99,52 +74,53 @@ pub fn category_view(c: &service_category::Model, lang: crate::i18n::Lang) -> Ca
     }
 }
 
-pub async fn categories(db: &impl ConnectionTrait, lang: crate::i18n::Lang) -> Result<Vec<CategoryView>, ApiError> {
-    Ok(service_category::Entity::find()
-        .filter(service_category::Column::Active.eq(true))
-        .order_by_asc(service_category::Column::SortOrder)
-        .all(db)
+pub async fn communities(db: &impl ConnectionTrait) -> Result<Vec<CommunityView>, ApiError> {
+    Ok(store::directory::communities(db)
+        .await?
+        .into_iter()
+        .map(CommunityView::from)
+        .collect())
+}
+
+/// A community, or 404.
+pub async fn community(db: &impl ConnectionTrait, id: CommunityId) -> Result<Community, ApiError> {
+    store::directory::community(db, id)
+        .await?
+        .ok_or(ApiError::NotFound("community"))
+}
+
+pub async fn grids(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<Vec<GridView>, ApiError> {
+    community(db, community_id).await?;
+    Ok(store::directory::grids(db, community_id)
+        .await?
+        .into_iter()
+        .map(GridView::from)
+        .collect())
+}
+
+pub async fn categories(db: &impl ConnectionTrait, lang: Lang) -> Result<Vec<CategoryView>, ApiError> {
+    Ok(store::directory::categories(db, true)
         .await?
         .iter()
         .map(|c| category_view(c, lang))
         .collect())
 }
 
-/// Does `me` administer community `id` — as its admin, or as the admin of
-/// its street? Only street admins need the community looked up.
-pub async fn administers(db: &impl ConnectionTrait, me: &crate::auth::CurrentUser, id: i64) -> Result<bool, ApiError> {
-    use crate::domain::Role;
-    match me.role {
-        Role::Admin => Ok(me.community_id == id),
-        Role::StreetAdmin => Ok(community::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .is_some_and(|c| me.can_admin(c.id, &c.street))),
-        Role::Resident | Role::Member => Ok(false),
-    }
-}
-
-/// `administers`, or 403.
-pub async fn require_admin_of(
-    db: &impl ConnectionTrait,
-    me: &crate::auth::CurrentUser,
-    id: i64,
-) -> Result<(), ApiError> {
-    if administers(db, me, id).await? {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+/// An active menu entry by code, or a field error on `field`.
+pub async fn category_by_code(db: &impl ConnectionTrait, code: &str, field: &str) -> Result<Category, ApiError> {
+    store::directory::category_by_code(db, code, true)
+        .await?
+        .ok_or_else(|| ApiError::field(field, "unknown", "没有这个服务类别", "no such service category"))
 }
 
 /// A body names a community and maybe a grid: both must exist and belong
 /// together. Reported as field errors (422), since they come from the body.
 pub async fn check_placement(
     db: &impl ConnectionTrait,
-    community_id: i64,
-    grid_id: Option<i64>,
+    community_id: CommunityId,
+    grid_id: Option<GridId>,
 ) -> Result<(), ApiError> {
-    if community::Entity::find_by_id(community_id).one(db).await?.is_none() {
+    if store::directory::community(db, community_id).await?.is_none() {
         return Err(ApiError::field(
             "community_id",
             "unknown",
@@ -153,7 +129,7 @@ pub async fn check_placement(
         ));
     }
     if let Some(g) = grid_id {
-        let found = grid::Entity::find_by_id(g).one(db).await?;
+        let found = store::directory::grid(db, g).await?;
         if found.is_none_or(|g| g.community_id != community_id) {
             return Err(ApiError::field(
                 "grid_id",
@@ -168,37 +144,21 @@ pub async fn check_placement(
 
 /// A street admin opens a new community in their street, with its grids.
 pub async fn create_community(
-    db: &sea_orm::DatabaseConnection,
-    me: &crate::auth::CurrentUser,
+    app: &AppState,
+    me: &CurrentUser,
     name: &str,
     district: &str,
     grid_names: &[String],
 ) -> Result<(CommunityView, Vec<GridView>), ApiError> {
-    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
-    if me.role != crate::domain::Role::StreetAdmin {
+    if me.role != Role::StreetAdmin {
         return Err(ApiError::Forbidden);
     }
-    let txn = db.begin().await?;
-    let c = community::ActiveModel {
-        name: Set(name.trim().to_owned()),
-        street: Set(me.street.clone()),
-        district: Set(district.trim().to_owned()),
-        created_at: Set(crate::clock::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let now = app.clock.now();
+    let txn = store::begin_write(&app.db).await?;
+    let c = store::directory::insert_community(&txn, name.trim(), &me.street, district.trim(), now).await?;
     let mut grids = Vec::new();
     for g in grid_names {
-        let g = grid::ActiveModel {
-            community_id: Set(c.id),
-            name: Set(g.trim().to_owned()),
-            households: Set(0),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        grids.push(g.into());
+        grids.push(store::directory::insert_grid(&txn, c.id, g.trim(), 0).await?.into());
     }
     txn.commit().await?;
     Ok((c.into(), grids))

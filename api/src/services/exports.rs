@@ -6,26 +6,23 @@
 use crate::auth::CurrentUser;
 use crate::documents::{Cell, Sheet, workbook};
 use crate::domain::board::Period;
+use crate::domain::ledger::RecordKind;
 use crate::domain::member::MemberKind;
+use crate::domain::{CommunityId, UserId};
 use crate::error::ApiError;
-use crate::services::audit;
-use crate::services::ledger::{rated_count, rating_sum, sum_i64};
-use crate::services::users::{admin_scope_within, users_by_id};
+use crate::services::{audit, scope};
+use crate::state::AppState;
+use crate::store::{self, members::Profile};
 use chrono::NaiveDate;
-use entity::{community, member_profile, points_entry, service_record};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
-/// More rows than any community produces in years; a street-wide export of
-/// all time is cut here (the sheet says so).
 pub const MAX_ROWS: u64 = 200_000;
 
-async fn community_names(db: &DatabaseConnection, ids: &[i64]) -> Result<HashMap<i64, String>, ApiError> {
-    Ok(community::Entity::find()
-        .filter(community::Column::Id.is_in(ids.to_vec()))
-        .all(db)
+async fn community_names(app: &AppState, ids: &[CommunityId]) -> Result<HashMap<CommunityId, String>, ApiError> {
+    Ok(store::directory::communities(&app.db)
         .await?
         .into_iter()
+        .filter(|c| ids.contains(&c.id))
         .map(|c| (c.id, c.name))
         .collect())
 }
@@ -34,40 +31,29 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-fn kind_zh(kind: &str) -> &'static str {
+fn kind_zh(kind: RecordKind) -> &'static str {
     match kind {
-        "service" => "服务",
-        "reversal" => "冲正",
-        "correction" => "更正",
-        _ => "其他",
+        RecordKind::Service => "服务",
+        RecordKind::Reversal => "冲正",
+        RecordKind::Correction => "更正",
     }
 }
 
 /// Service records of the caller's communities between two dates (inclusive).
 pub async fn service_records(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<u8>, ApiError> {
-    let ids = admin_scope_within(db, me, community_id).await?;
-    let mut q = service_record::Entity::find()
-        .filter(service_record::Column::CommunityId.is_in(ids.clone()))
-        .order_by_asc(service_record::Column::ServiceDate)
-        .order_by_asc(service_record::Column::Id)
-        .limit(MAX_ROWS + 1);
-    if let Some(f) = from {
-        q = q.filter(service_record::Column::ServiceDate.gte(f));
-    }
-    if let Some(t) = to {
-        q = q.filter(service_record::Column::ServiceDate.lte(t));
-    }
-    let mut rows = q.all(db).await?;
+    let db = &app.db;
+    let ids = scope::communities_within(db, me, community_id).await?;
+    let mut rows = store::exports::records_in(db, &ids, from, to, MAX_ROWS + 1).await?;
     let cut = rows.len() as u64 > MAX_ROWS;
     rows.truncate(MAX_ROWS as usize);
-    let people = users_by_id(db, rows.iter().map(|r| r.member_id).collect()).await?;
-    let communities = community_names(db, &ids).await?;
+    let people = store::users::by_ids(db, rows.iter().map(|r| r.member_id).collect()).await?;
+    let communities = community_names(app, &ids).await?;
     let headers = [
         "记录编号",
         "姓名",
@@ -88,7 +74,7 @@ pub async fn service_records(
         .iter()
         .map(|r| {
             vec![
-                Cell::Int(r.id),
+                Cell::Int(r.id.0),
                 text(people.get(&r.member_id).map(|u| u.name.clone()).unwrap_or_default()),
                 text(communities.get(&r.community_id).cloned().unwrap_or_default()),
                 text(r.activity.clone()),
@@ -97,10 +83,10 @@ pub async fn service_records(
                 text(r.content.clone()),
                 Cell::Num(f64::from(r.minutes) / 60.0),
                 r.rating.map_or(Cell::Empty, |s| Cell::Int(i64::from(s))),
-                text(kind_zh(&r.kind)),
+                text(kind_zh(r.kind)),
                 text(r.organiser.clone()),
                 text(r.person_in_charge.clone()),
-                r.request_id.map_or(Cell::Empty, Cell::Int),
+                r.request_id.map_or(Cell::Empty, |id| Cell::Int(id.0)),
                 text(r.reason.clone().unwrap_or_default()),
             ]
         })
@@ -110,10 +96,11 @@ pub async fn service_records(
     }
     audit::log(
         db,
+        app.clock.now(),
         me.id,
         Some(community_id.unwrap_or(me.community_id)),
         "export.service_records",
-        ("community", community_id),
+        ("community", community_id.map(|c| c.0)),
         serde_json::json!({ "from": from, "to": to, "rows": rows.len() }),
     )
     .await?;
@@ -136,64 +123,36 @@ struct Figures {
 /// 在职党员季度报告: a summary sheet by employer and one sheet per employer
 /// listing its party members' service in the quarter containing `day`.
 pub async fn employer_report(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     day: NaiveDate,
 ) -> Result<Vec<u8>, ApiError> {
-    let ids = admin_scope_within(db, me, community_id).await?;
+    let db = &app.db;
+    let ids = scope::communities_within(db, me, community_id).await?;
     let span = Period::Quarter.span(day);
     let (from, to) = span
         .range
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a quarter has a range")))?;
-    let profiles = member_profile::Entity::find()
-        .filter(member_profile::Column::CommunityId.is_in(ids.clone()))
-        .filter(member_profile::Column::Kind.eq(MemberKind::PartyMember.as_str()))
-        .all(db)
-        .await?;
-    let member_ids: Vec<i64> = profiles.iter().map(|p| p.user_id).collect();
-    let mut figures: HashMap<i64, Figures> = HashMap::new();
-    use service_record::Column as R;
-    let served: Vec<(i64, i64, i64, i64, i64)> = service_record::Entity::find()
-        .select_only()
-        .column(R::MemberId)
-        .column_as(sum_i64(R::Minutes), "minutes")
-        .column_as(sum_i64(R::Sign), "services")
-        .column_as(rating_sum(), "rsum")
-        .column_as(rated_count(), "rated")
-        .filter(R::MemberId.is_in(member_ids.clone()))
-        .filter(R::ServiceDate.between(from, to))
-        .group_by(R::MemberId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (m, minutes, services, rating_sum, rated) in served {
+    let profiles = store::exports::members_of_kind(db, &ids, MemberKind::PartyMember).await?;
+    let member_ids: Vec<UserId> = profiles.iter().map(|p| p.user_id).collect();
+    let mut figures: HashMap<UserId, Figures> = HashMap::new();
+    for (m, minutes, services, rating_sum, rated) in store::exports::service_figures(db, &member_ids, from, to).await? {
         let f = figures.entry(m).or_default();
         f.minutes = minutes;
         f.services = services;
         f.rating_sum = rating_sum;
         f.rated = rated;
     }
-    use points_entry::Column as P;
-    let earned: Vec<(i64, i64)> = points_entry::Entity::find()
-        .select_only()
-        .column(P::MemberId)
-        .column_as(sum_i64(P::Points), "points")
-        .filter(P::MemberId.is_in(member_ids.clone()))
-        .filter(P::Earned.eq(true))
-        .filter(P::OccurredOn.between(from, to))
-        .group_by(P::MemberId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (m, points) in earned {
+    for (m, points) in store::exports::earned_points(db, &member_ids, from, to).await? {
         figures.entry(m).or_default().points = points;
     }
-    let people = users_by_id(db, member_ids).await?;
-    let communities = community_names(db, &ids).await?;
-    let mut by_employer: BTreeMap<String, Vec<&member_profile::Model>> = BTreeMap::new();
+    let people = store::users::by_ids(db, member_ids).await?;
+    let communities = community_names(app, &ids).await?;
+    let mut by_employer: BTreeMap<String, Vec<&Profile>> = BTreeMap::new();
     for p in &profiles {
         let employer = p
+            .details
             .employer
             .clone()
             .filter(|e| !e.trim().is_empty())
@@ -201,11 +160,11 @@ pub async fn employer_report(
         by_employer.entry(employer).or_default().push(p);
     }
     let none = Figures::default();
-    let member_row = |p: &member_profile::Model| -> Vec<Cell> {
+    let member_row = |p: &Profile| -> Vec<Cell> {
         let f = figures.get(&p.user_id).unwrap_or(&none);
         vec![
             text(people.get(&p.user_id).map(|u| u.name.clone()).unwrap_or_default()),
-            text(p.party_branch.clone().unwrap_or_default()),
+            text(p.details.party_branch.clone().unwrap_or_default()),
             text(communities.get(&p.community_id).cloned().unwrap_or_default()),
             Cell::Num(f.minutes as f64 / 60.0),
             Cell::Int(f.services),
@@ -268,10 +227,11 @@ pub async fn employer_report(
     }
     audit::log(
         db,
+        app.clock.now(),
         me.id,
         Some(community_id.unwrap_or(me.community_id)),
         "export.employer_report",
-        ("community", community_id),
+        ("community", community_id.map(|c| c.0)),
         serde_json::json!({ "quarter": span.key, "members": profiles.len() }),
     )
     .await?;

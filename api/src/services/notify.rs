@@ -2,28 +2,25 @@
 //! rows and outbox mail in the caller's transaction, and live events to
 //! publish once it commits. Also the inbox itself (`GET /notifications`).
 
-use super::live::{LiveEvent, RequestBrief};
 use crate::auth::CurrentUser;
-use crate::clock;
-use crate::config::Settings;
+use crate::domain::delivery::Channel;
 use crate::domain::notify::{Audience, Notice, Topic};
+use crate::domain::request::Status;
 use crate::domain::sla::{Level, Stage};
+use crate::domain::{RequestId, Role, UserId};
 use crate::error::{ApiError, status_zh};
 use crate::i18n::Lang;
-use entity::{community, help_request, notification, outbox, user};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use crate::infra::live::{LiveEvent, RequestBrief};
+use crate::services::requests::Env;
+use crate::state::AppState;
+use crate::store::{self, notices::NewNotification, outbox::NewMessage, requests::HelpRequest};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 /// The request as it is after the change, and who held it before.
 pub struct Subject<'a> {
-    pub request: &'a help_request::Model,
-    pub status: crate::domain::request::Status,
-    pub assignee_id: Option<i64>,
-    pub former_assignee_id: Option<i64>,
+    pub request: &'a HelpRequest,
+    pub former_assignee_id: Option<UserId>,
 }
 
 fn words(topic: Topic, lang: Lang, title: &str) -> String {
@@ -63,13 +60,7 @@ fn words(topic: Topic, lang: Lang, title: &str) -> String {
     lang.pick(&zh, &en).to_owned()
 }
 
-fn body(
-    topic: Topic,
-    lang: Lang,
-    req: &help_request::Model,
-    status: crate::domain::request::Status,
-    link: &str,
-) -> String {
+fn body(topic: Topic, lang: Lang, req: &HelpRequest, status: Status, link: &str) -> String {
     let title = words(topic, lang, &req.title);
     match lang {
         Lang::Zh => format!(
@@ -87,42 +78,19 @@ fn body(
     }
 }
 
-async fn people(
-    db: &impl ConnectionTrait,
-    audience: Audience,
-    s: &Subject<'_>,
-    street: &str,
-) -> Result<Vec<i64>, ApiError> {
+async fn people(db: &impl ConnectionTrait, audience: Audience, s: &Subject<'_>) -> Result<Vec<UserId>, ApiError> {
+    let req = s.request;
     Ok(match audience {
-        Audience::Resident => vec![s.request.resident_id],
-        Audience::Holder => s.assignee_id.into_iter().collect(),
+        Audience::Resident => vec![req.resident_id],
+        Audience::Holder => req.assignee_id.into_iter().collect(),
         Audience::FormerHolder => s.former_assignee_id.into_iter().collect(),
-        Audience::Admins => {
-            user::Entity::find()
-                .select_only()
-                .column(user::Column::Id)
-                .filter(user::Column::Role.eq("admin"))
-                .filter(user::Column::CommunityId.eq(s.request.community_id))
-                .into_tuple()
-                .all(db)
-                .await?
-        }
+        Audience::Admins => store::users::ids_with_role(db, Role::Admin, &[req.community_id]).await?,
         Audience::StreetAdmins => {
-            let communities: Vec<i64> = community::Entity::find()
-                .select_only()
-                .column(community::Column::Id)
-                .filter(community::Column::Street.eq(street))
-                .into_tuple()
-                .all(db)
-                .await?;
-            user::Entity::find()
-                .select_only()
-                .column(user::Column::Id)
-                .filter(user::Column::Role.eq("street_admin"))
-                .filter(user::Column::CommunityId.is_in(communities))
-                .into_tuple()
-                .all(db)
+            let street = store::directory::street_of(db, req.community_id)
                 .await?
+                .unwrap_or_default();
+            let communities = store::directory::communities_of_street(db, &street).await?;
+            store::users::ids_with_role(db, Role::StreetAdmin, &communities).await?
         }
     })
 }
@@ -132,75 +100,64 @@ async fn people(
 /// publish after commit (the request change itself included).
 pub async fn send(
     db: &impl ConnectionTrait,
-    settings: &Settings,
+    env: Env<'_>,
     subject: Subject<'_>,
     notices: &[Notice],
-    actor: Option<i64>,
+    actor: Option<UserId>,
     event_key: &str,
     action: &str,
 ) -> Result<Vec<LiveEvent>, ApiError> {
     let req = subject.request;
-    let street = community::Entity::find_by_id(req.community_id)
-        .one(db)
-        .await?
-        .map(|c| c.street)
-        .unwrap_or_default();
     let link = format!(
         "{}/#/requests/{}",
-        settings.display_url(settings.port).trim_end_matches('/'),
+        env.settings.display_url(env.settings.port).trim_end_matches('/'),
         req.id
     );
-    let now = clock::now();
     let mut live = Vec::new();
     for notice in notices {
-        let mut ids = people(db, notice.audience, &subject, &street).await?;
+        let mut ids = people(db, notice.audience, &subject).await?;
         ids.retain(|id| Some(*id) != actor);
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() {
             continue;
         }
-        for u in user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await? {
-            let lang = if u.lang == "en" { Lang::En } else { Lang::Zh };
-            let title = words(notice.topic, lang, &req.title);
-            let text = body(notice.topic, lang, req, subject.status, &link);
-            let row = notification::ActiveModel {
-                user_id: Set(u.id),
-                kind: Set(notice.topic.kind()),
-                title: Set(title.clone()),
-                body: Set(text.clone()),
-                request_id: Set(Some(req.id)),
-                read_at: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
+        let kind = notice.topic.kind();
+        for u in store::users::by_ids(db, ids).await?.into_values() {
+            let title = words(notice.topic, u.lang, &req.title);
+            let text = body(notice.topic, u.lang, req, req.status, &link);
+            let id = store::notices::insert(
+                db,
+                NewNotification {
+                    user_id: u.id,
+                    kind: &kind,
+                    title: &title,
+                    body: &text,
+                    request_id: Some(req.id),
+                },
+                env.now,
+            )
             .await?;
             live.push(LiveEvent::Notification {
                 user_id: u.id,
-                id: row.id,
-                kind: row.kind,
+                id,
+                kind: kind.clone(),
                 title: title.clone(),
                 request_id: Some(req.id),
             });
             if let Some(to) = u.email.filter(|e| notice.mail && e.contains('@')) {
-                outbox::ActiveModel {
-                    event_key: Set(format!("{event_key}:{}:{}", notice.topic.kind(), u.id)),
-                    channel: Set("mail".into()),
-                    user_id: Set(Some(u.id)),
-                    to_address: Set(to),
-                    subject: Set(title),
-                    body: Set(text),
-                    status: Set("pending".into()),
-                    attempts: Set(0),
-                    last_error: Set(None),
-                    next_attempt_at: Set(now),
-                    locked_until: Set(None),
-                    sent_at: Set(None),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(db)
+                store::outbox::insert(
+                    db,
+                    NewMessage {
+                        event_key: format!("{event_key}:{kind}:{}", u.id),
+                        channel: Channel::Mail,
+                        user_id: u.id,
+                        to_address: &to,
+                        subject: &title,
+                        body: &text,
+                    },
+                    env.now,
+                )
                 .await?;
             }
         }
@@ -210,11 +167,10 @@ pub async fn send(
         request: RequestBrief {
             id: req.id,
             community_id: req.community_id,
-            street,
-            status: subject.status.as_str().to_owned(),
+            status: req.status,
             resident_id: req.resident_id,
             entered_by: req.entered_by,
-            assignee_id: subject.assignee_id,
+            assignee_id: req.assignee_id,
             former_assignee_id: subject.former_assignee_id,
         },
     });
@@ -227,30 +183,21 @@ pub struct NotificationView {
     pub kind: String,
     pub title: String,
     pub body: String,
-    pub request_id: Option<i64>,
+    pub request_id: Option<RequestId>,
     pub read: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The caller's inbox, newest first: `(items, next_cursor, unread count)`.
 pub async fn inbox(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
     unread_only: bool,
     before: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<NotificationView>, Option<i64>, u64), ApiError> {
-    use sea_orm::PaginatorTrait;
-    let mine = || notification::Entity::find().filter(notification::Column::UserId.eq(me.id));
-    let mut q = mine().order_by_desc(notification::Column::Id).limit(limit + 1);
-    if unread_only {
-        q = q.filter(notification::Column::ReadAt.is_null());
-    }
-    if let Some(b) = before {
-        q = q.filter(notification::Column::Id.lt(b));
-    }
-    let (rows, next) = super::page(q.all(db).await?, limit, |n| n.id);
-    let unread = mine().filter(notification::Column::ReadAt.is_null()).count(db).await?;
+    let (rows, next) = store::notices::inbox(&app.db, me.id, unread_only, before, limit).await?;
+    let unread = store::notices::unread_count(&app.db, me.id).await?;
     let items = rows
         .into_iter()
         .map(|n| NotificationView {
@@ -267,20 +214,11 @@ pub async fn inbox(
 }
 
 /// Marks one (`Some(id)`) or all of the caller's notifications read; returns how many changed.
-pub async fn mark_read(db: &DatabaseConnection, me: &CurrentUser, id: Option<i64>) -> Result<u64, ApiError> {
-    let mut q = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Some(clock::now())))
-        .filter(notification::Column::UserId.eq(me.id))
-        .filter(notification::Column::ReadAt.is_null());
-    if let Some(id) = id {
-        if notification::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .is_none_or(|n| n.user_id != me.id)
-        {
-            return Err(ApiError::NotFound("notification"));
-        }
-        q = q.filter(notification::Column::Id.eq(id));
+pub async fn mark_read(app: &AppState, me: &CurrentUser, id: Option<i64>) -> Result<u64, ApiError> {
+    if let Some(id) = id
+        && !store::notices::belongs_to(&app.db, id, me.id).await?
+    {
+        return Err(ApiError::NotFound("notification"));
     }
-    Ok(q.exec(db).await?.rows_affected)
+    store::notices::mark_read(&app.db, me.id, id, app.clock.now()).await
 }

@@ -4,9 +4,10 @@
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp, spawn_app};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use linli::services::supervision::{SweepReport, sweep};
+use entity::enums::{EventStep, Level, RequestStatus, Stage, Urgency};
+use linli::workers::sweeper::{SweepReport, sweep};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Database, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, Database, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 async fn sweep_now(app: &TestApp) -> SweepReport {
@@ -29,7 +30,7 @@ async fn marks(app: &TestApp, request: i64) -> Vec<(String, String)> {
         .await
         .expect("marks")
         .into_iter()
-        .map(|m| (m.stage, m.level))
+        .map(|m| (m.stage.to_value(), m.level.to_value()))
         .collect();
     m.sort();
     db.close().await.expect("close");
@@ -72,10 +73,12 @@ async fn sweeper_marks_escalates_and_repools_once(b: Backend) {
         (Some(id), Some("dispatch"))
     );
 
-    // Dispatched now (real time), but the sweeper's clock is 17 h ahead:
+    // One clock: the dispatch is stamped at the moved time. 17 h later it is
     // past 8 h to accept and past twice that — overdue, escalated, repooled.
     app.ok(&app.admin, id, "dispatch", json!({"assignee_id": member.id}))
         .await;
+    assert_eq!(sweep_now(&app).await, report(0, 0, 0), "just dispatched");
+    app.state.clock.advance(Duration::hours(17));
     assert_eq!(sweep_now(&app).await, report(1, 1, 1));
     let (_, r) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
     assert_eq!(
@@ -89,7 +92,30 @@ async fn sweeper_marks_escalates_and_repools_once(b: Backend) {
         kinds(&app, &member).await.contains(&"repool".to_owned()),
         "the member is told"
     );
-    // Back in the pool, a new dispatch stage started: late again (17 h > 16 h), once.
+    // The repool is stamped on the one clock the sweeper judged by, not on
+    // the real time (which is 34 h behind it here).
+    let repooled_at = events
+        .last()
+        .and_then(|e| e["at"].as_str())
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .expect("repool time");
+    assert!(
+        (app.state.clock.now() - repooled_at).num_seconds().abs() < 60,
+        "repool at {repooled_at}, clock at {}",
+        app.state.clock.now()
+    );
+    assert!(repooled_at - Utc::now() > Duration::hours(30), "{repooled_at}");
+    assert_eq!(
+        events
+            .last()
+            .map(|e| (e["actor"]["id"].clone(), e["actor_role"].clone())),
+        Some((json!(null), json!("system"))),
+        "系统 repools, not an admin"
+    );
+    // Back in the pool, a new dispatch stage started: 17 h later it is late
+    // again (17 h > 16 h), once.
+    app.state.clock.advance(Duration::hours(17));
     assert_eq!(sweep_now(&app).await, report(1, 0, 0));
     assert_eq!(sweep_now(&app).await, report(0, 0, 0));
     let m = marks(&app, id).await;
@@ -237,9 +263,9 @@ async fn fixture(app: &TestApp, resident: i64, member: i64) -> Vec<i64> {
     let mut ids = Vec::new();
     for (cat, accepted, closed, rating, overdue) in rows {
         let status = match (accepted, closed) {
-            (_, Some(_)) => "closed",
-            (Some(_), None) => "accepted",
-            _ => "pending",
+            (_, Some(_)) => RequestStatus::Closed,
+            (Some(_), None) => RequestStatus::Accepted,
+            _ => RequestStatus::Pending,
         };
         let r = entity::help_request::ActiveModel {
             community_id: Set(1),
@@ -252,8 +278,8 @@ async fn fixture(app: &TestApp, resident: i64, member: i64) -> Vec<i64> {
             address: Set("1号楼".into()),
             contact_phone: Set("13100000000".into()),
             preferred_time: Set(None),
-            urgency: Set("normal".into()),
-            status: Set(status.into()),
+            urgency: Set(Urgency::Normal),
+            status: Set(status),
             assignee_id: Set(accepted.map(|_| member)),
             due_at: Set(Some(at(48))),
             service_minutes: Set(closed.map(|_| 60)),
@@ -276,10 +302,10 @@ async fn fixture(app: &TestApp, resident: i64, member: i64) -> Vec<i64> {
         if let Some(h) = accepted {
             entity::request_event::ActiveModel {
                 request_id: Set(r.id),
-                actor_id: Set(member),
-                action: Set("accept".into()),
-                from_status: Set(Some("dispatched".into())),
-                to_status: Set("accepted".into()),
+                actor_id: Set(Some(member)),
+                action: Set(EventStep::Accept),
+                from_status: Set(Some(RequestStatus::Dispatched)),
+                to_status: Set(RequestStatus::Accepted),
                 note: Set(None),
                 created_at: Set(at(h)),
                 ..Default::default()
@@ -291,8 +317,8 @@ async fn fixture(app: &TestApp, resident: i64, member: i64) -> Vec<i64> {
         if overdue {
             entity::supervision_mark::ActiveModel {
                 request_id: Set(r.id),
-                stage: Set("complete".into()),
-                level: Set("overdue".into()),
+                stage: Set(Stage::Complete),
+                level: Set(Level::Overdue),
                 since: Set(at(0)),
                 created_at: Set(at(49)),
                 ..Default::default()
@@ -355,3 +381,68 @@ async fn stats_match_a_hand_computed_fixture(b: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 both_backends!(stats_match_a_hand_computed_fixture);
+
+/// A community with no admin at all (a street admin runs it) still has its
+/// late dispatches repooled: the system acts, no person has to exist.
+async fn a_community_without_an_admin_still_repools(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let street = app.street_admin().await;
+    let (s, c) = app
+        .post(
+            &street.token,
+            "/communities",
+            json!({"name": "无管理员社区", "grids": ["一网格"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let c2 = c["community"]["id"].as_i64().expect("id");
+    let resident = app.resident_in(c2).await;
+    let member = app.user_by(&street, "member", c2).await;
+    let id = app.post_request(&resident).await["id"].as_i64().expect("id");
+    app.ok(&street, id, "dispatch", json!({"assignee_id": member.id})).await;
+    app.state.clock.advance(Duration::hours(17));
+    assert_eq!(sweep_now(&app).await, report(1, 1, 1));
+    let (_, r) = app.get(&street.token, &format!("/requests/{id}")).await;
+    assert_eq!(r["status"], "pending", "{r}");
+    let last = app.events(&street, id).await.pop().expect("event");
+    assert_eq!(
+        (last["action"].clone(), last["actor_role"].clone()),
+        (json!("repool"), json!("system"))
+    );
+    assert_eq!(last["actor"]["name"], "系统");
+}
+both_backends!(a_community_without_an_admin_still_repools);
+
+/// Two admins record a dissatisfied follow-up at once: one reopens the
+/// request; the other's follow-up is refused and leaves no row behind (the
+/// row and the reopen are one transaction).
+async fn racing_reopens_leave_no_orphan_follow_up(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = app.closed_request(&resident, &member, 60, 2).await;
+    let second = app.user_by(&app.admin, "admin", 1).await;
+    let body = json!({"method": "call", "satisfied": false, "reopen": true, "note": "仍然漏水"});
+    let path = format!("/requests/{id}/follow-ups");
+    let tries = (0..6).map(|i| {
+        let who = if i % 2 == 0 { &app.admin } else { &second };
+        app.post(&who.token, &path, body.clone())
+    });
+    let results = futures::future::join_all(tries).await;
+    let won = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    assert_eq!(won, 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|(s, _)| *s != StatusCode::CREATED)
+            .all(|(s, b)| *s == StatusCode::CONFLICT && b["code"] == "request.invalid_transition"),
+        "{results:?}"
+    );
+    let (_, rows) = app.get(&app.admin.token, &path).await;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 1, "exactly the winner's row: {rows:?}");
+    assert_eq!(rows[0]["reopened"], true);
+    let (_, r) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
+    assert_eq!(r["status"], "pending");
+}
+both_backends!(racing_reopens_leave_no_orphan_follow_up);

@@ -5,9 +5,11 @@
 pub mod assign;
 pub mod availability;
 pub mod geo;
+pub mod pool;
 pub mod score;
 
 pub use assign::{Market, Plan, greedy, market, optimal};
 pub use availability::{Availability, Slot, Window};
 pub use geo::GeoPoint;
+pub use pool::{Menu, Pool, Roster};
 pub use score::{Breakdown, Exclusion, MemberFacts, Ranking, RequestFacts, Skill, Weights, evaluate, place, rank};

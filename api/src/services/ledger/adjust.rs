@@ -3,17 +3,15 @@
 //! upheld complaint, and correcting a service record's hours (a reversal
 //! plus a new record — the old row stays as it was).
 
-use super::{kind, move_balance};
+use super::{EntryView, RecordView, boards_moved, entry_views, record_views};
 use crate::auth::CurrentUser;
-use crate::clock;
-use crate::domain::board::Delta;
+use crate::domain::ledger::{EntryKind, RecordKind};
+use crate::domain::{CommunityId, EntryId, RecordId, RequestId, UserId};
 use crate::error::ApiError;
-use crate::services::{audit, directory, members, rules, users};
-use entity::{points_entry, service_category, service_record};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
-};
+use crate::services::{audit, directory, members, rules, scope};
+use crate::state::AppState;
+use crate::store::{self, ledger::Entry, ledger::NewEntry, ledger::NewRecord, ledger::Place};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -27,181 +25,155 @@ pub enum AwardKind {
 
 #[derive(Debug, Clone)]
 pub struct AwardInput {
-    pub member_id: i64,
+    pub member_id: UserId,
     pub kind: AwardKind,
     /// Positive; a deduction subtracts it.
     pub points: i64,
     pub reason: String,
 }
 
+fn one<T>(mut views: Vec<T>, what: &str) -> Result<T, ApiError> {
+    views
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{what} not readable")))
+}
+
 /// An award or deduction by an admin of the member's community (or street).
-pub async fn award(
-    db: &DatabaseConnection,
-    me: &CurrentUser,
-    offset: chrono::FixedOffset,
-    input: AwardInput,
-) -> Result<(super::EntryView, Delta), ApiError> {
-    me.require_admin()?;
+pub async fn award(app: &AppState, me: &CurrentUser, input: AwardInput) -> Result<EntryView, ApiError> {
+    scope::require_admin(me)?;
+    let db = &app.db;
     let profile = members::find(db, input.member_id).await?;
-    directory::require_admin_of(db, me, profile.community_id).await?;
+    scope::require_admin_of(db, me, profile.community_id).await?;
     let community = directory::community(db, profile.community_id).await?;
     let (kind, signed) = match input.kind {
-        AwardKind::Award => (kind::AWARD, input.points),
-        AwardKind::Deduction => (kind::DEDUCTION, -input.points),
+        AwardKind::Award => (EntryKind::Award, input.points),
+        AwardKind::Deduction => (EntryKind::Deduction, -input.points),
     };
-    let today = clock::today(offset);
-    let txn = db.begin().await?;
-    move_balance(&txn, input.member_id, signed, 0).await?;
-    let entry = points_entry::ActiveModel {
-        member_id: Set(input.member_id),
-        community_id: Set(profile.community_id),
-        kind: Set(kind.into()),
-        points: Set(signed),
-        earned: Set(true),
-        occurred_on: Set(today),
-        reason: Set(Some(input.reason.clone())),
-        actor_id: Set(me.id),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let now = app.clock.now();
+    let place = Place {
+        member_id: input.member_id,
+        community_id: profile.community_id,
+        street: &community.street,
+    };
+    let txn = store::begin_write(db).await?;
+    let (entry, delta) = store::ledger::append_entry(
+        &txn,
+        NewEntry {
+            reason: Some(input.reason.clone()),
+            ..NewEntry::plain(place, kind, signed, app.clock.today(app.local_offset), me.id)
+        },
+        now,
+    )
     .await?;
     audit::log(
         &txn,
+        now,
         me.id,
         Some(profile.community_id),
-        &format!("points.{kind}"),
-        ("member", Some(input.member_id)),
+        &format!("points.{}", kind.as_str()),
+        ("member", Some(input.member_id.0)),
         serde_json::json!({ "points": signed, "reason": input.reason, "entry_id": entry.id }),
     )
     .await?;
     txn.commit().await?;
-    let delta = Delta {
-        points: signed,
-        ..Delta::zero(input.member_id, profile.community_id, community.street, today)
-    };
-    let view = super::statement::entry_views(db, vec![entry]).await?.pop();
-    view.map(|v| (v, delta))
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("award not readable")))
+    boards_moved(app, &[delta]).await;
+    one(entry_views(db, vec![entry]).await?, "award")
 }
 
 /// Awards and deductions in the caller's scope (a street admin sees the
 /// whole street), newest first.
 pub async fn list_awards(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    community_id: Option<i64>,
-    before: Option<i64>,
+    community_id: Option<CommunityId>,
+    before: Option<EntryId>,
     limit: u64,
-) -> Result<(Vec<super::EntryView>, Option<i64>), ApiError> {
-    let ids = users::admin_scope_within(db, me, community_id).await?;
-    let mut q = points_entry::Entity::find()
-        .filter(points_entry::Column::CommunityId.is_in(ids))
-        .filter(points_entry::Column::Kind.is_in([kind::AWARD, kind::DEDUCTION]))
-        .order_by_desc(points_entry::Column::Id)
-        .limit(limit + 1);
-    if let Some(b) = before {
-        q = q.filter(points_entry::Column::Id.lt(b));
-    }
-    let (rows, next) = crate::services::page(q.all(db).await?, limit, |r| r.id);
-    Ok((super::statement::entry_views(db, rows).await?, next))
+) -> Result<(Vec<EntryView>, Option<i64>), ApiError> {
+    let ids = scope::communities_within(&app.db, me, community_id).await?;
+    let (rows, next) =
+        store::ledger::entries_in(&app.db, &ids, &[EntryKind::Award, EntryKind::Deduction], before, limit).await?;
+    Ok((entry_views(&app.db, rows).await?, next))
 }
 
 /// Points a request still gives its member (service credits of every round,
 /// corrections, voids), and the entries voids have reversed.
-async fn request_points(db: &impl ConnectionTrait, request_id: i64) -> Result<(i64, Vec<i64>), ApiError> {
-    let rows: Vec<(String, i64, Option<i64>)> = points_entry::Entity::find()
-        .select_only()
-        .column(points_entry::Column::Kind)
-        .column(points_entry::Column::Points)
-        .column(points_entry::Column::ReversesId)
-        .filter(points_entry::Column::RequestId.eq(request_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let net = rows
-        .iter()
-        .filter(|(k, _, _)| k == kind::SERVICE || k == kind::CORRECTION || k == kind::VOID)
-        .map(|(_, p, _)| p)
-        .sum();
+async fn request_points(db: &impl ConnectionTrait, request_id: RequestId) -> Result<(i64, Vec<EntryId>), ApiError> {
+    let rows = store::ledger::entries_of_request(db, request_id).await?;
+    let net = rows.iter().filter(|e| e.kind.of_service()).map(|e| e.points).sum();
     let voided = rows
         .iter()
-        .filter(|(k, _, _)| k == kind::VOID)
-        .filter_map(|(_, _, r)| *r)
+        .filter(|e| e.kind == EntryKind::Void)
+        .filter_map(|e| e.reverses_id)
         .collect();
     Ok((net, voided))
+}
+
+/// The latest round's credit of a request (a reopened request credits once per round).
+async fn latest_credit(db: &impl ConnectionTrait, request_id: RequestId) -> Result<Entry, ApiError> {
+    store::ledger::entries_of_request(db, request_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.credit_of.is_some_and(|(r, _)| r == request_id))
+        .max_by_key(|e| e.id)
+        .ok_or(ApiError::NotFound("credit"))
 }
 
 /// An upheld complaint: the request's points go back (hours stay — they
 /// were served). Once per request, enforced by a unique index on
 /// (reverses_id, kind).
 pub async fn void_credit(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    request_id: i64,
+    request_id: RequestId,
     reason: String,
-) -> Result<(super::EntryView, Delta), ApiError> {
-    me.require_admin()?;
-    // The latest round's credit (a reopened request credits once per round).
-    let credit = points_entry::Entity::find()
-        .filter(points_entry::Column::CreditOf.eq(request_id))
-        .order_by_desc(points_entry::Column::Id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound("credit"))?;
-    directory::require_admin_of(db, me, credit.community_id).await?;
+) -> Result<EntryView, ApiError> {
+    scope::require_admin(me)?;
+    let db = &app.db;
+    let credit = latest_credit(db, request_id).await?;
+    scope::require_admin_of(db, me, credit.community_id).await?;
     let community = directory::community(db, credit.community_id).await?;
     let (net, voided) = request_points(db, request_id).await?;
     if voided.contains(&credit.id) {
         return Err(ApiError::AlreadyVoided);
     }
     let net = net.max(0);
-    let txn = db.begin().await?;
-    move_balance(&txn, credit.member_id, -net, 0).await?;
-    let inserted = points_entry::ActiveModel {
-        member_id: Set(credit.member_id),
-        community_id: Set(credit.community_id),
-        kind: Set(kind::VOID.into()),
-        points: Set(-net),
-        earned: Set(true),
-        request_id: Set(Some(request_id)),
-        record_id: Set(credit.record_id),
-        reverses_id: Set(Some(credit.id)),
-        occurred_on: Set(credit.occurred_on),
-        reason: Set(Some(reason.clone())),
-        actor_id: Set(me.id),
-        rule_id: Set(credit.rule_id),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let now = app.clock.now();
+    let place = Place {
+        member_id: credit.member_id,
+        community_id: credit.community_id,
+        street: &community.street,
+    };
+    let txn = store::begin_write(db).await?;
+    let appended = store::ledger::append_entry(
+        &txn,
+        NewEntry {
+            reason: Some(reason.clone()),
+            request_id: Some(request_id),
+            record_id: credit.record_id,
+            reverses_id: Some(credit.id),
+            rule_id: credit.rule_id,
+            ..NewEntry::plain(place, EntryKind::Void, -net, credit.occurred_on, me.id)
+        },
+        now,
+    )
     .await;
-    let entry = match inserted {
-        Err(e) if crate::services::is_unique_violation(&e) => return Err(ApiError::AlreadyVoided),
+    let (entry, delta) = match appended {
+        Err(ApiError::Conflict) => return Err(ApiError::AlreadyVoided),
         other => other?,
     };
     audit::log(
         &txn,
+        now,
         me.id,
         Some(credit.community_id),
         "points.void",
-        ("request", Some(request_id)),
+        ("request", Some(request_id.0)),
         serde_json::json!({ "points": -net, "reason": reason, "entry_id": entry.id }),
     )
     .await?;
     txn.commit().await?;
-    let delta = Delta {
-        points: -net,
-        ..Delta::zero(
-            credit.member_id,
-            credit.community_id,
-            community.street,
-            credit.occurred_on,
-        )
-    };
-    let view = super::statement::entry_views(db, vec![entry]).await?.pop();
-    view.map(|v| (v, delta))
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("void not readable")))
+    boards_moved(app, &[delta]).await;
+    one(entry_views(db, vec![entry]).await?, "void")
 }
 
 /// Corrects a record's hours: a reversal of it and a new record with the
@@ -209,19 +181,19 @@ pub async fn void_credit(
 /// points difference. A record is reversed once (unique index), so two
 /// admins correcting at once have one winner; the other is told to reload.
 pub async fn correct_record(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    record_id: i64,
+    record_id: RecordId,
     reported_minutes: i32,
     reason: String,
-) -> Result<(super::RecordView, Delta), ApiError> {
-    me.require_admin()?;
-    let old = service_record::Entity::find_by_id(record_id)
-        .one(db)
+) -> Result<RecordView, ApiError> {
+    scope::require_admin(me)?;
+    let db = &app.db;
+    let old = store::ledger::record(db, record_id)
         .await?
         .ok_or(ApiError::NotFound("record"))?;
-    directory::require_admin_of(db, me, old.community_id).await?;
-    if old.sign < 0 {
+    scope::require_admin_of(db, me, old.community_id).await?;
+    if old.kind == RecordKind::Reversal {
         return Err(ApiError::field(
             "record_id",
             "reversal",
@@ -229,13 +201,14 @@ pub async fn correct_record(
             "a reversal cannot be corrected",
         ));
     }
+    let now = app.clock.now();
     let community = directory::community(db, old.community_id).await?;
     let rule = match old.rule_id {
         Some(id) => rules::by_id(db, id).await?,
-        None => rules::current(db, old.community_id).await?,
+        None => rules::current(db, old.community_id, now).await?,
     };
     let category = match old.category_id {
-        Some(c) => service_category::Entity::find_by_id(c).one(db).await?,
+        Some(c) => store::directory::category(db, c).await?,
         None => None,
     };
     let multiplier = category
@@ -251,80 +224,72 @@ pub async fn correct_record(
         None => false,
     };
     let points_delta = if voided { 0 } else { credit.points - before.points };
-    let minutes_delta = i64::from(credit.minutes) - i64::from(old.minutes);
-    let now = clock::now();
-    let txn = db.begin().await?;
-    let copy = |kind: &str, sign: i16, minutes: i32, reported: Option<i32>, reverses: Option<i64>| {
-        service_record::ActiveModel {
-            member_id: Set(old.member_id),
-            community_id: Set(old.community_id),
-            request_id: Set(old.request_id),
-            credit_of: Set(None),
-            reverses_id: Set(reverses),
-            kind: Set(kind.to_owned()),
-            sign: Set(sign),
-            minutes: Set(minutes),
-            reported_minutes: Set(reported),
-            rating: Set(old.rating),
-            category_id: Set(old.category_id),
-            activity: Set(old.activity.clone()),
-            service_date: Set(old.service_date),
-            place: Set(old.place.clone()),
-            content: Set(old.content.clone()),
-            organiser: Set(old.organiser.clone()),
-            person_in_charge: Set(old.person_in_charge.clone()),
-            rule_id: Set(old.rule_id),
-            reason: Set(Some(reason.clone())),
-            actor_id: Set(me.id),
-            created_at: Set(now),
-            ..Default::default()
-        }
+    let place = Place {
+        member_id: old.member_id,
+        community_id: old.community_id,
+        street: &community.street,
     };
-    let reversal = copy(
-        "reversal",
-        -1,
-        -old.minutes,
-        old.reported_minutes.map(|m| -m),
-        Some(old.id),
+    let copy = |kind: RecordKind, minutes: i32, reported: Option<i32>, reverses: Option<RecordId>| NewRecord {
+        place,
+        kind,
+        minutes,
+        reported_minutes: reported,
+        rating: old.rating,
+        request_id: old.request_id,
+        credit_of: None,
+        reverses_id: reverses,
+        category_id: old.category_id,
+        activity: old.activity.clone(),
+        service_date: old.service_date,
+        place_text: old.place.clone(),
+        content: old.content.clone(),
+        organiser: old.organiser.clone(),
+        person_in_charge: old.person_in_charge.clone(),
+        rule_id: old.rule_id,
+        reason: Some(reason.clone()),
+        actor_id: me.id,
+    };
+    let txn = store::begin_write(db).await?;
+    let (_, undone) = store::ledger::append_record(
+        &txn,
+        copy(
+            RecordKind::Reversal,
+            -old.minutes,
+            old.reported_minutes.map(|m| -m),
+            Some(old.id),
+        ),
+        now,
     )
-    .insert(&txn)
-    .await;
-    if let Err(e) = reversal {
-        return Err(if crate::services::is_unique_violation(&e) {
-            ApiError::Conflict
-        } else {
-            e.into()
-        });
-    }
-    let fresh = copy("correction", 1, credit.minutes, Some(reported_minutes), None)
-        .insert(&txn)
-        .await?;
+    .await?;
+    let (fresh, redone) = store::ledger::append_record(
+        &txn,
+        copy(RecordKind::Correction, credit.minutes, Some(reported_minutes), None),
+        now,
+    )
+    .await?;
+    let mut deltas = vec![undone, redone];
     if points_delta != 0 {
-        points_entry::ActiveModel {
-            member_id: Set(old.member_id),
-            community_id: Set(old.community_id),
-            kind: Set(kind::CORRECTION.into()),
-            points: Set(points_delta),
-            earned: Set(true),
-            request_id: Set(old.request_id),
-            record_id: Set(Some(fresh.id)),
-            occurred_on: Set(old.service_date),
-            reason: Set(Some(reason.clone())),
-            actor_id: Set(me.id),
-            rule_id: Set(old.rule_id),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let (_, d) = store::ledger::append_entry(
+            &txn,
+            NewEntry {
+                reason: Some(reason.clone()),
+                request_id: old.request_id,
+                record_id: Some(fresh.id),
+                rule_id: old.rule_id,
+                ..NewEntry::plain(place, EntryKind::Correction, points_delta, old.service_date, me.id)
+            },
+            now,
+        )
         .await?;
+        deltas.push(d);
     }
-    move_balance(&txn, old.member_id, points_delta, minutes_delta).await?;
     audit::log(
         &txn,
+        now,
         me.id,
         Some(old.community_id),
         "record.correct",
-        ("service_record", Some(old.id)),
+        ("service_record", Some(old.id.0)),
         serde_json::json!({
             "from_minutes": old.minutes,
             "to_minutes": credit.minutes,
@@ -335,24 +300,6 @@ pub async fn correct_record(
     )
     .await?;
     txn.commit().await?;
-    let delta = Delta {
-        points: points_delta,
-        minutes: minutes_delta,
-        ..Delta::zero(old.member_id, old.community_id, community.street, old.service_date)
-    };
-    let view = super::statement::record_views(db, vec![fresh]).await?.pop();
-    view.map(|v| (v, delta))
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("correction not readable")))
-}
-
-/// Σ points over a member's entries (the balance row must always equal it).
-pub async fn entries_total(db: &impl ConnectionTrait, member_id: i64) -> Result<i64, ApiError> {
-    let total: Option<i64> = points_entry::Entity::find()
-        .select_only()
-        .column_as(super::statement::sum_i64(points_entry::Column::Points), "total")
-        .filter(points_entry::Column::MemberId.eq(member_id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(total.unwrap_or(0))
+    boards_moved(app, &deltas).await;
+    one(record_views(vec![fresh]), "correction")
 }

@@ -1,25 +1,32 @@
 //! Crediting a verified request: one service record (the fields the 2021
 //! records rule lists) and one points entry, in the transaction that closes
-//! the request. `credit_of` is unique on both tables, so a request credits
-//! its member at most once whatever the code above does.
+//! the request. `credit_of` (+ round) is unique on both tables, so a
+//! request credits its member at most once per round whatever the code
+//! above does.
 
-use super::{kind, move_balance};
-use crate::clock;
+use crate::domain::UserId;
 use crate::domain::board::Delta;
+use crate::domain::ledger::{EntryKind, RecordKind};
+use crate::domain::request::Step;
 use crate::error::ApiError;
+use crate::services::directory;
+use crate::services::requests::Env;
 use crate::services::rules::{self, RuleView};
-use crate::services::{directory, users};
-use entity::{community, help_request, points_entry, request_event, service_category, service_record};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use crate::store::directory::{Category, Community};
+use crate::store::ledger::{NewEntry, NewRecord, Place};
+use crate::store::{self, requests::HelpRequest};
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 
-/// Everything a close needs, read before its transaction starts.
+/// Everything a close needs, read before anything is written.
 pub struct ClosePlan {
-    request: help_request::Model,
-    member_id: i64,
+    request: HelpRequest,
+    member_id: UserId,
     rule: RuleView,
-    category: service_category::Model,
-    community: community::Model,
-    verifier_id: i64,
+    category: Category,
+    community: Community,
+    /// Who verified (the person in charge on the record).
+    verifier: UserId,
     verifier_name: String,
     /// The day the member reported the service done (local date).
     service_date: chrono::NaiveDate,
@@ -29,46 +36,40 @@ pub struct ClosePlan {
 /// service for a request about to be verified.
 pub async fn plan_close(
     db: &impl ConnectionTrait,
-    request: &help_request::Model,
-    verifier_id: i64,
-    offset: chrono::FixedOffset,
+    request: &HelpRequest,
+    verifier: UserId,
+    env: Env<'_>,
 ) -> Result<ClosePlan, ApiError> {
     let member_id = request
         .assignee_id
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("request {} verified without assignee", request.id)))?;
-    let rule = rules::current(db, request.community_id).await?;
-    let category = service_category::Entity::find_by_id(request.category_id)
-        .one(db)
+    let rule = rules::current(db, request.community_id, env.now).await?;
+    let category = store::directory::category(db, request.category_id)
         .await?
         .ok_or(ApiError::NotFound("category"))?;
     let community = directory::community(db, request.community_id).await?;
-    let verifier_name = users::users_by_id(db, vec![verifier_id])
+    let verifier_name = store::users::find(db, verifier)
         .await?
-        .remove(&verifier_id)
         .map(|u| u.name)
         .unwrap_or_default();
-    let completed = request_event::Entity::find()
-        .filter(request_event::Column::RequestId.eq(request.id))
-        .filter(request_event::Column::Action.eq("complete"))
-        .order_by_desc(request_event::Column::Id)
-        .one(db)
+    let completed = store::requests::last_step_at(db, request.id, Step::Complete)
         .await?
-        .map_or_else(clock::now, |e| e.created_at);
+        .unwrap_or(env.now);
     Ok(ClosePlan {
         request: request.clone(),
         member_id,
         rule,
         category,
         community,
-        verifier_id,
+        verifier,
         verifier_name,
-        service_date: clock::local_date(completed, offset),
+        service_date: crate::clock::local_date(completed, env.offset),
     })
 }
 
-/// Appends the record and the points entry and moves the balance, inside the
-/// caller's transaction (the one whose UPDATE closes the request).
-pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan) -> Result<Delta, ApiError> {
+/// Appends the record and the points entry (each moving the balance),
+/// inside the caller's transaction (the one whose UPDATE closes the request).
+pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan, now: DateTime<Utc>) -> Result<Delta, ApiError> {
     let req = &plan.request;
     let reported = req.service_minutes.unwrap_or(0);
     let multiplier = plan
@@ -76,33 +77,38 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan) -> Result
         .rule
         .multiplier_pct(&plan.category.code, plan.category.points_multiplier_pct);
     let credit = plan.rule.rule.credit(reported, multiplier, req.rating);
-    let now = clock::now();
-    let record = service_record::ActiveModel {
-        member_id: Set(plan.member_id),
-        community_id: Set(req.community_id),
-        request_id: Set(Some(req.id)),
-        credit_of: Set(Some(req.id)),
-        credit_round: Set(Some(req.round)),
-        reverses_id: Set(None),
-        kind: Set("service".into()),
-        sign: Set(1),
-        minutes: Set(credit.minutes),
-        reported_minutes: Set(Some(reported)),
-        rating: Set(req.rating),
-        category_id: Set(Some(req.category_id)),
-        activity: Set(req.title.clone()),
-        service_date: Set(plan.service_date),
-        place: Set(req.address.clone()),
-        content: Set(req.summary.clone().unwrap_or_else(|| req.title.clone())),
-        organiser: Set(plan.community.name.clone()),
-        person_in_charge: Set(plan.verifier_name.clone()),
-        rule_id: Set(Some(plan.rule.id)),
-        reason: Set(None),
-        actor_id: Set(plan.verifier_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
+    let place = Place {
+        member_id: plan.member_id,
+        community_id: req.community_id,
+        street: &plan.community.street,
+    };
+    let actor_id = plan.verifier;
+    let person_in_charge = plan.verifier_name.clone();
+    let round = Some((req.id, req.round));
+    let (record, served) = store::ledger::append_record(
+        db,
+        NewRecord {
+            place,
+            kind: RecordKind::Service,
+            minutes: credit.minutes,
+            reported_minutes: Some(reported),
+            rating: req.rating,
+            request_id: Some(req.id),
+            credit_of: round,
+            reverses_id: None,
+            category_id: Some(req.category_id),
+            activity: req.title.clone(),
+            service_date: plan.service_date,
+            place_text: req.address.clone(),
+            content: req.summary.clone().unwrap_or_else(|| req.title.clone()),
+            organiser: plan.community.name.clone(),
+            person_in_charge,
+            rule_id: Some(plan.rule.id),
+            reason: None,
+            actor_id,
+        },
+        now,
+    )
     .await?;
     let reason = credit.voided_by_rating.then(|| {
         format!(
@@ -111,39 +117,21 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan) -> Result
             plan.rule.rule.void_points_at_or_below_stars.unwrap_or(0)
         )
     });
-    points_entry::ActiveModel {
-        member_id: Set(plan.member_id),
-        community_id: Set(req.community_id),
-        kind: Set(kind::SERVICE.into()),
-        points: Set(credit.points),
-        earned: Set(true),
-        request_id: Set(Some(req.id)),
-        credit_of: Set(Some(req.id)),
-        credit_round: Set(Some(req.round)),
-        record_id: Set(Some(record.id)),
-        redemption_id: Set(None),
-        reverses_id: Set(None),
-        occurred_on: Set(plan.service_date),
-        reason: Set(reason),
-        actor_id: Set(plan.verifier_id),
-        rule_id: Set(Some(plan.rule.id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
+    let (_, earned) = store::ledger::append_entry(
+        db,
+        NewEntry {
+            reason,
+            request_id: Some(req.id),
+            credit_of: round,
+            record_id: Some(record.id),
+            rule_id: Some(plan.rule.id),
+            ..NewEntry::plain(place, EntryKind::Service, credit.points, plan.service_date, actor_id)
+        },
+        now,
+    )
     .await?;
-    move_balance(db, plan.member_id, credit.points, i64::from(credit.minutes)).await?;
     Ok(Delta {
-        points: credit.points,
-        minutes: i64::from(credit.minutes),
-        services: 1,
-        rating_sum: req.rating.map_or(0, i64::from),
-        rating_count: i64::from(req.rating.is_some()),
-        ..Delta::zero(
-            plan.member_id,
-            req.community_id,
-            plan.community.street.clone(),
-            plan.service_date,
-        )
+        points: earned.points,
+        ..served
     })
 }

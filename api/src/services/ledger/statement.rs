@@ -1,58 +1,39 @@
 //! Reading the ledgers: a member's balance, hours and star level, their
 //! points entries and their service records.
 
-use super::balance_of;
 use crate::auth::CurrentUser;
-use crate::clock;
+use crate::clock::local_date;
+use crate::domain::ledger::{EntryKind, RecordKind};
 use crate::domain::stars::{StarStatus, star_status};
+use crate::domain::{CommunityId, EntryId, RecordId, RedemptionId, RequestId, UserId};
 use crate::error::ApiError;
-use crate::services::{directory, members, rules, users};
-use entity::{points_entry, service_record};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::services::{members, rules, scope};
+use crate::state::AppState;
+use crate::store::{self, ledger::Entry, ledger::Record};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
-
-/// `SUM(col)` as a BIGINT on both backends (PostgreSQL sums BIGINTs into NUMERIC).
-pub(crate) fn sum_i64(col: impl sea_orm::IntoSimpleExpr) -> Expr {
-    Func::coalesce([col.into_simple_expr().sum(), Expr::val(0i64)]).cast_as("BIGINT")
-}
-
-/// `SUM(sign × rating)`: stars of rated services, net of reversals.
-pub(crate) fn rating_sum() -> Expr {
-    sum_i64(Expr::col(service_record::Column::Sign).mul(Expr::col(service_record::Column::Rating)))
-}
-
-/// `SUM(CASE WHEN rating IS NULL THEN 0 ELSE sign END)`: rated services, net.
-pub(crate) fn rated_count() -> Expr {
-    sum_i64(Into::<Expr>::into(
-        Expr::case(Expr::col(service_record::Column::Rating).is_null(), 0i64)
-            .finally(Expr::col(service_record::Column::Sign)),
-    ))
-}
 
 #[derive(Debug, Serialize)]
 pub struct EntryView {
-    pub id: i64,
-    pub member_id: i64,
+    pub id: EntryId,
+    pub member_id: UserId,
     pub member_name: String,
-    pub community_id: i64,
-    pub kind: String,
+    pub community_id: CommunityId,
+    pub kind: EntryKind,
     pub points: i64,
-    pub request_id: Option<i64>,
-    pub redemption_id: Option<i64>,
-    pub occurred_on: chrono::NaiveDate,
+    pub request_id: Option<RequestId>,
+    pub redemption_id: Option<RedemptionId>,
+    pub occurred_on: NaiveDate,
     pub reason: Option<String>,
-    pub actor_id: i64,
+    pub actor_id: UserId,
     pub actor_name: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: DateTime<Utc>,
 }
 
-pub(crate) async fn entry_views(
-    db: &impl ConnectionTrait,
-    rows: Vec<points_entry::Model>,
-) -> Result<Vec<EntryView>, ApiError> {
-    let people = users::users_by_id(db, rows.iter().flat_map(|r| [r.member_id, r.actor_id]).collect()).await?;
-    let name = |id: i64| people.get(&id).map(|u| u.name.clone()).unwrap_or_default();
+pub(crate) async fn entry_views(db: &impl ConnectionTrait, rows: Vec<Entry>) -> Result<Vec<EntryView>, ApiError> {
+    let people = store::users::by_ids(db, rows.iter().flat_map(|r| [r.member_id, r.actor_id]).collect()).await?;
+    let name = |id: UserId| people.get(&id).map(|u| u.name.clone()).unwrap_or_default();
     Ok(rows
         .into_iter()
         .map(|r| EntryView {
@@ -76,35 +57,31 @@ pub(crate) async fn entry_views(
 /// 志愿服务记录, as the 2021 rule lists its fields.
 #[derive(Debug, Serialize)]
 pub struct RecordView {
-    pub id: i64,
-    pub member_id: i64,
-    pub community_id: i64,
-    pub request_id: Option<i64>,
-    pub kind: String,
-    pub reverses_id: Option<i64>,
+    pub id: RecordId,
+    pub member_id: UserId,
+    pub community_id: CommunityId,
+    pub request_id: Option<RequestId>,
+    pub kind: RecordKind,
+    pub reverses_id: Option<RecordId>,
     /// Signed: a reversal is negative.
     pub minutes: i32,
     pub hours: f64,
     pub reported_minutes: Option<i32>,
     pub rating: Option<i16>,
     pub activity: String,
-    pub service_date: chrono::NaiveDate,
+    pub service_date: NaiveDate,
     pub place: String,
     pub content: String,
     pub organiser: String,
     pub person_in_charge: String,
     pub rule_id: Option<i64>,
     pub reason: Option<String>,
-    pub actor_id: i64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: UserId,
+    pub created_at: DateTime<Utc>,
 }
 
-pub(crate) async fn record_views(
-    _db: &impl ConnectionTrait,
-    rows: Vec<service_record::Model>,
-) -> Result<Vec<RecordView>, ApiError> {
-    Ok(rows
-        .into_iter()
+pub(crate) fn record_views(rows: Vec<Record>) -> Vec<RecordView> {
+    rows.into_iter()
         .map(|r| RecordView {
             id: r.id,
             member_id: r.member_id,
@@ -127,7 +104,7 @@ pub(crate) async fn record_views(
             actor_id: r.actor_id,
             created_at: r.created_at,
         })
-        .collect())
+        .collect()
 }
 
 /// A member's standing: balance, hours, services and star level.
@@ -146,40 +123,28 @@ pub struct ServiceSummary {
 }
 
 /// The member's own statement, or an admin's view of someone in scope.
-async fn require_reader(db: &impl ConnectionTrait, me: &CurrentUser, member_id: i64) -> Result<(), ApiError> {
+async fn require_reader(db: &impl ConnectionTrait, me: &CurrentUser, member_id: UserId) -> Result<(), ApiError> {
     if me.id != member_id {
         let p = members::find(db, member_id).await?;
-        directory::require_admin_of(db, me, p.community_id).await?;
+        scope::require_admin_of(db, me, p.community_id).await?;
     }
     Ok(())
 }
 
 /// Computes a member's standing (no access check: callers do it).
-pub async fn summary(
-    db: &impl ConnectionTrait,
-    member_id: i64,
-    offset: chrono::FixedOffset,
-) -> Result<ServiceSummary, ApiError> {
+pub async fn summary(app: &AppState, member_id: UserId) -> Result<ServiceSummary, ApiError> {
+    let db = &app.db;
+    let now = app.clock.now();
     let profile = members::find(db, member_id).await?;
-    let rule = rules::current(db, profile.community_id).await?;
-    use service_record::Column as C;
-    let days: Vec<(chrono::NaiveDate, i64, i64)> = service_record::Entity::find()
-        .select_only()
-        .column(C::ServiceDate)
-        .column_as(sum_i64(C::Minutes), "minutes")
-        .column_as(sum_i64(C::Sign), "services")
-        .filter(C::MemberId.eq(member_id))
-        .group_by(C::ServiceDate)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let registered = clock::local_date(profile.reviewed_at.unwrap_or(profile.created_at), offset);
-    let service: Vec<(chrono::NaiveDate, i64)> = days.iter().map(|(d, m, _)| (*d, *m)).collect();
-    let stars = star_status(&rule.rule, registered, clock::today(offset), &service);
-    let (points, minutes) = balance_of(db, member_id).await?;
+    let rule = rules::current(db, profile.community_id, now).await?;
+    let days = store::ledger::service_days(db, member_id).await?;
+    let registered = local_date(profile.reviewed_at.unwrap_or(profile.created_at), app.local_offset);
+    let service: Vec<(NaiveDate, i64)> = days.iter().map(|(d, m, _)| (*d, *m)).collect();
+    let stars = star_status(&rule.rule, registered, local_date(now, app.local_offset), &service);
+    let (points, minutes) = store::ledger::balance(db, member_id).await?;
     Ok(ServiceSummary {
         points,
-        entries_total: super::adjust::entries_total(db, member_id).await?,
+        entries_total: store::ledger::entries_total(db, member_id).await?,
         minutes,
         hours: minutes as f64 / 60.0,
         services: days.iter().map(|(_, _, s)| s).sum(),
@@ -189,14 +154,9 @@ pub async fn summary(
 }
 
 /// `summary` for the member or an admin in scope.
-pub async fn summary_for(
-    db: &impl ConnectionTrait,
-    me: &CurrentUser,
-    member_id: i64,
-    offset: chrono::FixedOffset,
-) -> Result<ServiceSummary, ApiError> {
-    require_reader(db, me, member_id).await?;
-    summary(db, member_id, offset).await
+pub async fn summary_for(app: &AppState, me: &CurrentUser, member_id: UserId) -> Result<ServiceSummary, ApiError> {
+    require_reader(&app.db, me, member_id).await?;
+    summary(app, member_id).await
 }
 
 #[derive(Debug, Serialize)]
@@ -208,23 +168,17 @@ pub struct PointsPage {
 
 /// A member's points entries, newest first.
 pub async fn points(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     me: &CurrentUser,
-    member_id: i64,
-    before: Option<i64>,
+    member_id: UserId,
+    before: Option<EntryId>,
     limit: u64,
 ) -> Result<PointsPage, ApiError> {
+    let db = &app.db;
     require_reader(db, me, member_id).await?;
-    let mut q = points_entry::Entity::find()
-        .filter(points_entry::Column::MemberId.eq(member_id))
-        .order_by_desc(points_entry::Column::Id)
-        .limit(limit + 1);
-    if let Some(b) = before {
-        q = q.filter(points_entry::Column::Id.lt(b));
-    }
-    let (rows, next_cursor) = crate::services::page(q.all(db).await?, limit, |r| r.id);
+    let (rows, next_cursor) = store::ledger::entries_of(db, member_id, before, limit).await?;
     Ok(PointsPage {
-        balance: balance_of(db, member_id).await?.0,
+        balance: store::ledger::balance(db, member_id).await?.0,
         items: entry_views(db, rows).await?,
         next_cursor,
     })
@@ -232,20 +186,13 @@ pub async fn points(
 
 /// A member's service records (reversals and corrections included), newest first.
 pub async fn records(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     me: &CurrentUser,
-    member_id: i64,
-    before: Option<i64>,
+    member_id: UserId,
+    before: Option<RecordId>,
     limit: u64,
 ) -> Result<(Vec<RecordView>, Option<i64>), ApiError> {
-    require_reader(db, me, member_id).await?;
-    let mut q = service_record::Entity::find()
-        .filter(service_record::Column::MemberId.eq(member_id))
-        .order_by_desc(service_record::Column::Id)
-        .limit(limit + 1);
-    if let Some(b) = before {
-        q = q.filter(service_record::Column::Id.lt(b));
-    }
-    let (rows, next_cursor) = crate::services::page(q.all(db).await?, limit, |r| r.id);
-    Ok((record_views(db, rows).await?, next_cursor))
+    require_reader(&app.db, me, member_id).await?;
+    let (rows, next_cursor) = store::ledger::records_of(&app.db, member_id, before, limit).await?;
+    Ok((record_views(rows), next_cursor))
 }

@@ -4,17 +4,17 @@
 //! the ordinary dispatch transition, one request at a time (same checks,
 //! same timeline events, same one-winner rule as a manual dispatch).
 
-use super::facts::{self, Menu, Person, Pool};
+use super::facts::{self, Person};
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::domain::matching::{greedy, market, optimal};
-use crate::domain::request::{Action, Status};
+use crate::domain::request::Action;
+use crate::domain::{CommunityId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::services::{directory, requests, users};
+use crate::services::requests::{self, Acting, Note};
+use crate::services::{directory, scope};
 use crate::state::AppState;
-use entity::help_request;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::store;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -24,24 +24,24 @@ pub const MAX_BATCH: usize = 1_000;
 #[derive(Debug, Clone, Copy)]
 pub struct AutoDispatch {
     /// One community; default: all in the caller's scope.
-    pub community_id: Option<i64>,
+    pub community_id: Option<CommunityId>,
     pub dry_run: bool,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PlannedView {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub title: String,
-    pub community_id: i64,
+    pub community_id: CommunityId,
     pub member: Person,
     pub score: f64,
 }
 
 #[derive(Debug, Serialize)]
 pub struct UnassignedView {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub title: String,
-    pub community_id: i64,
+    pub community_id: CommunityId,
     /// `no_candidate`: nobody qualifies; `no_capacity_left`: those who do
     /// are needed more elsewhere or are full.
     pub reason: &'static str,
@@ -50,8 +50,8 @@ pub struct UnassignedView {
 
 #[derive(Debug, Serialize)]
 pub struct AppliedView {
-    pub request_id: i64,
-    pub member_id: i64,
+    pub request_id: RequestId,
+    pub member_id: UserId,
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -62,7 +62,7 @@ pub struct AppliedView {
 #[derive(Debug, Serialize)]
 pub struct AutoDispatchView {
     pub dry_run: bool,
-    pub communities: Vec<i64>,
+    pub communities: Vec<CommunityId>,
     /// Pending requests considered.
     pub requests: usize,
     pub assigned: usize,
@@ -90,17 +90,17 @@ pub async fn auto_dispatch(
     cmd: AutoDispatch,
 ) -> Result<AutoDispatchView, ApiError> {
     let db = &state.db;
-    me.require_admin()?;
+    scope::require_admin(me)?;
     let communities = match cmd.community_id {
         Some(c) => {
             directory::community(db, c).await?;
-            directory::require_admin_of(db, me, c).await?;
+            scope::require_admin_of(db, me, c).await?;
             vec![c]
         }
-        None => users::admin_scope(db, me).await?,
+        None => scope::communities(db, me).await?,
     };
-    let menu = Menu::load(db).await?;
-    let now = clock::now();
+    let menu = facts::menu(db).await?;
+    let now = state.clock.now();
     let lang = Lang::current();
     let mut out = AutoDispatchView {
         dry_run: cmd.dry_run,
@@ -119,33 +119,19 @@ pub async fn auto_dispatch(
     let (mut total, mut greedy_total) = (0i64, 0i64);
     // Members serve their own community, so each community is its own problem.
     for &community_id in &communities {
-        use help_request::Column as H;
-        let mut pending = help_request::Entity::find()
-            .filter(H::CommunityId.eq(community_id))
-            .filter(H::Status.eq(Status::Pending.as_str()))
-            // The dispatcher's queue: urgent first, then oldest.
-            .order_by_desc(H::Urgency)
-            .order_by_asc(H::CreatedAt)
-            .order_by_asc(H::Id)
-            .limit(MAX_BATCH as u64 + 1)
-            .all(db)
-            .await?;
+        let mut pending = store::matching::dispatch_queue(db, community_id, MAX_BATCH as u64 + 1).await?;
         if pending.is_empty() {
             continue;
         }
         if pending.len() > MAX_BATCH {
             pending.truncate(MAX_BATCH);
-            let all = help_request::Entity::find()
-                .filter(H::CommunityId.eq(community_id))
-                .filter(H::Status.eq(Status::Pending.as_str()))
-                .count(db)
-                .await?;
+            let all = store::requests::count_pending(db, community_id).await?;
             // Others may have dispatched some since: never below zero.
             out.remaining += usize::try_from(all).unwrap_or(usize::MAX).saturating_sub(MAX_BATCH);
         }
         let weights = facts::weights(db, community_id).await?;
         // Members who are not active get no edge: the engine excludes them.
-        let pool = Pool::load(db, &state.pools, community_id, &menu, now).await?;
+        let pool = facts::pool(state, community_id, &menu, now).await?;
         let reqs: Vec<_> = pending
             .iter()
             .map(|r| facts::request_facts(r, &menu, state.local_offset))
@@ -159,7 +145,11 @@ pub async fn auto_dispatch(
         out.assigned += best.assigned();
         out.greedy_assigned += quick.assigned();
         let picked: Vec<usize> = best.picks.iter().flatten().copied().collect();
-        let people: HashMap<usize, Person> = picked.iter().copied().zip(pool.people(db, &picked).await?).collect();
+        let people: HashMap<usize, Person> = picked
+            .iter()
+            .copied()
+            .zip(facts::people(db, &pool, &picked).await?)
+            .collect();
         for (r, pick) in best.picks.iter().enumerate() {
             let req = &pending[r];
             match pick.and_then(|j| people.get(&j).map(|p| (j, p))) {
@@ -201,15 +191,14 @@ pub async fn auto_dispatch(
     if !cmd.dry_run {
         let mut applied = Vec::with_capacity(out.plan.len());
         for p in &out.plan {
-            let note = Some(lang.pick("自动派单", "auto-dispatch").to_owned());
-            let r = requests::act(
+            let r = requests::act_as(
                 state,
-                me,
+                Acting::Person(me),
                 p.request_id,
                 Action::Dispatch {
                     assignee: p.member.user_id,
                 },
-                note,
+                Note::key("timeline.auto_dispatch"),
             )
             .await;
             applied.push(match r {
@@ -231,7 +220,7 @@ pub async fn auto_dispatch(
             });
         }
         tracing::info!(
-            admin = me.id,
+            admin = %me.id,
             planned = out.plan.len(),
             applied = applied.iter().filter(|a| a.ok).count(),
             "auto-dispatch applied"

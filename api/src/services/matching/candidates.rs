@@ -1,12 +1,12 @@
 //! `GET /requests/{id}/candidates`: who fits this request best, and why.
 
-use super::facts::{self, Menu, Person, Pool};
+use super::facts::{self, Person};
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::domain::matching::{Breakdown, Exclusion, Weights, place, rank};
+use crate::domain::{RequestId, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::services::{directory, requests};
+use crate::services::{requests, scope};
 use crate::state::AppState;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -37,7 +37,7 @@ pub enum Explained {
 
 #[derive(Debug, Serialize)]
 pub struct CandidatesView {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub weights: Weights,
     /// Active members who qualify; `candidates` is the best `limit` of them.
     pub eligible: usize,
@@ -72,17 +72,17 @@ fn round2(x: f64) -> f64 {
 pub async fn candidates(
     state: &AppState,
     me: &CurrentUser,
-    request_id: i64,
+    request_id: RequestId,
     limit: usize,
-    member_id: Option<i64>,
+    member_id: Option<UserId>,
 ) -> Result<CandidatesView, ApiError> {
     let db = &state.db;
-    me.require_admin()?;
+    scope::require_admin(me)?;
     let req = requests::load(db, request_id).await?;
-    directory::require_admin_of(db, me, req.community_id).await?;
-    let menu = Menu::load(db).await?;
+    scope::require_admin_of(db, me, req.community_id).await?;
+    let menu = facts::menu(db).await?;
     let weights = facts::weights(db, req.community_id).await?;
-    let pool = Pool::load(db, &state.pools, req.community_id, &menu, clock::now()).await?;
+    let pool = facts::pool(state, req.community_id, &menu, state.clock.now()).await?;
     let facts = facts::request_facts(&req, &menu, state.local_offset);
     let ranking = rank(&weights, &facts, &pool.facts, limit);
     let asked = match member_id {
@@ -90,7 +90,7 @@ pub async fn candidates(
         Some(id) => Some(
             pool.facts
                 .iter()
-                .position(|m| m.user_id == id)
+                .position(|m| m.user_id == id.0)
                 .ok_or(ApiError::NotFound("member"))?,
         ),
     };
@@ -103,7 +103,11 @@ pub async fn candidates(
         .chain(ranking.excluded.iter().take(limit).map(|(i, _)| *i))
         .chain(asked)
         .collect();
-    let people: HashMap<usize, Person> = shown.iter().copied().zip(pool.people(db, &shown).await?).collect();
+    let people: HashMap<usize, Person> = shown
+        .iter()
+        .copied()
+        .zip(facts::people(db, &pool, &shown).await?)
+        .collect();
     let person = |i: usize| {
         people
             .get(&i)

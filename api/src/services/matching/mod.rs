@@ -10,31 +10,31 @@ mod facts;
 
 pub use auto::{AutoDispatch, AutoDispatchView, auto_dispatch};
 pub use candidates::{CandidatesView, candidates};
-pub use facts::{PoolCache, RECENT_DAYS};
+pub use facts::RECENT_DAYS;
 
 use crate::auth::CurrentUser;
+use crate::domain::CommunityId;
 use crate::domain::matching::Weights;
 use crate::error::ApiError;
-use crate::services::directory;
-use entity::community;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use crate::services::{directory, scope};
+use crate::state::AppState;
+use crate::store;
 
 /// The weights in effect for a community (its own, or the defaults).
-pub async fn get_weights(db: &DatabaseConnection, me: &CurrentUser, community_id: i64) -> Result<Weights, ApiError> {
-    directory::require_admin_of(db, me, community_id).await?;
-    facts::weights(db, community_id).await
+pub async fn get_weights(app: &AppState, me: &CurrentUser, community_id: CommunityId) -> Result<Weights, ApiError> {
+    scope::require_admin_of(&app.db, me, community_id).await?;
+    facts::weights(&app.db, community_id).await
 }
 
 pub async fn set_weights(
-    db: &DatabaseConnection,
+    app: &AppState,
     me: &CurrentUser,
-    community_id: i64,
+    community_id: CommunityId,
     w: Weights,
 ) -> Result<Weights, ApiError> {
-    me.require_admin()?;
-    directory::community(db, community_id).await?;
-    directory::require_admin_of(db, me, community_id).await?;
+    scope::require_admin(me)?;
+    directory::community(&app.db, community_id).await?;
+    scope::require_admin_of(&app.db, me, community_id).await?;
     if !w.is_valid() {
         return Err(ApiError::field(
             "weights",
@@ -43,12 +43,7 @@ pub async fn set_weights(
             "each weight is 0–100 and not all may be 0",
         ));
     }
-    let json = serde_json::to_string(&w).map_err(anyhow::Error::from)?;
-    community::Entity::update_many()
-        .col_expr(community::Column::MatchingWeights, Expr::value(Some(json)))
-        .filter(community::Column::Id.eq(community_id))
-        .exec(db)
-        .await?;
-    tracing::info!(admin = me.id, community = community_id, ?w, "matching weights changed");
+    store::directory::set_matching_weights(&app.db, community_id, &w).await?;
+    tracing::info!(admin = %me.id, community = %community_id, ?w, "matching weights changed");
     Ok(w)
 }

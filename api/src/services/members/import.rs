@@ -14,18 +14,16 @@
 //! the report for the admin to hand out; existing residents of the same
 //! community are registered as they are. Imported members are approved.
 
-use super::{Lookup, MemberInput, profile_row, replace_skills, sync_role};
+use super::{Lookup, MemberInput, sync_role};
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, MemberStatus};
-use crate::domain::{Phone, Role};
+use crate::domain::{CategoryId, CommunityId, Phone, Role, UserId};
 use crate::error::{ApiError, FieldError};
-use crate::services::directory;
+use crate::services::{directory, scope};
 use crate::state::AppState;
-use entity::{member_profile, user};
+use crate::store::{self, users::NewUser};
 use rand::Rng;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -50,7 +48,7 @@ const REQUIRED: [&str; 3] = ["phone", "name", "kind"];
 #[derive(Debug, Serialize)]
 pub struct ImportedRow {
     pub line: u64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub phone: String,
     pub new_account: bool,
@@ -60,7 +58,7 @@ pub struct ImportedRow {
 
 #[derive(Debug, Serialize)]
 pub struct ImportReport {
-    pub community_id: i64,
+    pub community_id: CommunityId,
     pub imported: usize,
     pub new_accounts: usize,
     pub rows: Vec<ImportedRow>,
@@ -72,7 +70,7 @@ struct Row {
     phone: Phone,
     name: String,
     input: MemberInput,
-    skills: Vec<i64>,
+    skills: Vec<CategoryId>,
 }
 
 fn err(line: u64, field: &str, code: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
@@ -250,13 +248,13 @@ const MAX_ERRORS: usize = 200;
 pub async fn import_csv(
     state: &AppState,
     me: &CurrentUser,
-    community_id: Option<i64>,
+    community_id: Option<CommunityId>,
     text: &str,
 ) -> Result<ImportReport, ApiError> {
-    me.require_admin()?;
+    scope::require_admin(me)?;
     let community_id = community_id.unwrap_or(me.community_id);
     directory::community(&state.db, community_id).await?;
-    directory::require_admin_of(&state.db, me, community_id).await?;
+    scope::require_admin_of(&state.db, me, community_id).await?;
     let lookup = Lookup::load(&state.db, community_id).await?;
 
     let mut reader = csv::ReaderBuilder::new()
@@ -350,21 +348,14 @@ pub async fn import_csv(
             ));
         }
     }
-    let phones: Vec<String> = rows.iter().map(|r| r.phone.as_str().to_owned()).collect();
-    let existing: HashMap<String, user::Model> = user::Entity::find()
-        .filter(user::Column::Phone.is_in(phones))
-        .all(&state.db)
+    let phones: Vec<&str> = rows.iter().map(|r| r.phone.as_str()).collect();
+    let existing: HashMap<String, store::users::User> = store::users::by_phones(&state.db, &phones)
         .await?
         .into_iter()
         .map(|u| (u.phone.clone(), u))
         .collect();
-    let registered: HashSet<i64> = member_profile::Entity::find()
-        .filter(member_profile::Column::UserId.is_in(existing.values().map(|u| u.id)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| p.user_id)
-        .collect();
+    let known: Vec<UserId> = existing.values().map(|u| u.id).collect();
+    let registered: HashSet<UserId> = store::members::registered_among(&state.db, &known).await?;
     for r in &rows {
         let Some(u) = existing.get(r.phone.as_str()) else {
             continue;
@@ -385,7 +376,7 @@ pub async fn import_csv(
                 "此人已报到",
                 "already registered as a member",
             ));
-        } else if u.role.parse::<Role>().is_ok_and(Role::is_admin) {
+        } else if u.role.is_admin() {
             errors.push(err(
                 r.line,
                 "phone",
@@ -415,51 +406,49 @@ pub async fn import_csv(
         .map(|((i, pw), hash)| (i, (pw, hash)))
         .collect();
 
-    let now = clock::now();
-    let txn = state.db.begin().await?;
+    let now = state.clock.now();
+    let txn = store::begin_write(&state.db).await?;
     let mut report = Vec::with_capacity(rows.len());
     for (i, r) in rows.into_iter().enumerate() {
         let (user_id, initial_password) = match existing.get(r.phone.as_str()) {
             Some(u) => (u.id, None),
             None => {
                 let (pw, hash) = passwords.remove(&i).unwrap_or_default();
-                let u = user::ActiveModel {
-                    phone: Set(r.phone.as_str().to_owned()),
-                    name: Set(r.name.clone()),
-                    password_hash: Set(hash),
-                    role: Set(Role::Resident.as_str().to_owned()),
-                    community_id: Set(community_id),
-                    grid_id: Set(r.input.grid_id),
-                    lang: Set("zh".into()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await
-                .map_err(|e| {
-                    if crate::services::is_unique_violation(&e) {
-                        // Registered between the check and now.
-                        ApiError::Validation(vec![err(
-                            r.line,
-                            "phone",
-                            "taken",
-                            "该手机号刚刚被注册",
-                            "just registered",
-                        )])
-                    } else {
-                        e.into()
-                    }
+                let new = NewUser {
+                    phone: r.phone.as_str(),
+                    name: &r.name,
+                    password_hash: hash,
+                    role: Role::Resident,
+                    community_id,
+                    grid_id: r.input.grid_id,
+                };
+                let u = store::users::insert(&txn, new, now).await.map_err(|e| match e {
+                    // Registered between the check and now.
+                    ApiError::PhoneTaken => ApiError::Validation(vec![err(
+                        r.line,
+                        "phone",
+                        "taken",
+                        "该手机号刚刚被注册",
+                        "just registered",
+                    )]),
+                    other => other,
                 })?;
                 (u.id, Some(pw))
             }
         };
-        let mut profile = profile_row(user_id, community_id, MemberStatus::Active, r.input, now);
-        profile.reviewed_by = Set(Some(me.id));
-        profile.reviewed_at = Set(Some(now));
-        profile.insert(&txn).await?;
-        replace_skills(&txn, user_id, &r.skills).await?;
-        sync_role(&txn, user_id, MemberStatus::Active).await?;
+        let details = r.input.details(false);
+        store::members::insert(
+            &txn,
+            user_id,
+            community_id,
+            MemberStatus::Active,
+            &details,
+            Some(me.id),
+            now,
+        )
+        .await?;
+        store::members::replace_skills(&txn, user_id, &r.skills).await?;
+        sync_role(&txn, user_id, MemberStatus::Active, now).await?;
         report.push(ImportedRow {
             line: r.line,
             user_id,
@@ -471,8 +460,8 @@ pub async fn import_csv(
     }
     txn.commit().await?;
     tracing::info!(
-        admin = me.id,
-        community = community_id,
+        admin = %me.id,
+        community = %community_id,
         rows = report.len(),
         "members imported"
     );

@@ -2,15 +2,14 @@
 //! admins in scope (the only callers), so names and phones are in full.
 
 use crate::domain::matching::Availability;
+use crate::domain::member::{MemberKind, MemberStatus};
 use crate::domain::request::Status;
+use crate::domain::{CommunityId, GridId, UserId};
 use crate::error::ApiError;
-use crate::services::users::users_by_id;
+use crate::store::{self, members::Profile};
 use chrono::{DateTime, Utc};
-use entity::{help_request, member_profile, member_skill, service_category};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct Location {
@@ -20,13 +19,13 @@ pub struct Location {
 
 #[derive(Debug, Serialize)]
 pub struct MemberView {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub phone: String,
-    pub community_id: i64,
-    pub grid_id: Option<i64>,
-    pub kind: String,
-    pub status: String,
+    pub community_id: CommunityId,
+    pub grid_id: Option<GridId>,
+    pub kind: MemberKind,
+    pub status: MemberStatus,
     pub employer: Option<String>,
     pub party_branch: Option<String>,
     /// Service-menu codes.
@@ -45,82 +44,60 @@ pub struct MemberView {
 }
 
 /// The view of one registration, read fresh.
-pub(super) async fn one(db: &impl ConnectionTrait, user_id: i64) -> Result<MemberView, ApiError> {
+pub(super) async fn one(db: &impl ConnectionTrait, user_id: UserId) -> Result<MemberView, ApiError> {
     of(db, super::find(db, user_id).await?).await
 }
 
 /// The view of a registration already read.
-pub(super) async fn of(db: &impl ConnectionTrait, p: member_profile::Model) -> Result<MemberView, ApiError> {
+pub(super) async fn of(db: &impl ConnectionTrait, p: Profile) -> Result<MemberView, ApiError> {
     many(db, vec![p]).await?.pop().ok_or(ApiError::NotFound("member"))
 }
 
 /// Views for many profiles in four queries, whatever their number.
-pub(super) async fn many(
-    db: &impl ConnectionTrait,
-    rows: Vec<member_profile::Model>,
-) -> Result<Vec<MemberView>, ApiError> {
+pub(super) async fn many(db: &impl ConnectionTrait, rows: Vec<Profile>) -> Result<Vec<MemberView>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
-    let users = users_by_id(db, ids.clone()).await?;
-    let codes: HashMap<i64, String> = service_category::Entity::find()
-        .select_only()
-        .column(service_category::Column::Id)
-        .column(service_category::Column::Code)
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut skills: HashMap<i64, Vec<String>> = HashMap::new();
-    for s in member_skill::Entity::find()
-        .filter(member_skill::Column::UserId.is_in(ids.clone()))
-        .all(db)
-        .await?
-    {
-        if let Some(code) = codes.get(&s.category_id) {
-            skills.entry(s.user_id).or_default().push(code.clone());
-        }
-    }
-    let load: HashMap<i64, i64> = help_request::Entity::find()
-        .select_only()
-        .column(help_request::Column::AssigneeId)
-        .column_as(Expr::col(help_request::Column::Id).count(), "n")
-        .filter(help_request::Column::AssigneeId.is_in(ids))
-        .filter(help_request::Column::Status.is_in(Status::HOLDING.map(Status::as_str)))
-        .group_by(help_request::Column::AssigneeId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let ids: Vec<UserId> = rows.iter().map(|r| r.user_id).collect();
+    let users = store::users::by_ids(db, ids.clone()).await?;
+    let codes = store::directory::categories(db, false).await?;
+    let mut skills = store::members::skills_of(db, &ids).await?;
+    let load = store::requests::holding_counts(db, &ids, &Status::HOLDING).await?;
     Ok(rows
         .into_iter()
         .map(|p| {
             let u = users.get(&p.user_id);
-            let mut skills = skills.remove(&p.user_id).unwrap_or_default();
+            let mut skills: Vec<String> = skills
+                .remove(&p.user_id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|id| codes.iter().find(|c| c.id == id).map(|c| c.code.clone()))
+                .collect();
             skills.sort();
+            let d = p.details;
             MemberView {
                 user_id: p.user_id,
                 name: u.map(|u| u.name.clone()).unwrap_or_default(),
                 phone: u.map(|u| u.phone.clone()).unwrap_or_default(),
                 community_id: p.community_id,
-                grid_id: p.grid_id,
-                kind: p.kind,
+                grid_id: d.grid_id,
+                kind: d.kind,
                 status: p.status,
-                employer: p.employer,
-                party_branch: p.party_branch,
+                employer: d.employer,
+                party_branch: d.party_branch,
                 skills,
-                preferred_posts: serde_json::from_str(&p.preferred_posts).unwrap_or_default(),
-                availability: serde_json::from_str(&p.availability).unwrap_or_default(),
-                max_active: p.max_active,
+                preferred_posts: d.preferred_posts,
+                availability: d.availability,
+                max_active: d.max_active,
                 active_requests: load.get(&p.user_id).copied().unwrap_or(0),
-                location: p.lat.zip(p.lng).map(|(lat, lng)| Location { lat, lng }),
+                location: d.location.map(|g| Location {
+                    lat: g.lat(),
+                    lng: g.lng(),
+                }),
                 status_note: p.status_note,
                 reviewed_at: p.reviewed_at,
                 created_at: p.created_at,
-                publish_consent: p.publish_consent,
+                publish_consent: d.publish_consent,
             }
         })
         .collect())

@@ -1,56 +1,129 @@
 //! Every state change of a request: decided by the pure state machine,
-//! written by one conditional UPDATE (`… WHERE id = ? AND version = ?`) plus
-//! its timeline event, in one transaction. When two people act at once, the
-//! UPDATE of exactly one of them matches; the others re-read and are told why
-//! they lost (e.g. `request.already_taken`).
+//! written by one version-guarded UPDATE plus its timeline event and its
+//! notices, inside the caller's transaction ([`act_in`]). [`act`] is the
+//! thin wrapper for one person's action: it owns the transaction, retries a
+//! race lost to an unrelated change, and after commit moves the honor
+//! boards and publishes the live events. When two people act at once, the
+//! UPDATE of exactly one of them matches; the others are told why they lost
+//! (e.g. `request.already_taken`).
 
-use super::access::Access;
 use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
-use crate::clock;
+use crate::config::Settings;
+use crate::domain::board::Delta;
 use crate::domain::notify as notices;
-use crate::domain::request::{self, Action, State, Status};
+use crate::domain::request::{self, Action, Actor, Person, Status};
+use crate::domain::{RequestId, Role, UserId};
 use crate::error::ApiError;
+use crate::infra::live::LiveEvent;
 use crate::services::members::{self, Room};
-use crate::services::{ledger, notify};
+use crate::services::{ledger, notify, scope};
 use crate::state::AppState;
-use entity::{help_request, request_event};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use crate::store::{self, requests::HelpRequest, requests::NewEvent};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::ConnectionTrait;
 
-/// How often a transition re-reads after losing a race to an unrelated change.
+/// How often a transition is tried again after losing a race to an unrelated change.
 const ATTEMPTS: usize = 3;
 
-fn state_of(r: &help_request::Model) -> Result<State, ApiError> {
-    Ok(State {
-        status: r
-            .status
-            .parse()
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("request {} has unknown status {}", r.id, r.status)))?,
-        resident_id: r.resident_id,
-        entered_by: r.entered_by,
-        assignee_id: r.assignee_id,
-        service_minutes: r.service_minutes,
-        summary: r.summary.clone(),
-        rating: r.rating,
-        review_comment: r.review_comment.clone(),
+/// What a transition needs besides the connection: configuration and the
+/// one clock's reading for this unit of work.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+    pub offset: FixedOffset,
+}
+
+impl<'a> Env<'a> {
+    pub fn of(app: &'a AppState) -> Env<'a> {
+        Env {
+            settings: &app.settings,
+            now: app.clock.now(),
+            offset: app.local_offset,
+        }
+    }
+}
+
+/// Who acts: a signed-in person, or the system (sweeper, generators).
+#[derive(Clone, Copy)]
+pub enum Acting<'a> {
+    Person(&'a CurrentUser),
+    System,
+}
+
+impl Acting<'_> {
+    fn id(&self) -> Option<UserId> {
+        match self {
+            Acting::Person(me) => Some(me.id),
+            Acting::System => None,
+        }
+    }
+}
+
+/// What a transition wrote, and what to do once its transaction commits.
+#[must_use = "commit, then hand the outcome to `after_commit`"]
+pub struct Outcome {
+    /// The request as written.
+    pub request: HelpRequest,
+    pub event_id: i64,
+    /// Live events to publish after commit (never before: a rollback would
+    /// have announced something that did not happen).
+    pub live: Vec<LiveEvent>,
+    /// Honor-board movement of a close's credit.
+    pub credit: Option<Delta>,
+}
+
+/// A timeline note: what a person wrote, and/or a catalogue key for what
+/// the system notes.
+#[derive(Debug, Clone, Default)]
+pub struct Note {
+    pub text: Option<String>,
+    pub key: Option<&'static str>,
+}
+
+impl Note {
+    pub fn text(text: Option<String>) -> Note {
+        Note {
+            text: text.filter(|n| !n.trim().is_empty()),
+            key: None,
+        }
+    }
+
+    pub fn key(key: &'static str) -> Note {
+        Note {
+            text: None,
+            key: Some(key),
+        }
+    }
+}
+
+/// The state machine's view of who acts on this request.
+async fn actor(db: &impl ConnectionTrait, who: Acting<'_>, req: &HelpRequest) -> Result<Actor, ApiError> {
+    Ok(match who {
+        Acting::System => Actor::System,
+        Acting::Person(me) => Actor::Person(Person {
+            id: me.id,
+            admin_here: scope::administers(db, me, req.community_id).await?,
+            member_here: me.role == Role::Member && me.community_id == req.community_id,
+        }),
     })
 }
 
 /// A dispatch must name an active member of the request's own community
 /// with a free place; a claim needs a free place too.
 async fn check_room(
-    db: &DatabaseConnection,
-    req: &help_request::Model,
+    db: &impl ConnectionTrait,
+    req: &HelpRequest,
     action: &Action,
-    me: i64,
+    who: Acting<'_>,
 ) -> Result<(), ApiError> {
-    let (who, dispatch) = match action {
-        Action::Dispatch { assignee } => (*assignee, true),
-        Action::Claim => (me, false),
+    let (member, dispatch) = match (action, who.id()) {
+        (Action::Dispatch { assignee }, _) => (*assignee, true),
+        (Action::Claim, Some(me)) => (me, false),
         _ => return Ok(()),
     };
-    match members::room(db, who, req.community_id).await? {
+    match members::room(db, member, req.community_id).await? {
         Room::Yes => Ok(()),
         Room::Full => Err(ApiError::MemberFull),
         Room::NotMember if dispatch => Err(ApiError::field(
@@ -65,102 +138,119 @@ async fn check_room(
     }
 }
 
-/// Applies `action` to request `id` as `me`. Verifying (close) also credits
-/// the member — service record, points, balance — in the same transaction,
-/// and then moves the honor boards.
-#[tracing::instrument(skip(state, me, action, note), fields(user = me.id, action = action.name()))]
+/// Applies `action` to request `id` inside the caller's transaction: the
+/// UPDATE, the timeline event, the notices and (on close) the credit, all
+/// or nothing with whatever else the caller writes. `ApiError::Conflict`
+/// means someone changed the request since it was read: roll back and try
+/// again (see [`act`]).
+pub async fn act_in(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    who: Acting<'_>,
+    id: RequestId,
+    action: &Action,
+    note: &Note,
+) -> Result<Outcome, ApiError> {
+    let before = store::requests::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound("request"))?;
+    let actor = actor(db, who, &before).await?;
+    let next = request::apply(&before.state(), action, &actor)?;
+    check_room(db, &before, action, who).await?;
+    let plan = match next.status {
+        Status::Closed => {
+            let verifier = who.id().ok_or(ApiError::Forbidden)?;
+            Some(ledger::plan_close(db, &before, verifier, env).await?)
+        }
+        _ => None,
+    };
+    let after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
+        .await?
+        .ok_or(ApiError::Conflict)?;
+    let event = store::requests::insert_event(
+        db,
+        NewEvent {
+            request_id: id,
+            actor_id: who.id(),
+            step: action.step(),
+            from_status: Some(before.status),
+            to_status: after.status,
+            note: note.text.as_deref(),
+            note_key: note.key,
+        },
+        env.now,
+    )
+    .await?;
+    let live = notify::send(
+        db,
+        env,
+        notify::Subject {
+            request: &after,
+            former_assignee_id: before.assignee_id.filter(|a| Some(*a) != after.assignee_id),
+        },
+        &notices::for_transition(action, &before.state(), &next),
+        who.id(),
+        &format!("event:{}", event.id),
+        action.name(),
+    )
+    .await?;
+    let credit = match &plan {
+        Some(plan) => Some(ledger::credit_close(db, plan, env.now).await?),
+        None => None,
+    };
+    Ok(Outcome {
+        request: after,
+        event_id: event.id,
+        live,
+        credit,
+    })
+}
+
+/// What follows a commit: boards move, screens hear of it. Never fails.
+pub async fn after_commit(app: &AppState, credit: Option<Delta>, live: Vec<LiveEvent>) {
+    if let (Some(d), Some(boards)) = (credit, &app.redis_boards) {
+        boards.record(&[d]).await;
+    }
+    app.hub.publish(live).await;
+}
+
+/// Runs `act_in` in a transaction of its own, retrying a lost race, then
+/// does the after-commit work. Returns the request as written.
+pub async fn act_as(
+    app: &AppState,
+    who: Acting<'_>,
+    id: RequestId,
+    action: Action,
+    note: Note,
+) -> Result<HelpRequest, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let txn = store::begin_write(&app.db).await?;
+        match act_in(&txn, Env::of(app), who, id, &action, &note).await {
+            Ok(out) => {
+                txn.commit().await?;
+                after_commit(app, out.credit, out.live).await;
+                return Ok(out.request);
+            }
+            Err(ApiError::Conflict) => txn.rollback().await?,
+            Err(e) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        }
+    }
+    Err(ApiError::Conflict)
+}
+
+/// A person's action on a request, answered with the request as they now see it.
+#[tracing::instrument(skip(app, me, action, note), fields(user = %me.id, action = action.name()))]
 pub async fn act(
-    state: &AppState,
+    app: &AppState,
     me: &CurrentUser,
-    id: i64,
+    id: RequestId,
     action: Action,
     note: Option<String>,
 ) -> Result<RequestView, ApiError> {
-    let db = &state.db;
-    for _ in 0..ATTEMPTS {
-        let req = super::load(db, id).await?;
-        let access = Access::of(db, me, &req).await?;
-        let before = state_of(&req)?;
-        let next = request::apply(&before, &action, &access.actor())?;
-        check_room(db, &req, &action, me.id).await?;
-        let credit = match next.status {
-            Status::Closed => Some(ledger::plan_close(db, &req, me.id, state.local_offset).await?),
-            _ => None,
-        };
-        let now = clock::now();
-        use help_request::Column as C;
-        // The UPDATE is the transaction's first statement: on SQLite it takes
-        // the write lock straight away instead of upgrading a read lock.
-        let txn = db.begin().await?;
-        let mut update = help_request::Entity::update_many()
-            .col_expr(C::Status, Expr::value(next.status.as_str()))
-            .col_expr(C::AssigneeId, Expr::value(next.assignee_id))
-            .col_expr(C::ServiceMinutes, Expr::value(next.service_minutes))
-            .col_expr(C::Summary, Expr::value(next.summary.clone()))
-            .col_expr(C::Rating, Expr::value(next.rating))
-            .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
-            .col_expr(C::Version, Expr::col(C::Version).add(1))
-            .col_expr(C::UpdatedAt, Expr::value(now));
-        if next.assignee_id != before.assignee_id {
-            // Fairness counts how many requests a member got lately.
-            update = update.col_expr(C::AssignedAt, Expr::value(next.assignee_id.map(|_| now)));
-        }
-        if next.status == Status::Closed {
-            update = update.col_expr(C::ClosedAt, Expr::value(Some(now)));
-        }
-        if matches!(action, Action::Reopen) {
-            // Another round: the next close credits again (once per round).
-            update = update
-                .col_expr(C::Round, Expr::col(C::Round).add(1))
-                .col_expr(C::ClosedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None));
-        }
-        let done = update
-            .filter(C::Id.eq(id))
-            .filter(C::Version.eq(req.version))
-            .exec(&txn)
-            .await?;
-        if done.rows_affected == 0 {
-            txn.rollback().await?;
-            continue;
-        }
-        let event = request_event::ActiveModel {
-            request_id: Set(id),
-            actor_id: Set(me.id),
-            action: Set(action.name().to_owned()),
-            from_status: Set(Some(before.status.as_str().to_owned())),
-            to_status: Set(next.status.as_str().to_owned()),
-            note: Set(note.clone().filter(|n| !n.trim().is_empty())),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let live = notify::send(
-            &txn,
-            &state.settings,
-            notify::Subject {
-                request: &req,
-                status: next.status,
-                assignee_id: next.assignee_id,
-                former_assignee_id: before.assignee_id.filter(|a| Some(*a) != next.assignee_id),
-            },
-            &notices::for_transition(&action, &before, &next),
-            Some(me.id),
-            &format!("event:{}", event.id),
-            action.name(),
-        )
-        .await?;
-        let delta = match &credit {
-            Some(plan) => Some(ledger::credit_close(&txn, plan).await?),
-            None => None,
-        };
-        txn.commit().await?;
-        if let Some(d) = delta {
-            state.boards.record(&[d]).await;
-        }
-        state.hub.publish(live).await;
-        let fresh = super::load(db, id).await?;
-        return view::one(db, me, &fresh, access.admin_here).await;
-    }
-    Err(ApiError::Conflict)
+    let written = act_as(app, Acting::Person(me), id, action, Note::text(note)).await?;
+    let viewer = scope::viewer(&app.db, me).await?;
+    view::one(&app.db, &viewer, &written).await
 }

@@ -1,23 +1,22 @@
 //! What callers see of requests and their timelines, masked per viewer.
 
-use super::access::{is_requester, reveals_contact};
-use crate::auth::CurrentUser;
 use crate::domain::mask::mask_name;
 use crate::domain::phone::mask_phone;
-use crate::domain::request::Status;
+use crate::domain::request::{self, Actor, Person, Status, Step, Urgency};
+use crate::domain::scope::Viewer;
+use crate::domain::{CommunityId, GridId, RequestId, Role, UserId};
 use crate::error::{ApiError, status_zh};
 use crate::i18n::Lang;
 use crate::services::members::Location;
-use crate::services::users::users_by_id;
+use crate::store::{self, requests::Event, requests::HelpRequest, users::User};
 use chrono::{DateTime, Utc};
-use entity::{help_request, request_event, service_category, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct PersonRef {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -29,9 +28,9 @@ pub struct CategoryRef {
 
 #[derive(Debug, Serialize)]
 pub struct RequestView {
-    pub id: i64,
-    pub community_id: i64,
-    pub grid_id: Option<i64>,
+    pub id: RequestId,
+    pub community_id: CommunityId,
+    pub grid_id: Option<GridId>,
     pub category: CategoryRef,
     pub title: String,
     pub description: String,
@@ -43,11 +42,11 @@ pub struct RequestView {
     pub location: Option<Location>,
     /// True when someone else (grid worker, family) entered it for the resident.
     pub on_behalf: bool,
-    pub status: String,
+    pub status: Status,
     pub status_label: String,
     pub assignee: Option<PersonRef>,
     pub preferred_time: Option<DateTime<Utc>>,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub due_at: Option<DateTime<Utc>>,
     pub hours: Option<f64>,
     pub summary: Option<String>,
@@ -57,48 +56,37 @@ pub struct RequestView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// What the caller may do to it now (the state machine's answer): the
+    /// screens offer exactly these.
+    pub allowed_actions: Vec<Step>,
+}
+
+/// Who wrote a timeline line: a person, or 系统 (`id` null).
+#[derive(Debug, Serialize)]
+pub struct ActorRef {
+    pub id: Option<UserId>,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct EventView {
     pub id: i64,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub action: Step,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
     pub to_label: String,
-    pub actor: PersonRef,
+    pub actor: ActorRef,
+    /// `resident`, `member`, `admin`, `street_admin`, or `system`.
     pub actor_role: String,
     pub note: Option<String>,
     pub at: DateTime<Utc>,
 }
 
-pub(super) fn status_label(s: &str) -> String {
-    match s.parse::<Status>() {
-        Ok(st) => Lang::current().pick(status_zh(st), st.as_str()).to_owned(),
-        Err(_) => s.to_owned(),
-    }
+pub(super) fn status_label(s: Status, lang: Lang) -> String {
+    lang.pick(status_zh(s), s.as_str()).to_owned()
 }
 
-/// The categories these rows use, in one query.
-pub(super) async fn categories_by_id(
-    db: &impl ConnectionTrait,
-    mut ids: Vec<i64>,
-) -> Result<HashMap<i64, service_category::Model>, ApiError> {
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(service_category::Entity::find()
-        .filter(service_category::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect())
-}
-
-fn person(users: &HashMap<i64, user::Model>, id: i64, reveal: bool) -> PersonRef {
+fn person(users: &HashMap<UserId, User>, id: UserId, reveal: bool) -> PersonRef {
     let name = users.get(&id).map(|u| u.name.as_str()).unwrap_or("");
     PersonRef {
         id,
@@ -106,28 +94,36 @@ fn person(users: &HashMap<i64, user::Model>, id: i64, reveal: bool) -> PersonRef
     }
 }
 
+/// The viewer as the state machine sees them, for this request.
+pub(super) fn actor_for(viewer: &Viewer, r: &HelpRequest) -> Actor {
+    Actor::Person(Person {
+        id: viewer.id,
+        admin_here: viewer.administers(r.community_id),
+        member_here: viewer.role == Role::Member && viewer.community_id == r.community_id,
+    })
+}
+
 /// Builds views for many requests with two queries (users, categories), no N+1.
-/// `admin_here(community_id)` says whether the viewer administers it.
 pub(super) async fn many(
     db: &impl ConnectionTrait,
-    me: &CurrentUser,
-    rows: &[help_request::Model],
-    admin_here: impl Fn(i64) -> bool,
+    viewer: &Viewer,
+    rows: &[HelpRequest],
 ) -> Result<Vec<RequestView>, ApiError> {
     let ids = rows
         .iter()
         .flat_map(|r| [Some(r.resident_id), r.assignee_id])
         .flatten()
         .collect();
-    let users = users_by_id(db, ids).await?;
-    let cats = categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
+    let users = store::users::by_ids(db, ids).await?;
+    let cats = store::directory::categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
     let lang = Lang::current();
     Ok(rows
         .iter()
         .map(|r| {
-            let admin = admin_here(r.community_id);
-            let reveal = reveals_contact(me, r, admin);
-            let requester = is_requester(r, me.id);
+            let vis = r.visibility();
+            let reveal = viewer.sees_contact(&vis);
+            let admin = viewer.administers(r.community_id);
+            let requester = r.resident_id == viewer.id || r.entered_by == viewer.id;
             let cat = cats.get(&r.category_id);
             RequestView {
                 id: r.id,
@@ -143,24 +139,23 @@ pub(super) async fn many(
                 description: r.description.clone(),
                 address: r.address.clone(),
                 resident: person(&users, r.resident_id, reveal),
-                location: if reveal {
-                    r.lat.zip(r.lng).map(|(lat, lng)| Location { lat, lng })
-                } else {
-                    None
-                },
+                location: r.location.filter(|_| reveal).map(|g| Location {
+                    lat: g.lat(),
+                    lng: g.lng(),
+                }),
                 contact_phone: if reveal {
                     r.contact_phone.clone()
                 } else {
                     mask_phone(&r.contact_phone)
                 },
                 on_behalf: r.entered_by != r.resident_id,
-                status: r.status.clone(),
-                status_label: status_label(&r.status),
+                status: r.status,
+                status_label: status_label(r.status, lang),
                 assignee: r
                     .assignee_id
-                    .map(|a| person(&users, a, admin || requester || a == me.id)),
+                    .map(|a| person(&users, a, admin || requester || a == viewer.id)),
                 preferred_time: r.preferred_time,
-                urgency: r.urgency.clone(),
+                urgency: r.urgency,
                 due_at: r.due_at,
                 hours: r.service_minutes.map(|m| f64::from(m) / 60.0),
                 summary: r.summary.clone(),
@@ -170,45 +165,79 @@ pub(super) async fn many(
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 closed_at: r.closed_at,
+                allowed_actions: request::allowed(&r.state(), &actor_for(viewer, r)),
             }
         })
         .collect())
 }
 
-pub(super) async fn one(
-    db: &impl ConnectionTrait,
-    me: &CurrentUser,
-    r: &help_request::Model,
-    admin_here: bool,
-) -> Result<RequestView, ApiError> {
-    many(db, me, std::slice::from_ref(r), |_| admin_here)
+pub(super) async fn one(db: &impl ConnectionTrait, viewer: &Viewer, r: &HelpRequest) -> Result<RequestView, ApiError> {
+    many(db, viewer, std::slice::from_ref(r))
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))
 }
 
+/// The words of a note the system wrote, in the reader's language.
+pub(super) fn note_text(key: &str, lang: Lang) -> String {
+    let (zh, en) = match key {
+        "timeline.on_behalf" => ("代下单", "entered for the resident"),
+        "timeline.auto_dispatch" => ("自动派单", "auto-dispatch"),
+        "timeline.repooled" => ("超时未接单，督查退回待派", "not accepted in time, back to the pool"),
+        "timeline.follow_up_reopen" => ("回访不满意，重新办理", "follow-up found the resident dissatisfied"),
+        _ => ("", ""),
+    };
+    lang.pick(zh, en).to_owned()
+}
+
 pub(super) async fn events(
     db: &impl ConnectionTrait,
-    me: &CurrentUser,
-    req: &help_request::Model,
-    admin_here: bool,
-    rows: Vec<request_event::Model>,
+    viewer: &Viewer,
+    req: &HelpRequest,
+    rows: Vec<Event>,
 ) -> Result<Vec<EventView>, ApiError> {
-    let users = users_by_id(db, rows.iter().map(|e| e.actor_id).collect()).await?;
-    let requester = is_requester(req, me.id);
+    let users = store::users::by_ids(db, rows.iter().filter_map(|e| e.actor_id).collect()).await?;
+    let requester = req.resident_id == viewer.id || req.entered_by == viewer.id;
+    let admin = viewer.administers(req.community_id);
+    let lang = Lang::current();
     Ok(rows
         .into_iter()
         .map(|e| {
-            let reveal = admin_here || requester || e.actor_id == me.id;
+            let (actor, role) = match e.actor_id {
+                Some(id) => {
+                    let reveal = admin || requester || id == viewer.id;
+                    let p = person(&users, id, reveal);
+                    let role = users.get(&id).map(|u| u.role.as_str()).unwrap_or_default();
+                    (
+                        ActorRef {
+                            id: Some(p.id),
+                            name: p.name,
+                        },
+                        role.to_owned(),
+                    )
+                }
+                None => (
+                    ActorRef {
+                        id: None,
+                        name: lang.pick("系统", "System").to_owned(),
+                    },
+                    "system".to_owned(),
+                ),
+            };
+            let note = match (e.note_key.as_deref().map(|k| note_text(k, lang)), e.note) {
+                (Some(k), Some(n)) => Some(format!("{k}：{n}")),
+                (Some(k), None) => Some(k),
+                (None, n) => n,
+            };
             EventView {
                 id: e.id,
-                to_label: status_label(&e.to_status),
-                action: e.action,
+                to_label: status_label(e.to_status, lang),
+                action: e.step,
                 from_status: e.from_status,
                 to_status: e.to_status,
-                actor: person(&users, e.actor_id, reveal),
-                actor_role: users.get(&e.actor_id).map(|u| u.role.clone()).unwrap_or_default(),
-                note: e.note,
+                actor,
+                actor_role: role,
+                note,
                 at: e.created_at,
             }
         })

@@ -1,26 +1,26 @@
 //! Honor boards straight from the ledgers: one aggregate query per board.
-//! The fallback when there is no Redis, and the source Redis is rebuilt from.
+//! The fallback when there is no Redis, and the source Redis is rebuilt
+//! from; also the names and consent shown beside a board.
 
-use super::Scope;
-use crate::domain::board::{Delta, Metric, Span, average};
+use super::ledger::{rated_count, rating_sum, sum_i64};
+use crate::domain::UserId;
+use crate::domain::board::{Delta, Metric, Scope, Span, average};
 use crate::error::ApiError;
-use crate::services::ledger::{rated_count, rating_sum, sum_i64};
-use entity::{community, points_entry, service_record};
+use entity::{community, member_profile, points_entry, service_record, user};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 
 async fn community_ids(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<i64>, ApiError> {
     match scope {
         Scope::Community(id) => Ok(vec![*id]),
-        Scope::Street(street) => Ok(community::Entity::find()
-            .select_only()
-            .column(community::Column::Id)
-            .filter(community::Column::Street.eq(street.as_str()))
-            .into_tuple()
-            .all(db)
-            .await?),
+        Scope::Street(street) => Ok(super::directory::communities_of_street(db, street)
+            .await?
+            .into_iter()
+            .map(|c| c.0)
+            .collect()),
     }
 }
 
@@ -137,4 +137,24 @@ pub async fn all_deltas(db: &DatabaseConnection) -> Result<Vec<Delta>, ApiError>
         e.points += p;
     }
     Ok(out.into_values().collect())
+}
+
+/// Names and board consent of members, in one query.
+pub async fn names_and_consent(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<UserId, (String, bool)>, ApiError> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .column(member_profile::Column::PublishConsent)
+        .join(JoinType::LeftJoin, member_profile::Relation::User.def().rev())
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String, Option<bool>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name, consent)| (UserId(id), (name, consent.unwrap_or(false))))
+        .collect())
 }

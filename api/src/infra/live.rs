@@ -3,8 +3,9 @@
 //! to one Redis channel and relays what it hears to its own subscribers,
 //! so a member connected to replica B sees a dispatch made on replica A.
 
-use crate::auth::CurrentUser;
-use crate::domain::Role;
+use crate::domain::request::Status;
+use crate::domain::scope::{Viewer, Visibility};
+use crate::domain::{CommunityId, RequestId, UserId};
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -13,15 +14,14 @@ use tokio::sync::broadcast;
 /// The part of a request a screen needs to decide whether to refresh.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestBrief {
-    pub id: i64,
-    pub community_id: i64,
-    pub street: String,
-    pub status: String,
-    pub resident_id: i64,
-    pub entered_by: i64,
-    pub assignee_id: Option<i64>,
+    pub id: RequestId,
+    pub community_id: CommunityId,
+    pub status: Status,
+    pub resident_id: UserId,
+    pub entered_by: UserId,
+    pub assignee_id: Option<UserId>,
     /// Who held it before this change (so a declined member's list updates).
-    pub former_assignee_id: Option<i64>,
+    pub former_assignee_id: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,28 +29,31 @@ pub struct RequestBrief {
 pub enum LiveEvent {
     /// A new inbox line for `user_id`.
     Notification {
-        user_id: i64,
+        user_id: UserId,
         id: i64,
         kind: String,
         title: String,
-        request_id: Option<i64>,
+        request_id: Option<RequestId>,
     },
     /// A request changed (`action` is the timeline's action).
     Request { action: String, request: RequestBrief },
 }
 
 impl LiveEvent {
-    /// May `me` see this event?
-    pub fn visible_to(&self, me: &CurrentUser) -> bool {
+    /// May this viewer see this event? The same rule as reading the request
+    /// ([`Viewer::can_view`]), and a former holder hears that it left them.
+    pub fn visible_to(&self, viewer: &Viewer) -> bool {
         match self {
-            LiveEvent::Notification { user_id, .. } => *user_id == me.id,
+            LiveEvent::Notification { user_id, .. } => *user_id == viewer.id,
             LiveEvent::Request { request: r, .. } => {
-                r.resident_id == me.id
-                    || r.entered_by == me.id
-                    || r.assignee_id == Some(me.id)
-                    || r.former_assignee_id == Some(me.id)
-                    || me.can_admin(r.community_id, &r.street)
-                    || (me.role == Role::Member && r.community_id == me.community_id && r.status == "open")
+                r.former_assignee_id == Some(viewer.id)
+                    || viewer.can_view(&Visibility {
+                        community_id: r.community_id,
+                        status: r.status,
+                        resident_id: r.resident_id,
+                        entered_by: r.entered_by,
+                        assignee_id: r.assignee_id,
+                    })
             }
         }
     }

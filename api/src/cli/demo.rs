@@ -1,139 +1,21 @@
-//! Start-up data: the service menu (always kept complete), the first
-//! community and admin (first start only), and an optional demo community.
+//! `linli serve --demo`: a demo community (阳光社区) with residents,
+//! members and one request in every state, driven through the real
+//! services so that timelines, ledgers and boards are genuine.
 
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, Review};
-use crate::domain::request::Action;
+use crate::domain::request::{Action, Urgency};
 use crate::domain::values::{ServiceMinutes, Stars};
-use crate::domain::{Phone, Role};
+use crate::domain::{CommunityId, GridId, Phone, Role};
 use crate::services::auth::{NewAccount, acting_as, create_account};
 use crate::services::members::{self, MemberInput};
-use crate::services::requests::{self, NewRequest, Urgency};
+use crate::services::requests::{self, NewRequest};
+use crate::services::setup::new_community;
 use crate::services::{ledger, market};
 use crate::state::AppState;
+use crate::store;
 use anyhow::Context;
-use entity::{community, grid, service_category, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-
-/// 服务清单: code, 中文名, English name, group, SLA hours.
-const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
-    (
-        "elderly_care",
-        "助老助残",
-        "Help for elderly and disabled",
-        "生活服务",
-        48,
-    ),
-    ("appliance_repair", "家电维修", "Appliance repair", "生活服务", 72),
-    ("legal_advice", "法律咨询", "Legal advice", "专业服务", 72),
-    ("mediation", "矛盾调解", "Dispute mediation", "社区治理", 48),
-    ("environment", "环境整治", "Environment clean-up", "社区治理", 72),
-    ("errands", "代购代办", "Errands and shopping", "生活服务", 24),
-    ("counseling", "心理疏导", "Counseling", "专业服务", 48),
-    ("health", "医疗健康", "Health care", "专业服务", 24),
-    ("patrol", "巡逻值守", "Patrol and watch", "平安建设", 72),
-    ("policy_outreach", "政策宣讲", "Policy outreach", "宣传教育", 168),
-];
-
-/// Inserts any menu entry that is missing; existing ones are left as admins edited them.
-pub async fn categories(state: &AppState) -> anyhow::Result<()> {
-    for (i, (code, zh, en, group, sla)) in CATEGORIES.iter().enumerate() {
-        let exists = service_category::Entity::find()
-            .filter(service_category::Column::Code.eq(*code))
-            .one(&state.db)
-            .await?
-            .is_some();
-        if !exists {
-            service_category::ActiveModel {
-                code: Set((*code).into()),
-                name_zh: Set((*zh).into()),
-                name_en: Set((*en).into()),
-                group_name: Set((*group).into()),
-                points_multiplier_pct: Set(100),
-                sla_hours: Set(*sla),
-                // 督查: a third of the time to dispatch, a sixth to accept.
-                dispatch_hours: Set((*sla / 3).clamp(4, 24)),
-                accept_hours: Set((*sla / 6).clamp(2, 12)),
-                sort_order: Set(i as i32),
-                active: Set(true),
-                ..Default::default()
-            }
-            .insert(&state.db)
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-async fn new_community(
-    state: &AppState,
-    name: &str,
-    street: &str,
-    grids: &[&str],
-) -> anyhow::Result<(community::Model, Vec<grid::Model>)> {
-    let c = community::ActiveModel {
-        name: Set(name.into()),
-        street: Set(street.into()),
-        district: Set("示范区".into()),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
-    let mut gs = Vec::new();
-    for g in grids {
-        gs.push(
-            grid::ActiveModel {
-                community_id: Set(c.id),
-                name: Set((*g).into()),
-                households: Set(300),
-                ..Default::default()
-            }
-            .insert(&state.db)
-            .await?,
-        );
-    }
-    Ok((c, gs))
-}
-
-/// The first admin's credentials, printed once by `linli serve` on first start.
-pub struct Bootstrap {
-    pub phone: String,
-    pub password: String,
-}
-
-/// On an empty database: one community with three grids and its first admin.
-/// Returns the admin's credentials the first time, `None` afterwards.
-pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
-    if community::Entity::find().count(&state.db).await? > 0 {
-        return Ok(None);
-    }
-    let (c, _) = new_community(state, "幸福里社区", "和平街道", &["第一网格", "第二网格", "第三网格"]).await?;
-    let phone =
-        Phone::parse(&state.settings.admin_phone).context("LINLI_ADMIN_PHONE is not a mainland mobile number")?;
-    let password = if state.settings.admin_password.is_empty() {
-        crate::auth::token::generate()[..12].to_owned()
-    } else {
-        state.settings.admin_password.clone()
-    };
-    let acc = NewAccount {
-        phone: phone.clone(),
-        name: "社区管理员".into(),
-        password: password.clone(),
-        role: Role::Admin,
-        community_id: c.id,
-        grid_id: None,
-    };
-    create_account(state, acc)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating first admin: {e}"))?;
-    Ok(Some(Bootstrap {
-        phone: phone.to_string(),
-        password,
-    }))
-}
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "linli-demo";
@@ -143,14 +25,11 @@ async fn demo_user(
     phone: &str,
     name: &str,
     role: Role,
-    c: i64,
-    g: Option<i64>,
+    c: CommunityId,
+    g: Option<GridId>,
 ) -> anyhow::Result<CurrentUser> {
     let phone = Phone::parse(phone).context("demo phone")?;
-    let existing = user::Entity::find()
-        .filter(user::Column::Phone.eq(phone.as_str()))
-        .one(&state.db)
-        .await?;
+    let existing = store::users::find_by_phone(&state.db, phone.as_str()).await?;
     let u = match existing {
         Some(u) => u,
         None => create_account(
@@ -167,9 +46,7 @@ async fn demo_user(
         .await
         .map_err(|e| anyhow::anyhow!("demo user: {e}"))?,
     };
-    acting_as(&state.db, u.id, String::new())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
+    acting_as(&state.db, u.id).await.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `--demo`: a demo community (阳光社区) with residents, members and one
@@ -192,11 +69,10 @@ fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
 }
 
 pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
-    if community::Entity::find()
-        .filter(community::Column::Name.eq("阳光社区"))
-        .one(&state.db)
+    if store::directory::communities(&state.db)
         .await?
-        .is_some()
+        .iter()
+        .any(|c| c.name == "阳光社区")
     {
         return Ok(false);
     }
@@ -217,7 +93,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     // data/mail/ (one .eml per message).
     for u in std::iter::once(&admin).chain(members.iter()) {
         crate::services::users::update_me(
-            &state.db,
+            state,
             u,
             None,
             Some(Some(format!("{}@demo.linli.local", u.phone))),
@@ -264,14 +140,13 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             // Demo members agree to be named on the honor board.
             publish_consent: Some(true),
         };
-        members::register(&state.db, m, input)
+        members::register(state, m, input)
             .await
             .map_err(|e| anyhow::anyhow!("demo member: {e}"))?;
-        members::review(&state.db, &admin, m.id, Review::Approve, None)
+        members::review(state, &admin, m.id, Review::Approve, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo approval: {e}"))?;
     }
-    let db = &state.db;
     let stories: [(&str, &str, &str, usize); 9] = [
         ("elderly_care", "帮独居老人买菜", "腿脚不便，需要每周帮忙买一次菜", 0),
         ("appliance_repair", "热水器不出热水", "燃气热水器打不着火", 0),
@@ -289,7 +164,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         let r = &residents[who];
         let m = &members[depth % members.len()];
         let v = requests::create(
-            db,
+            state,
             r,
             NewRequest {
                 description: desc.into(),
@@ -357,7 +232,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     ];
     for (mi, ri, cat, title, minutes, stars) in done {
         let (m, r) = (&members[mi], &residents[ri]);
-        let v = requests::create(db, r, demo_request(cat, title, ri + 1))
+        let v = requests::create(state, r, demo_request(cat, title, ri + 1))
             .await
             .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
         let steps: [(&CurrentUser, Action); 6] = [
@@ -397,7 +272,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     {
         let r = &residents[i % residents.len()];
         requests::create(
-            db,
+            state,
             r,
             NewRequest {
                 location: GeoPoint::new(30.2745 + 0.0004 * i as f64, 120.1560),
@@ -416,7 +291,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             stock,
             active: true,
         };
-        market::create_reward(db, &admin, admin.community_id, input)
+        market::create_reward(state, &admin, admin.community_id, input)
             .await
             .map_err(|e| anyhow::anyhow!("demo reward: {e}"))?;
     }
@@ -427,10 +302,9 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             points: 10,
             reason: "参加社区义诊".into(),
         };
-        let (_, delta) = ledger::award(db, &admin, state.local_offset, award)
+        ledger::award(state, &admin, award)
             .await
             .map_err(|e| anyhow::anyhow!("demo award: {e}"))?;
-        state.boards.record(&[delta]).await;
     }
     Ok(true)
 }

@@ -11,8 +11,7 @@
 //! rebuilds a new generation from the ledgers. While a rebuild runs,
 //! `{prefix}:board:building` names the new generation and writes go to both.
 
-use super::Scope;
-use crate::domain::board::{Delta, Metric, Period, Span};
+use crate::domain::board::{Delta, Metric, Period, Scope, Span};
 use redis::aio::ConnectionManager;
 use redis::{RedisResult, Script};
 use std::collections::HashMap;

@@ -1,0 +1,105 @@
+//! Start-up data: the service menu (always kept complete) and, on an empty
+//! database, the first community and admin.
+
+use crate::domain::{Phone, Role};
+use crate::services::auth::{NewAccount, create_account};
+use crate::state::AppState;
+use crate::store::{self, directory::NewCategory};
+use anyhow::Context;
+
+/// 服务清单: code, 中文名, English name, group, SLA hours.
+const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
+    (
+        "elderly_care",
+        "助老助残",
+        "Help for elderly and disabled",
+        "生活服务",
+        48,
+    ),
+    ("appliance_repair", "家电维修", "Appliance repair", "生活服务", 72),
+    ("legal_advice", "法律咨询", "Legal advice", "专业服务", 72),
+    ("mediation", "矛盾调解", "Dispute mediation", "社区治理", 48),
+    ("environment", "环境整治", "Environment clean-up", "社区治理", 72),
+    ("errands", "代购代办", "Errands and shopping", "生活服务", 24),
+    ("counseling", "心理疏导", "Counseling", "专业服务", 48),
+    ("health", "医疗健康", "Health care", "专业服务", 24),
+    ("patrol", "巡逻值守", "Patrol and watch", "平安建设", 72),
+    ("policy_outreach", "政策宣讲", "Policy outreach", "宣传教育", 168),
+];
+
+/// Inserts any menu entry that is missing; existing ones are left as admins edited them.
+pub async fn categories(state: &AppState) -> anyhow::Result<()> {
+    let have = store::directory::categories(&state.db, false).await?;
+    for (i, (code, zh, en, group, sla)) in CATEGORIES.iter().enumerate() {
+        if have.iter().any(|c| c.code == *code) {
+            continue;
+        }
+        let entry = NewCategory {
+            code,
+            name_zh: zh,
+            name_en: en,
+            group_name: group,
+            sla_hours: *sla,
+            // 督查: a third of the time to dispatch, a sixth to accept.
+            dispatch_hours: (*sla / 3).clamp(4, 24),
+            accept_hours: (*sla / 6).clamp(2, 12),
+            sort_order: i as i32,
+        };
+        store::directory::insert_category(&state.db, entry).await?;
+    }
+    Ok(())
+}
+
+/// A community with its grids (300 households each, a typical 邻里).
+pub(crate) async fn new_community(
+    state: &AppState,
+    name: &str,
+    street: &str,
+    grids: &[&str],
+) -> anyhow::Result<(store::directory::Community, Vec<store::directory::Grid>)> {
+    let txn = store::begin_write(&state.db).await?;
+    let c = store::directory::insert_community(&txn, name, street, "示范区", state.clock.now()).await?;
+    let mut gs = Vec::new();
+    for g in grids {
+        gs.push(store::directory::insert_grid(&txn, c.id, g, 300).await?);
+    }
+    txn.commit().await?;
+    Ok((c, gs))
+}
+
+/// The first admin's credentials, printed once by `linli serve` on first start.
+pub struct Bootstrap {
+    pub phone: String,
+    pub password: String,
+}
+
+/// On an empty database: one community with three grids and its first admin.
+/// Returns the admin's credentials the first time, `None` afterwards.
+pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
+    if !store::directory::communities(&state.db).await?.is_empty() {
+        return Ok(None);
+    }
+    let (c, _) = new_community(state, "幸福里社区", "和平街道", &["第一网格", "第二网格", "第三网格"]).await?;
+    let phone =
+        Phone::parse(&state.settings.admin_phone).context("LINLI_ADMIN_PHONE is not a mainland mobile number")?;
+    let password = if state.settings.admin_password.is_empty() {
+        crate::auth::token::generate()[..12].to_owned()
+    } else {
+        state.settings.admin_password.clone()
+    };
+    let acc = NewAccount {
+        phone: phone.clone(),
+        name: "社区管理员".into(),
+        password: password.clone(),
+        role: Role::Admin,
+        community_id: c.id,
+        grid_id: None,
+    };
+    create_account(state, acc)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating first admin: {e}"))?;
+    Ok(Some(Bootstrap {
+        phone: phone.to_string(),
+        password,
+    }))
+}

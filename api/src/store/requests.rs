@@ -1,0 +1,432 @@
+//! Service requests (`help_requests`) and their timeline (`request_events`).
+//!
+//! A transition is one version-guarded UPDATE (`… WHERE id = ? AND version
+//! = ?`) that returns the row it wrote: when two people act at once exactly
+//! one UPDATE matches.
+
+use crate::domain::matching::GeoPoint;
+use crate::domain::request::{State, Status, Step, Urgency};
+use crate::domain::scope::{Viewer, Visibility};
+use crate::domain::{CategoryId, CommunityId, GridId, RequestId, UserId};
+use crate::error::ApiError;
+use chrono::{DateTime, Utc};
+use entity::{enums as db, help_request, request_event};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpRequest {
+    pub id: RequestId,
+    pub community_id: CommunityId,
+    pub grid_id: Option<GridId>,
+    pub resident_id: UserId,
+    /// Who posted it: the resident, or someone for them (代下单).
+    pub entered_by: UserId,
+    pub category_id: CategoryId,
+    pub title: String,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
+    pub preferred_time: Option<DateTime<Utc>>,
+    pub urgency: Urgency,
+    pub status: Status,
+    pub assignee_id: Option<UserId>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub service_minutes: Option<i32>,
+    pub summary: Option<String>,
+    pub rating: Option<i16>,
+    pub review_comment: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub location: Option<GeoPoint>,
+    /// When the current holder got it (fairness counts recent ones).
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// 1, then +1 each time a follow-up reopens it (a close credits once per round).
+    pub round: i32,
+}
+
+impl HelpRequest {
+    /// The part the state machine reads and writes.
+    pub fn state(&self) -> State {
+        State {
+            status: self.status,
+            resident_id: self.resident_id,
+            entered_by: self.entered_by,
+            assignee_id: self.assignee_id,
+            service_minutes: self.service_minutes,
+            summary: self.summary.clone(),
+            rating: self.rating,
+            review_comment: self.review_comment.clone(),
+        }
+    }
+
+    /// The part that decides who may see it.
+    pub fn visibility(&self) -> Visibility {
+        Visibility {
+            community_id: self.community_id,
+            status: self.status,
+            resident_id: self.resident_id,
+            entered_by: self.entered_by,
+            assignee_id: self.assignee_id,
+        }
+    }
+}
+
+pub(super) fn request_of(r: help_request::Model) -> HelpRequest {
+    HelpRequest {
+        id: RequestId(r.id),
+        community_id: CommunityId(r.community_id),
+        grid_id: r.grid_id.map(GridId),
+        resident_id: UserId(r.resident_id),
+        entered_by: UserId(r.entered_by),
+        category_id: CategoryId(r.category_id),
+        title: r.title,
+        description: r.description,
+        address: r.address,
+        contact_phone: r.contact_phone,
+        preferred_time: r.preferred_time,
+        urgency: r.urgency.into(),
+        status: r.status.into(),
+        assignee_id: r.assignee_id.map(UserId),
+        due_at: r.due_at,
+        service_minutes: r.service_minutes,
+        summary: r.summary,
+        rating: r.rating,
+        review_comment: r.review_comment,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        closed_at: r.closed_at,
+        location: GeoPoint::from_parts(r.lat, r.lng),
+        assigned_at: r.assigned_at,
+        round: r.round,
+    }
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: RequestId) -> Result<Option<HelpRequest>, ApiError> {
+    Ok(help_request::Entity::find_by_id(id.0).one(db).await?.map(request_of))
+}
+
+/// A new request, `pending`.
+pub struct NewRequest<'a> {
+    pub community_id: CommunityId,
+    pub grid_id: Option<GridId>,
+    pub resident_id: UserId,
+    pub entered_by: UserId,
+    pub category_id: CategoryId,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub address: &'a str,
+    pub contact_phone: &'a str,
+    pub preferred_time: Option<DateTime<Utc>>,
+    pub urgency: Urgency,
+    pub due_at: Option<DateTime<Utc>>,
+    pub location: Option<GeoPoint>,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, n: NewRequest<'_>, now: DateTime<Utc>) -> Result<HelpRequest, ApiError> {
+    Ok(request_of(
+        help_request::ActiveModel {
+            community_id: Set(n.community_id.0),
+            grid_id: Set(n.grid_id.map(|g| g.0)),
+            resident_id: Set(n.resident_id.0),
+            entered_by: Set(n.entered_by.0),
+            category_id: Set(n.category_id.0),
+            title: Set(n.title.to_owned()),
+            description: Set(n.description.to_owned()),
+            address: Set(n.address.to_owned()),
+            contact_phone: Set(n.contact_phone.to_owned()),
+            preferred_time: Set(n.preferred_time),
+            urgency: Set(n.urgency.into()),
+            status: Set(db::RequestStatus::Pending),
+            assignee_id: Set(None),
+            due_at: Set(n.due_at),
+            service_minutes: Set(None),
+            summary: Set(None),
+            rating: Set(None),
+            review_comment: Set(None),
+            version: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            closed_at: Set(None),
+            lat: Set(n.location.map(GeoPoint::lat)),
+            lng: Set(n.location.map(GeoPoint::lng)),
+            assigned_at: Set(None),
+            round: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?,
+    ))
+}
+
+/// Writes `next` over `before` if nobody changed the request since it was
+/// read (`version`), and returns the row as written; `None` when someone
+/// did. `reopen` starts another round.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    before: &HelpRequest,
+    next: &State,
+    reopen: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    let mut update = help_request::Entity::update_many()
+        .col_expr(C::Status, Expr::value(db::RequestStatus::from(next.status)))
+        .col_expr(C::AssigneeId, Expr::value(next.assignee_id.map(|a| a.0)))
+        .col_expr(C::ServiceMinutes, Expr::value(next.service_minutes))
+        .col_expr(C::Summary, Expr::value(next.summary.clone()))
+        .col_expr(C::Rating, Expr::value(next.rating))
+        .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    if next.assignee_id != before.assignee_id {
+        // Fairness counts how many requests a member got lately.
+        update = update.col_expr(C::AssignedAt, Expr::value(next.assignee_id.map(|_| now)));
+    }
+    if next.status == Status::Closed {
+        update = update.col_expr(C::ClosedAt, Expr::value(Some(now)));
+    }
+    if reopen {
+        // Another round: the next close credits again (once per round).
+        update = update
+            .col_expr(C::Round, Expr::col(C::Round).add(1))
+            .col_expr(C::ClosedAt, Expr::value(Option::<DateTime<Utc>>::None));
+    }
+    let mut rows = update
+        .filter(C::Id.eq(before.id.0))
+        .filter(C::Version.eq(before.version))
+        .exec_with_returning(db)
+        .await?;
+    Ok(rows.pop().map(request_of))
+}
+
+/// Who wrote a timeline row: a person, or the system (系统).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: i64,
+    pub request_id: RequestId,
+    /// `None`: the system acted.
+    pub actor_id: Option<UserId>,
+    pub step: Step,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    /// What a person wrote.
+    pub note: Option<String>,
+    /// A catalogue key for what the system noted (代下单, 自动派单, …).
+    pub note_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn event_of(e: request_event::Model) -> Event {
+    Event {
+        id: e.id,
+        request_id: RequestId(e.request_id),
+        actor_id: e.actor_id.map(UserId),
+        step: e.action.into(),
+        from_status: e.from_status.map(Into::into),
+        to_status: e.to_status.into(),
+        note: e.note,
+        note_key: e.note_key,
+        created_at: e.created_at,
+    }
+}
+
+pub struct NewEvent<'a> {
+    pub request_id: RequestId,
+    pub actor_id: Option<UserId>,
+    pub step: Step,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub note: Option<&'a str>,
+    pub note_key: Option<&'a str>,
+}
+
+pub async fn insert_event(db: &impl ConnectionTrait, e: NewEvent<'_>, now: DateTime<Utc>) -> Result<Event, ApiError> {
+    Ok(event_of(
+        request_event::ActiveModel {
+            request_id: Set(e.request_id.0),
+            actor_id: Set(e.actor_id.map(|a| a.0)),
+            action: Set(e.step.into()),
+            from_status: Set(e.from_status.map(Into::into)),
+            to_status: Set(e.to_status.into()),
+            note: Set(e.note.map(str::to_owned)),
+            note_key: Set(e.note_key.map(str::to_owned)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?,
+    ))
+}
+
+/// The timeline, oldest first.
+pub async fn events(db: &impl ConnectionTrait, request_id: RequestId) -> Result<Vec<Event>, ApiError> {
+    Ok(request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(request_id.0))
+        .order_by_asc(request_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(event_of)
+        .collect())
+}
+
+/// When `step` last happened to a request.
+pub async fn last_step_at(
+    db: &impl ConnectionTrait,
+    request_id: RequestId,
+    step: Step,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    Ok(request_event::Entity::find()
+        .select_only()
+        .column(request_event::Column::CreatedAt)
+        .filter(request_event::Column::RequestId.eq(request_id.0))
+        .filter(request_event::Column::Action.eq(db::EventStep::from(step)))
+        .order_by_desc(request_event::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// The requests a viewer may see, as one SQL condition — the same rule as
+/// [`Viewer::can_view`]: party to it, administering its community, or a
+/// member of its community while it is in the task hall.
+fn visible_to(v: &Viewer) -> Condition {
+    use help_request::Column as C;
+    let mut c = Condition::any()
+        .add(C::ResidentId.eq(v.id.0))
+        .add(C::EnteredBy.eq(v.id.0))
+        .add(C::AssigneeId.eq(v.id.0));
+    if !v.administers.is_empty() {
+        c = c.add(C::CommunityId.is_in(v.administers.iter().map(|x| x.0)));
+    }
+    if let Some(hall) = v.sees_hall_of() {
+        c = c.add(
+            Condition::all()
+                .add(C::CommunityId.eq(hall.0))
+                .add(C::Status.eq(db::RequestStatus::Open)),
+        );
+    }
+    c
+}
+
+/// The viewer's own: posted by them, for them, or held by them.
+fn own(v: &Viewer) -> Condition {
+    use help_request::Column as C;
+    Condition::any()
+        .add(C::ResidentId.eq(v.id.0))
+        .add(C::EnteredBy.eq(v.id.0))
+        .add(C::AssigneeId.eq(v.id.0))
+}
+
+#[derive(Debug, Default)]
+pub struct RequestQuery {
+    pub status: Option<Status>,
+    pub category_id: Option<CategoryId>,
+    pub grid_id: Option<GridId>,
+    pub community_id: Option<CommunityId>,
+    pub assignee_id: Option<UserId>,
+    /// Only requests the viewer posted, had posted for them, or holds.
+    pub mine: bool,
+    /// Requests with an id below this (the previous page's `next_cursor`).
+    pub before: Option<RequestId>,
+    pub limit: u64,
+}
+
+/// What `viewer` may see, filtered, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    f: &RequestQuery,
+) -> Result<(Vec<HelpRequest>, Option<i64>), ApiError> {
+    use help_request::Column as C;
+    let mut q = help_request::Entity::find().filter(visible_to(viewer));
+    if f.mine {
+        q = q.filter(own(viewer));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(C::Status.eq(db::RequestStatus::from(s)));
+    }
+    if let Some(c) = f.category_id {
+        q = q.filter(C::CategoryId.eq(c.0));
+    }
+    if let Some(g) = f.grid_id {
+        q = q.filter(C::GridId.eq(g.0));
+    }
+    if let Some(c) = f.community_id {
+        q = q.filter(C::CommunityId.eq(c.0));
+    }
+    if let Some(a) = f.assignee_id {
+        q = q.filter(C::AssigneeId.eq(a.0));
+    }
+    if let Some(b) = f.before {
+        q = q.filter(C::Id.lt(b.0));
+    }
+    let rows = q.order_by_desc(C::Id).limit(f.limit + 1).all(db).await?;
+    let (rows, next) = super::page(rows, f.limit, |r| r.id);
+    Ok((rows.into_iter().map(request_of).collect(), next))
+}
+
+/// How many requests each of `users` holds in one of `statuses`.
+pub async fn holding_counts(
+    db: &impl ConnectionTrait,
+    users: &[UserId],
+    statuses: &[Status],
+) -> Result<HashMap<UserId, i64>, ApiError> {
+    use help_request::Column as C;
+    let rows: Vec<(i64, i64)> = help_request::Entity::find()
+        .select_only()
+        .column(C::AssigneeId)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::AssigneeId.is_in(users.iter().map(|u| u.0)))
+        .filter(C::Status.is_in(super::enums::db_all::<Status, db::RequestStatus>(statuses)))
+        .group_by(C::AssigneeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(u, n)| (UserId(u), n)).collect())
+}
+
+/// Requests in `statuses` (in `communities`, or all), oldest first, leaving
+/// out closed ones that closed before `closed_since`.
+pub async fn in_statuses(
+    db: &impl ConnectionTrait,
+    statuses: &[Status],
+    communities: Option<&[CommunityId]>,
+    closed_since: DateTime<Utc>,
+) -> Result<Vec<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    let mut q = help_request::Entity::find()
+        .filter(C::Status.is_in(super::enums::db_all::<Status, db::RequestStatus>(statuses)))
+        .filter(
+            Condition::any()
+                .add(C::Status.ne(db::RequestStatus::Closed))
+                .add(C::ClosedAt.gt(closed_since)),
+        );
+    if let Some(ids) = communities {
+        q = q.filter(C::CommunityId.is_in(ids.iter().map(|c| c.0)));
+    }
+    Ok(q.order_by_asc(C::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(request_of)
+        .collect())
+}
+
+/// How many requests of a community are pending.
+pub async fn count_pending(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<u64, ApiError> {
+    use help_request::Column as C;
+    use sea_orm::PaginatorTrait;
+    Ok(help_request::Entity::find()
+        .filter(C::CommunityId.eq(community_id.0))
+        .filter(C::Status.eq(db::RequestStatus::Pending))
+        .count(db)
+        .await?)
+}
