@@ -2,57 +2,53 @@
 //!
 //! Every error leaves as `{"code": "...", "message": "..."}` (plus `fields` for
 //! validation errors). `code` is a stable snake_case identifier clients can
-//! switch on; `message` is for people, Chinese by default, English when the
-//! request asks for it with `Accept-Language: en`.
+//! switch on; `message` is for people — the catalogue's `error.<code>`
+//! (`messages`), Chinese by default, English when the request asks for it
+//! with `Accept-Language: en`. No text lives here.
 
 use crate::domain::member::MemberStatus;
 use crate::domain::request::{Refusal, Status};
 use crate::i18n::Lang;
+use crate::messages::{self, Msg};
+use crate::msg;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
 
 /// One invalid field of a request body or query.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: String,
     /// What is wrong: `required`, `length`, `range`, `phone`, `invalid`, …
     pub code: String,
     /// For file imports: the 1-based line of the file the error is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
-    #[serde(skip)]
-    zh: String,
-    #[serde(skip)]
-    en: String,
+    /// What people read (from the catalogue).
+    msg: Msg,
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, msg: Msg) -> Self {
         FieldError {
             field: field.into(),
             code: code.into(),
             line: None,
-            zh: zh.into(),
-            en: en.into(),
+            msg,
         }
     }
 
-    pub fn message(&self, lang: Lang) -> &str {
-        lang.pick(&self.zh, &self.en)
+    pub fn message(&self, lang: Lang) -> String {
+        let text = self.msg.render(lang);
+        match self.line {
+            Some(line) => msg!("field.line", line = line, text = text).render(lang),
+            None => text,
+        }
     }
 
     /// The same error, placed on a line of an imported file.
     pub fn at_line(mut self, line: u64) -> Self {
         self.line = Some(line);
-        self.zh = format!("第 {line} 行：{}", self.zh);
-        self.en = format!("line {line}: {}", self.en);
         self
     }
 }
@@ -121,8 +117,8 @@ pub enum ApiError {
 
 impl ApiError {
     /// A single-field validation error.
-    pub fn field(field: &str, code: &str, zh: &str, en: &str) -> Self {
-        ApiError::Validation(vec![FieldError::new(field, code, zh, en)])
+    pub fn field(field: &str, code: &str, msg: Msg) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, msg)])
     }
 
     pub fn code(&self) -> String {
@@ -154,148 +150,37 @@ impl ApiError {
         }
     }
 
-    pub fn message(&self, lang: Lang) -> String {
-        let (zh, en): (String, String) = match self {
-            ApiError::Unauthenticated => ("请先登录".into(), "Please log in first".into()),
-            ApiError::InvalidCredentials => ("手机号或密码错误".into(), "Wrong phone number or password".into()),
-            ApiError::Forbidden => ("您无权执行此操作".into(), "You are not allowed to do this".into()),
-            ApiError::NotFound(what) => {
-                let (zh, en) = resource_name(what);
-                (format!("{zh}不存在"), format!("{en} not found"))
+    /// What people read: the catalogue's `error.<code>` with its arguments.
+    pub fn msg(&self) -> Msg {
+        match self {
+            ApiError::NotFound(what) => msg!("error.not_found", what = messages::resource(what)),
+            ApiError::MalformedBody(why) => msg!("error.request.malformed_body", why = why.as_str()),
+            ApiError::InvalidTransition(s) => msg!("error.request.invalid_transition", status = messages::status(*s)),
+            ApiError::MemberReview(s) => msg!("error.member.invalid_transition", status = messages::member_status(*s)),
+            ApiError::PointsInsufficient { balance, needed } => {
+                msg!("error.points.insufficient", balance = *balance, needed = *needed)
             }
-            ApiError::PhoneTaken => (
-                "该手机号已注册".into(),
-                "This phone number is already registered".into(),
-            ),
-            ApiError::Validation(fields) => {
-                let detail: Vec<String> = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message(lang)))
-                    .collect();
-                (
-                    format!("提交的信息有误（{}）", detail.join("；")),
-                    format!("Invalid input ({})", detail.join("; ")),
+            ApiError::BelowRedeemMinimum(min) => msg!("error.points.below_minimum", min = *min),
+            ApiError::RedemptionState(s) => {
+                msg!(
+                    "error.redemption.invalid_transition",
+                    status = messages::redemption_status(*s)
                 )
             }
-            ApiError::MalformedBody(why) => (
-                format!("请求内容不是有效的 JSON：{why}"),
-                format!("The request body is not valid JSON: {why}"),
-            ),
-            ApiError::UnsupportedMediaType => (
-                "请求内容须为 JSON（Content-Type: application/json）".into(),
-                "The body must be JSON (Content-Type: application/json)".into(),
-            ),
-            ApiError::PayloadTooLarge => ("请求内容过大".into(), "The request body is too large".into()),
-            ApiError::InvalidTransition(s) => (
-                format!("需求当前状态为「{}」，不能执行此操作", status_zh(*s)),
-                format!("Not allowed while the request is {}", s.as_str()),
-            ),
-            ApiError::AlreadyTaken => (
-                "该需求已被他人接单".into(),
-                "Someone else has already taken this request".into(),
-            ),
-            ApiError::Conflict => (
-                "需求状态已变化，请刷新后重试".into(),
-                "The request changed meanwhile; reload and try again".into(),
-            ),
-            ApiError::MemberAlreadyRegistered => (
-                "您已报到，无需重复提交".into(),
-                "You have already registered as a member".into(),
-            ),
-            ApiError::MemberReview(s) => (
-                format!("该报到当前为“{}”，不能执行此操作", member_status_zh(*s)),
-                format!("Not possible while the registration is {}", s.as_str()),
-            ),
-            ApiError::MemberFull => (
-                "已达到同时服务的需求上限，请先完成手头的服务".into(),
-                "Already holding as many requests as allowed; finish one first".into(),
-            ),
-            ApiError::PointsInsufficient { balance, needed } => (
-                format!("积分不足：当前 {balance} 分，需要 {needed} 分"),
-                format!("Not enough points: {balance} held, {needed} needed"),
-            ),
-            ApiError::BelowRedeemMinimum(min) => (
-                format!("积分达到 {min} 分后才能兑换"),
-                format!("Redeeming needs a balance of at least {min} points"),
-            ),
-            ApiError::OutOfStock => ("该物品已兑完".into(), "This reward is out of stock".into()),
-            ApiError::RedemptionState(s) => (
-                format!("该兑换当前为“{}”，不能执行此操作", redemption_status_zh(*s)),
-                format!("Not possible while the redemption is {}", s.as_str()),
-            ),
-            ApiError::AlreadyVoided => (
-                "该服务的积分已作废".into(),
-                "This service's points were voided already".into(),
-            ),
-            ApiError::RuleConflict => (
-                "规则已被他人修改，请刷新后重试".into(),
-                "The rule changed meanwhile; reload and try again".into(),
-            ),
-            ApiError::FontMissing(why) => (
-                format!("服务器缺少中文字体，暂时无法生成证明（{why}）"),
-                format!("No CJK font on the server, so certificates cannot be made ({why})"),
-            ),
-            ApiError::Unavailable(_) => (
-                "服务繁忙，请稍后再试".into(),
-                "Service busy, please try again later".into(),
-            ),
-            ApiError::Internal(_) => ("服务器内部错误".into(), "Internal server error".into()),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
+            ApiError::FontMissing(why) => msg!("error.certificate.font_missing", why = why.as_str()),
+            other => Msg::new(format!("error.{}", other.code())),
         }
     }
-}
 
-fn resource_name(what: &str) -> (&'static str, &'static str) {
-    match what {
-        "request" => ("需求", "Request"),
-        "user" => ("用户", "User"),
-        "community" => ("社区", "Community"),
-        "grid" => ("网格", "Grid"),
-        "category" => ("服务类别", "Category"),
-        "member" => ("党员/志愿者", "Member"),
-        "rule" => ("积分规则", "Rating rule"),
-        "reward" => ("兑换物品", "Reward"),
-        "redemption" => ("兑换记录", "Redemption"),
-        "record" => ("服务记录", "Service record"),
-        "credit" => ("该需求的积分记录", "Credit for this request"),
-        "certificate" => ("志愿服务证明", "Certificate"),
-        "notification" => ("通知", "Notification"),
-        _ => ("资源", "Resource"),
-    }
-}
-
-/// 待派单, 已派单… — the status names residents and admins read.
-pub fn member_status_zh(s: MemberStatus) -> &'static str {
-    match s {
-        MemberStatus::Pending => "待审核",
-        MemberStatus::Active => "已报到",
-        MemberStatus::Suspended => "已暂停",
-    }
-}
-
-pub fn status_zh(s: Status) -> &'static str {
-    match s {
-        Status::Pending => "待派单",
-        Status::Dispatched => "已派单",
-        Status::Open => "待认领",
-        Status::Accepted => "已接单",
-        Status::InProgress => "服务中",
-        Status::Completed => "待评价",
-        Status::Reviewed => "待审核",
-        Status::Closed => "已办结",
-        Status::Cancelled => "已取消",
-    }
-}
-
-fn redemption_status_zh(s: crate::domain::redemption::Status) -> &'static str {
-    use crate::domain::redemption::Status;
-    match s {
-        Status::Pending => "待领取",
-        Status::Fulfilled => "已领取",
-        Status::Cancelled => "已取消",
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Validation(fields) => {
+                let sep = Msg::new("field.separator").render(lang);
+                let detail: Vec<String> = fields.iter().map(|f| f.message(lang)).collect();
+                msg!("error.validation.failed", detail = detail.join(&sep)).render(lang)
+            }
+            other => other.msg().render(lang),
+        }
     }
 }
 
@@ -338,7 +223,7 @@ struct FieldView<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u64>,
-    message: &'a str,
+    message: String,
 }
 
 impl ResponseError for ApiError {
@@ -399,6 +284,68 @@ impl ResponseError for ApiError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.en)
+        write!(f, "{}: {}", self.field, self.message(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error a caller can get has its words in the catalogue, in both languages.
+    #[test]
+    fn every_error_has_its_message() {
+        use crate::domain::redemption;
+        let all = [
+            ApiError::Unauthenticated,
+            ApiError::InvalidCredentials,
+            ApiError::Forbidden,
+            ApiError::NotFound("request"),
+            ApiError::PhoneTaken,
+            ApiError::Validation(vec![]),
+            ApiError::MalformedBody("x".into()),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge,
+            ApiError::InvalidTransition(Status::Closed),
+            ApiError::AlreadyTaken,
+            ApiError::Conflict,
+            ApiError::MemberAlreadyRegistered,
+            ApiError::MemberReview(MemberStatus::Active),
+            ApiError::MemberFull,
+            ApiError::PointsInsufficient { balance: 1, needed: 2 },
+            ApiError::BelowRedeemMinimum(10),
+            ApiError::OutOfStock,
+            ApiError::RedemptionState(redemption::Status::Fulfilled),
+            ApiError::AlreadyVoided,
+            ApiError::RuleConflict,
+            ApiError::FontMissing("x".into()),
+            ApiError::Unavailable(sea_orm::DbErr::Custom("x".into())),
+            ApiError::Internal(anyhow::anyhow!("x")),
+        ];
+        for e in all {
+            assert!(messages::has(e.msg().key()), "{}", e.code());
+            let en = e.message(Lang::En);
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{en}");
+            assert_ne!(e.message(Lang::Zh), en, "{}", e.code());
+        }
+    }
+
+    #[test]
+    fn validation_messages_name_the_field_in_words() {
+        let e = ApiError::Validation(vec![FieldError::new(
+            "password",
+            "length",
+            msg!(
+                "field.length.between",
+                label = messages::label("password"),
+                min = 8,
+                max = 128
+            ),
+        )]);
+        assert_eq!(e.message(Lang::Zh), "提交的信息有误：密码须为 8 到 128 个字符");
+        assert_eq!(
+            e.message(Lang::En),
+            "Please check your input: Password must be 8 to 128 characters long"
+        );
     }
 }

@@ -8,6 +8,8 @@
 //! - [`path_error`]: unparsable path segments (`/requests/abc`) are 404s.
 
 use crate::error::{ApiError, FieldError};
+use crate::messages::label;
+use crate::msg;
 use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -95,12 +97,8 @@ fn nul_path(v: &serde_json::Value, at: String) -> Option<String> {
 }
 
 fn nul_error(field: String) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(
-        field,
-        "invalid",
-        "不能包含空字符（\\u0000）",
-        "must not contain NUL characters",
-    )])
+    let m = msg!("field.nul", label = label(&field));
+    ApiError::Validation(vec![FieldError::new(field, "invalid", m)])
 }
 
 pub struct ValidQuery<T>(pub T);
@@ -140,60 +138,51 @@ fn serde_field_error(path: &str, msg: &str) -> FieldError {
     let at_root = path.is_empty() || path == ".";
     let join = |f: &str| if at_root { f.to_owned() } else { format!("{path}.{f}") };
     if msg.starts_with("missing field") {
-        FieldError::new(join(quoted), "required", "不能为空", "is required")
+        let field = join(quoted);
+        let m = msg!("field.required", label = label(&field));
+        FieldError::new(field, "required", m)
     } else if msg.starts_with("unknown field") {
         // The path already ends at the unknown field.
         let field = if at_root { quoted.to_owned() } else { path.to_owned() };
-        FieldError::new(field, "unknown", "不支持此字段", "is not a known field")
+        let m = msg!("field.unknown_field", label = label(&field));
+        FieldError::new(field, "unknown", m)
     } else {
+        // serde's own words ("invalid type: …") are for programmers: people
+        // read which field is wrong.
         let field = if at_root { "body".to_owned() } else { path.to_owned() };
-        let detail = msg.split(" at line").next().unwrap_or(msg);
-        FieldError::new(
-            field,
-            "invalid",
-            format!("格式或类型不正确（{detail}）"),
-            detail.to_owned(),
-        )
+        let m = msg!("field.invalid_detail", label = label(&field));
+        FieldError::new(field, "invalid", m)
     }
 }
 
-/// `validator`'s errors → our field errors, with a message per rule.
 pub fn validation_error(errors: ValidationErrors) -> ApiError {
     let mut fields: Vec<FieldError> = errors
         .field_errors()
         .into_iter()
         .flat_map(|(field, errs)| {
             errs.iter().map(move |e| {
-                let p = |k: &str| e.params.get(k).map(|v| v.to_string());
-                let (zh, en) = match (e.code.as_ref(), p("min"), p("max")) {
-                    ("length", Some(min), Some(max)) => (
-                        format!("长度须在 {min} 到 {max} 个字符之间"),
-                        format!("must be {min} to {max} characters long"),
-                    ),
-                    ("length", None, Some(max)) => (
-                        format!("不能超过 {max} 个字符"),
-                        format!("must be at most {max} characters"),
-                    ),
-                    ("length", Some(min), None) => (
-                        format!("至少 {min} 个字符"),
-                        format!("must be at least {min} characters"),
-                    ),
-                    ("range", Some(min), Some(max)) => (
-                        format!("须在 {min} 到 {max} 之间"),
-                        format!("must be between {min} and {max}"),
-                    ),
-                    ("phone", _, _) => (
-                        "手机号格式不正确，须为 11 位大陆手机号".to_owned(),
-                        "must be an 11-digit mainland mobile number".to_owned(),
-                    ),
-                    ("email", _, _) => ("邮箱格式不正确".to_owned(), "must be an e-mail address".to_owned()),
-                    ("blank", _, _) => ("不能为空".to_owned(), "must not be blank".to_owned()),
-                    (_, _, _) => match &e.message {
-                        Some(m) => (m.to_string(), m.to_string()),
-                        None => ("格式不正确".to_owned(), "is invalid".to_owned()),
-                    },
+                let p = |k: &str| e.params.get(k).map(|v| v.to_string().trim_matches('"').to_owned());
+                let l = label(&field);
+                let m = match (e.code.as_ref(), p("min"), p("max")) {
+                    ("length", Some(min), Some(max)) => msg!("field.length.between", label = l, min = min, max = max),
+                    ("length", None, Some(max)) => msg!("field.length.at_most", label = l, max = max),
+                    ("length", Some(min), None) => msg!("field.length.at_least", label = l, min = min),
+                    ("range", Some(min), Some(max)) => msg!("field.range", label = l, min = min, max = max),
+                    ("phone", _, _) => msg!("field.phone", label = l),
+                    ("email", _, _) => msg!("field.email", label = l),
+                    ("blank", _, _) => msg!("field.blank", label = l),
+                    // A rule of a body's own (`ValidationError::new(code)`):
+                    // its key is `field.<field>.<code>`.
+                    (code, _, _) => {
+                        let key = format!("field.{field}.{code}");
+                        if crate::messages::has(&key) {
+                            crate::messages::Msg::new(key)
+                        } else {
+                            msg!("field.invalid", label = l)
+                        }
+                    }
                 };
-                FieldError::new(field.to_string(), e.code.to_string(), zh, en)
+                FieldError::new(field.to_string(), e.code.to_string(), m)
             })
         })
         .collect();
@@ -201,16 +190,9 @@ pub fn validation_error(errors: ValidationErrors) -> ApiError {
     ApiError::Validation(fields)
 }
 
-/// The `phone` field of a body as a [`Phone`](crate::domain::Phone), or a 422 naming it.
 pub fn phone_field(raw: &str) -> Result<crate::domain::Phone, ApiError> {
-    crate::domain::Phone::parse(raw).ok_or_else(|| {
-        ApiError::field(
-            "phone",
-            "phone",
-            "手机号格式不正确，须为 11 位大陆手机号",
-            "must be an 11-digit mainland mobile number",
-        )
-    })
+    crate::domain::Phone::parse(raw)
+        .ok_or_else(|| ApiError::field("phone", "phone", msg!("field.phone", label = label("phone"))))
 }
 
 /// `validator` rule: a mainland mobile number.
@@ -237,25 +219,10 @@ pub fn location_fields(
     use crate::domain::matching::GeoPoint;
     match (lat, lng) {
         (None, None) => Ok(None),
-        (Some(a), Some(b)) => GeoPoint::new(a, b).map(Some).ok_or_else(|| {
-            ApiError::field(
-                "lat",
-                "range",
-                "纬度须在 ±90 之间，经度须在 ±180 之间",
-                "lat must be within ±90 and lng within ±180",
-            )
-        }),
-        (None, Some(_)) => Err(ApiError::field(
-            "lat",
-            "required",
-            "经纬度须同时提供",
-            "give lat and lng together",
-        )),
-        (Some(_), None) => Err(ApiError::field(
-            "lng",
-            "required",
-            "经纬度须同时提供",
-            "give lat and lng together",
-        )),
+        (Some(a), Some(b)) => GeoPoint::new(a, b)
+            .map(Some)
+            .ok_or_else(|| ApiError::field("lat", "range", msg!("field.lat.range"))),
+        (None, Some(_)) => Err(ApiError::field("lat", "required", msg!("field.lat.required"))),
+        (Some(_), None) => Err(ApiError::field("lng", "required", msg!("field.lat.required"))),
     }
 }

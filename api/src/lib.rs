@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod infra;
+pub mod messages;
 pub mod routes;
 pub mod services;
 pub mod startup;
@@ -24,3 +25,6 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod workers;
+
+// The message catalogue (`api/locales/linli.yml`), see `messages`.
+rust_i18n::i18n!("locales", fallback = "zh");

@@ -13,6 +13,8 @@ pub struct Model {
     pub request_id: Option<i64>,
     pub read_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// `[title, body]` as catalogue messages (JSON), shown in the reader's language.
+    pub message: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

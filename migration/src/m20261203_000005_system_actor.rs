@@ -6,7 +6,8 @@
 //!
 //! Notes the system writes (代下单, 自动派单, …) become a `note_key` into
 //! the message catalogue, rendered in the reader's language; `note` keeps
-//! what a person typed.
+//! what a person typed. Notifications keep their title and body as
+//! catalogue messages too (`notifications.message`).
 
 use crate::util::{fk, index};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -22,6 +23,13 @@ impl MigrationTrait for Migration {
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
+        m.alter_table(
+            Table::alter()
+                .table("notifications")
+                .add_column(text_null("message"))
+                .to_owned(),
+        )
+        .await?;
         if m.get_database_backend() == sea_orm::DbBackend::Postgres {
             db.execute_unprepared("ALTER TABLE request_events ALTER COLUMN actor_id DROP NOT NULL")
                 .await?;

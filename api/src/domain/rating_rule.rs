@@ -3,7 +3,6 @@
 //! is a setting; [`RatingRule::default`] is the national default — stars at
 //! 100/300/600/1000/1500 h counted all-time, 1 point per hour, no cap.
 
-use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,6 +58,47 @@ impl Default for RatingRule {
     }
 }
 
+/// What is wrong with a rule, and on which field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleProblem {
+    /// 1 to `MAX_LEVELS` thresholds.
+    ThresholdCount,
+    /// Positive, strictly increasing, at most `MAX_THRESHOLD_HOURS`.
+    ThresholdOrder,
+    /// At most one tenure per star, each up to 3650 days.
+    Tenure,
+    PointsPerHour,
+    ActivityCap,
+    /// A category multiplier outside 10–1000 % (or a bad code).
+    Multiplier(String),
+    VoidStars,
+    MinBalance,
+}
+
+impl RuleProblem {
+    /// The field of the rule it is about.
+    pub fn field(&self) -> String {
+        match self {
+            RuleProblem::ThresholdCount | RuleProblem::ThresholdOrder => "star_thresholds_hours".into(),
+            RuleProblem::Tenure => "min_tenure_days".into(),
+            RuleProblem::PointsPerHour => "points_per_hour".into(),
+            RuleProblem::ActivityCap => "activity_cap_minutes".into(),
+            RuleProblem::Multiplier(code) => format!("category_multipliers_pct.{code}"),
+            RuleProblem::VoidStars => "void_points_at_or_below_stars".into(),
+            RuleProblem::MinBalance => "min_balance_to_redeem".into(),
+        }
+    }
+
+    /// What kind of problem (`length`, `order`, `range`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleProblem::ThresholdCount => "length",
+            RuleProblem::ThresholdOrder => "order",
+            _ => "range",
+        }
+    }
+}
+
 /// What one verified service is credited with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credit {
@@ -74,80 +114,37 @@ impl RatingRule {
     /// 10 000 h: far above any real threshold, low enough to keep sums small.
     pub const MAX_THRESHOLD_HOURS: u32 = 10_000;
 
-    /// Every problem with the rule, field by field (empty = valid).
-    pub fn problems(&self) -> Vec<FieldError> {
+    /// Every problem with the rule (empty = valid).
+    pub fn problems(&self) -> Vec<RuleProblem> {
         let mut out = Vec::new();
         let t = &self.star_thresholds_hours;
         if t.is_empty() || t.len() > Self::MAX_LEVELS {
-            out.push(FieldError::new(
-                "star_thresholds_hours",
-                "length",
-                format!("星级门槛须为 1 至 {} 级", Self::MAX_LEVELS),
-                format!("give 1 to {} star thresholds", Self::MAX_LEVELS),
-            ));
+            out.push(RuleProblem::ThresholdCount);
         } else if t[0] == 0 || t.windows(2).any(|w| w[0] >= w[1]) || t.iter().any(|h| *h > Self::MAX_THRESHOLD_HOURS) {
-            out.push(FieldError::new(
-                "star_thresholds_hours",
-                "order",
-                format!("星级门槛须为递增的正数小时，且不超过 {}", Self::MAX_THRESHOLD_HOURS),
-                format!(
-                    "thresholds must be positive, strictly increasing hours up to {}",
-                    Self::MAX_THRESHOLD_HOURS
-                ),
-            ));
+            out.push(RuleProblem::ThresholdOrder);
         }
         if self.min_tenure_days.len() > t.len() || self.min_tenure_days.iter().any(|d| *d > 3650) {
-            out.push(FieldError::new(
-                "min_tenure_days",
-                "range",
-                "每级最短注册天数不能多于星级数，且不超过 3650 天",
-                "at most one tenure per star, each up to 3650 days",
-            ));
+            out.push(RuleProblem::Tenure);
         }
         if !(1..=100).contains(&self.points_per_hour) {
-            out.push(FieldError::new(
-                "points_per_hour",
-                "range",
-                "每小时积分须在 1 至 100 之间",
-                "points per hour must be 1 to 100",
-            ));
+            out.push(RuleProblem::PointsPerHour);
         }
         if self.activity_cap_minutes.is_some_and(|c| !(30..=1440).contains(&c)) {
-            out.push(FieldError::new(
-                "activity_cap_minutes",
-                "range",
-                "单次活动上限须在 30 至 1440 分钟之间",
-                "the per-activity cap must be 30 to 1440 minutes",
-            ));
+            out.push(RuleProblem::ActivityCap);
         }
         for (code, pct) in &self.category_multipliers_pct {
             if code.trim().is_empty() || code.len() > 50 || !(10..=1000).contains(pct) {
-                out.push(FieldError::new(
-                    format!("category_multipliers_pct.{code}"),
-                    "range",
-                    "类别系数须在 10% 至 1000% 之间",
-                    "category multipliers must be 10% to 1000%",
-                ));
+                out.push(RuleProblem::Multiplier(code.clone()));
             }
         }
         if self
             .void_points_at_or_below_stars
             .is_some_and(|s| !(1..=4).contains(&s))
         {
-            out.push(FieldError::new(
-                "void_points_at_or_below_stars",
-                "range",
-                "差评不计积分的星级须在 1 至 4 之间",
-                "the voiding rating must be 1 to 4 stars",
-            ));
+            out.push(RuleProblem::VoidStars);
         }
         if !(0..=1_000_000).contains(&self.min_balance_to_redeem) {
-            out.push(FieldError::new(
-                "min_balance_to_redeem",
-                "range",
-                "兑换所需最低积分须在 0 至 1000000 之间",
-                "the minimum balance to redeem must be 0 to 1000000",
-            ));
+            out.push(RuleProblem::MinBalance);
         }
         out
     }
@@ -247,7 +244,7 @@ mod tests {
             min_tenure_days: vec![1; 6],
             ..RatingRule::default()
         };
-        let fields: Vec<String> = r.problems().into_iter().map(|p| p.field).collect();
+        let fields: Vec<String> = r.problems().iter().map(RuleProblem::field).collect();
         assert_eq!(
             fields,
             [

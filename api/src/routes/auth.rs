@@ -5,6 +5,7 @@ use crate::domain::GridId;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::extract::{ValidJson, phone_field, validate_not_blank, validate_phone};
+use crate::msg;
 use crate::services::{self, auth::NewAccount, users::MeView};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -134,24 +135,14 @@ async fn update_me(
     if let Some(Some(e)) = &b.email
         && (e.len() > 254 || e.trim().parse::<lettre::Address>().is_err())
     {
-        return Err(ApiError::field(
-            "email",
-            "email",
-            "邮箱格式不正确",
-            "not an e-mail address",
-        ));
+        return Err(ApiError::field("email", "email", msg!("field.email.email")));
     }
     let lang = match b.lang.as_deref() {
         None => None,
         Some("zh") => Some(crate::i18n::Lang::Zh),
         Some("en") => Some(crate::i18n::Lang::En),
         Some(_) => {
-            return Err(ApiError::field(
-                "lang",
-                "invalid",
-                "语言须为 zh 或 en",
-                "lang is zh or en",
-            ));
+            return Err(ApiError::field("lang", "invalid", msg!("field.lang.invalid")));
         }
     };
     Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang).await?))

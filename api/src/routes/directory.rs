@@ -5,6 +5,7 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::{ValidJson, validate_not_blank};
 use crate::i18n::Lang;
+use crate::msg;
 use crate::services::directory;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -55,12 +56,7 @@ async fn create_community(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     if b.grids.iter().any(|g| g.trim().is_empty() || g.chars().count() > 100) {
-        return Err(ApiError::field(
-            "grids",
-            "length",
-            "网格名称须为 1 到 100 个字符",
-            "grid names must be 1 to 100 characters",
-        ));
+        return Err(ApiError::field("grids", "length", msg!("field.grids.length")));
     }
     let (community, grids) = directory::create_community(&state, &me, &b.name, &b.district, &b.grids).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({"community": community, "grids": grids})))

@@ -4,6 +4,7 @@ use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
+use crate::msg;
 use crate::services::exports;
 use crate::state::AppState;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -67,14 +68,9 @@ async fn employer_report(
     let q = q.0;
     let day = match q.quarter.as_deref() {
         None => state.clock.today(state.local_offset),
-        Some(s) => quarter_start(s).ok_or_else(|| {
-            ApiError::field(
-                "quarter",
-                "format",
-                "季度格式应为 2026-Q4",
-                "quarter looks like 2026-Q4",
-            )
-        })?,
+        Some(s) => {
+            quarter_start(s).ok_or_else(|| ApiError::field("quarter", "format", msg!("field.quarter.format")))?
+        }
     };
     let bytes = exports::employer_report(&state, &me, q.community_id, day).await?;
     Ok(xlsx("employer-report", bytes))

@@ -8,6 +8,7 @@ use crate::domain::rating_rule::RatingRule;
 use crate::domain::{CommunityId, EntryId, RecordId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, validate_not_blank};
+use crate::msg;
 use crate::services::ledger::{self, AwardInput, AwardKind};
 use crate::services::{audit, rules};
 use crate::state::AppState;
@@ -154,14 +155,8 @@ async fn correct(
     body: ValidJson<CorrectBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let minutes = crate::domain::values::ServiceMinutes::from_hours(b.hours).ok_or_else(|| {
-        ApiError::field(
-            "hours",
-            "range",
-            "服务时长须大于 0 且不超过 24 小时",
-            "hours must be more than 0 and at most 24",
-        )
-    })?;
+    let minutes = crate::domain::values::ServiceMinutes::from_hours(b.hours)
+        .ok_or_else(|| ApiError::field("hours", "range", msg!("field.hours.range")))?;
     let record = ledger::correct_record(
         &state,
         &me,

@@ -8,6 +8,7 @@ use crate::domain::member::{MemberKind, MemberStatus, Review};
 use crate::domain::{CommunityId, GridId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields};
+use crate::msg;
 use crate::services::members::{self, MemberFilter, MemberInput, import::MAX_ROWS};
 use crate::services::{ledger, scope};
 use crate::state::AppState;
@@ -31,7 +32,7 @@ fn validate_posts(posts: &[String]) -> Result<(), ValidationError> {
     if posts.iter().all(|p| p.chars().count() <= 50) {
         Ok(())
     } else {
-        Err(ValidationError::new("length").with_message("每个岗位名称不超过 50 个字".into()))
+        Err(ValidationError::new("length"))
     }
 }
 
@@ -209,21 +210,10 @@ async fn import(
         }
         body.extend_from_slice(&chunk);
     }
-    let text = std::str::from_utf8(&body).map_err(|_| {
-        ApiError::field(
-            "file",
-            "encoding",
-            "文件须为 UTF-8 编码的 CSV",
-            "the file must be UTF-8 CSV",
-        )
-    })?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::field("file", "encoding", msg!("field.file.encoding")))?;
     if text.contains('\0') {
-        return Err(ApiError::field(
-            "file",
-            "invalid",
-            "文件中含有无效字符",
-            "the file holds a NUL character",
-        ));
+        return Err(ApiError::field("file", "invalid", msg!("field.file.invalid")));
     }
     let report = members::import_csv(&state, &me, q.0.community_id, text).await?;
     Ok(HttpResponse::Created().json(report))

@@ -8,6 +8,7 @@ use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{CommunityId, GridId, Phone, RequestId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields, parse_valid, validate_not_blank, validate_phone};
+use crate::msg;
 use crate::services::requests::{self, NewRequest, RequestFilter};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -168,14 +169,8 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
         }
         "complete" => {
             let b: CompleteBody = parse_valid(req, body)?;
-            let minutes = ServiceMinutes::from_hours(b.hours).ok_or_else(|| {
-                ApiError::field(
-                    "hours",
-                    "range",
-                    "服务时长须在 1 分钟到 24 小时之间",
-                    "must be between 1 minute and 24 hours",
-                )
-            })?;
+            let minutes = ServiceMinutes::from_hours(b.hours)
+                .ok_or_else(|| ApiError::field("hours", "range", msg!("field.hours.range")))?;
             Ok((
                 Action::Complete {
                     minutes,
@@ -186,8 +181,8 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
         }
         "review" => {
             let b: ReviewBody = parse_valid(req, body)?;
-            let stars = Stars::new(b.stars)
-                .ok_or_else(|| ApiError::field("stars", "range", "评分须为 1 到 5 星", "must be 1 to 5"))?;
+            let stars =
+                Stars::new(b.stars).ok_or_else(|| ApiError::field("stars", "range", msg!("field.stars.range")))?;
             Ok((
                 Action::Review {
                     stars,

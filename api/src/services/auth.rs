@@ -3,6 +3,7 @@
 use crate::auth::{CurrentUser, token};
 use crate::domain::{CommunityId, GridId, Phone, Role, UserId};
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::directory;
 use crate::state::AppState;
 use crate::store::{self, users::NewUser, users::User};
@@ -139,8 +140,7 @@ pub async fn change_password(app: &AppState, me: &CurrentUser, old: String, new:
         return Err(ApiError::field(
             "old_password",
             "mismatch",
-            "原密码不正确",
-            "the current password is wrong",
+            msg!("field.old_password.mismatch"),
         ));
     }
     let hash = app.hasher.hash(new).await?;

@@ -11,6 +11,9 @@ use crate::documents::{self, CertificateDoc, CjkFont, ServiceLine};
 use crate::domain::mask::mask_name;
 use crate::domain::{CommunityId, UserId};
 use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::messages::Msg;
+use crate::msg;
 use crate::services::{directory, members, scope};
 use crate::state::AppState;
 use crate::store::{self, certificates::Certificate, certificates::Line, certificates::NewCertificate};
@@ -88,12 +91,7 @@ pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView
     let by_category = store::certificates::service_by_category(db, me.id).await?;
     let lines_with_time: Vec<_> = by_category.iter().filter(|(_, m, s, _, _)| *m > 0 || *s > 0).collect();
     if lines_with_time.is_empty() {
-        return Err(ApiError::field(
-            "member",
-            "no_service",
-            "还没有经审核的服务记录，暂不能出具证明",
-            "there is no verified service to certify yet",
-        ));
+        return Err(ApiError::field("member", "no_service", msg!("field.member.no_service")));
     }
     let names: std::collections::HashMap<_, String> = store::directory::categories(db, false)
         .await?
@@ -105,7 +103,7 @@ pub async fn issue(state: &AppState, me: &CurrentUser) -> Result<CertificateView
         .map(|(c, m, s, _, _)| Line {
             content: c
                 .and_then(|c| names.get(&c).cloned())
-                .unwrap_or_else(|| "其他服务".into()),
+                .unwrap_or_else(|| Msg::new("certificate.other_service").render(Lang::Zh)),
             minutes: *m,
             services: *s,
         })

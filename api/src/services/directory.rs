@@ -4,6 +4,7 @@ use crate::auth::CurrentUser;
 use crate::domain::{CommunityId, GridId, Role};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::msg;
 use crate::state::AppState;
 use crate::store::{self, directory::Category, directory::Community};
 use sea_orm::ConnectionTrait;
@@ -110,7 +111,7 @@ pub async fn categories(db: &impl ConnectionTrait, lang: Lang) -> Result<Vec<Cat
 pub async fn category_by_code(db: &impl ConnectionTrait, code: &str, field: &str) -> Result<Category, ApiError> {
     store::directory::category_by_code(db, code, true)
         .await?
-        .ok_or_else(|| ApiError::field(field, "unknown", "没有这个服务类别", "no such service category"))
+        .ok_or_else(|| ApiError::field(field, "unknown", msg!("field.category.unknown")))
 }
 
 /// A body names a community and maybe a grid: both must exist and belong
@@ -124,19 +125,13 @@ pub async fn check_placement(
         return Err(ApiError::field(
             "community_id",
             "unknown",
-            "社区不存在",
-            "no such community",
+            msg!("field.community_id.unknown"),
         ));
     }
     if let Some(g) = grid_id {
         let found = store::directory::grid(db, g).await?;
         if found.is_none_or(|g| g.community_id != community_id) {
-            return Err(ApiError::field(
-                "grid_id",
-                "unknown",
-                "该社区没有这个网格",
-                "no such grid in this community",
-            ));
+            return Err(ApiError::field("grid_id", "unknown", msg!("field.grid_id.unknown")));
         }
     }
     Ok(())

@@ -6,10 +6,12 @@
 use crate::auth::CurrentUser;
 use crate::documents::{Cell, Sheet, workbook};
 use crate::domain::board::Period;
-use crate::domain::ledger::RecordKind;
 use crate::domain::member::MemberKind;
 use crate::domain::{CommunityId, UserId};
 use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::messages::{self, Msg};
+use crate::msg;
 use crate::services::{audit, scope};
 use crate::state::AppState;
 use crate::store::{self, members::Profile};
@@ -31,12 +33,13 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-fn kind_zh(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Service => "服务",
-        RecordKind::Reversal => "冲正",
-        RecordKind::Correction => "更正",
-    }
+/// Spreadsheets speak the exporting admin's language.
+fn say(m: Msg) -> String {
+    m.render(Lang::current())
+}
+
+fn headers(keys: &[&'static str]) -> Vec<String> {
+    keys.iter().map(|k| say(Msg::new(*k))).collect()
 }
 
 /// Service records of the caller's communities between two dates (inclusive).
@@ -54,22 +57,22 @@ pub async fn service_records(
     rows.truncate(MAX_ROWS as usize);
     let people = store::users::by_ids(db, rows.iter().map(|r| r.member_id).collect()).await?;
     let communities = community_names(app, &ids).await?;
-    let headers = [
-        "记录编号",
-        "姓名",
-        "社区",
-        "活动名称",
-        "服务日期",
-        "服务地点",
-        "服务内容",
-        "时长（小时）",
-        "评价（星）",
-        "类型",
-        "组织单位",
-        "负责人",
-        "需求编号",
-        "备注",
-    ];
+    let headers = headers(&[
+        "export.records.id",
+        "export.records.name",
+        "export.records.community",
+        "export.records.activity",
+        "export.records.date",
+        "export.records.place",
+        "export.records.content",
+        "export.records.hours",
+        "export.records.rating",
+        "export.records.kind",
+        "export.records.organiser",
+        "export.records.person_in_charge",
+        "export.records.request",
+        "export.records.reason",
+    ]);
     let mut out: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
@@ -83,7 +86,7 @@ pub async fn service_records(
                 text(r.content.clone()),
                 Cell::Num(f64::from(r.minutes) / 60.0),
                 r.rating.map_or(Cell::Empty, |s| Cell::Int(i64::from(s))),
-                text(kind_zh(r.kind)),
+                text(say(messages::record_kind(r.kind))),
                 text(r.organiser.clone()),
                 text(r.person_in_charge.clone()),
                 r.request_id.map_or(Cell::Empty, |id| Cell::Int(id.0)),
@@ -92,7 +95,7 @@ pub async fn service_records(
         })
         .collect();
     if cut {
-        out.push(vec![text(format!("仅导出前 {MAX_ROWS} 条，请缩小日期范围"))]);
+        out.push(vec![text(say(msg!("export.records.cut", max = MAX_ROWS)))]);
     }
     audit::log(
         db,
@@ -105,8 +108,8 @@ pub async fn service_records(
     )
     .await?;
     Ok(workbook(&[Sheet {
-        name: "志愿服务记录".into(),
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        name: say(Msg::new("export.records.sheet")),
+        headers,
         rows: out,
     }])?)
 }
@@ -156,7 +159,7 @@ pub async fn employer_report(
             .employer
             .clone()
             .filter(|e| !e.trim().is_empty())
-            .unwrap_or_else(|| "（未填写单位）".into());
+            .unwrap_or_else(|| say(Msg::new("export.employer.no_employer")));
         by_employer.entry(employer).or_default().push(p);
     }
     let none = Figures::default();
@@ -174,35 +177,33 @@ pub async fn employer_report(
             } else {
                 Cell::Empty
             },
-            text(if f.services > 0 { "已参加" } else { "未参加服务" }),
+            text(say(Msg::new(if f.services > 0 {
+                "export.employer.served"
+            } else {
+                "export.employer.not_served"
+            }))),
         ]
     };
-    let detail_headers: Vec<String> = [
-        "姓名",
-        "党支部",
-        "报到社区",
-        "本季度服务时长（小时）",
-        "服务次数",
-        "获得积分",
-        "平均评价",
-        "情况",
-    ]
-    .iter()
-    .map(|h| (*h).to_owned())
-    .collect();
+    let detail_headers = headers(&[
+        "export.employer.name",
+        "export.employer.branch",
+        "export.employer.community",
+        "export.employer.hours",
+        "export.employer.services",
+        "export.employer.points",
+        "export.employer.rating",
+        "export.employer.state",
+    ]);
     let mut sheets = vec![Sheet {
-        name: format!("{} 汇总", span.key),
-        headers: [
-            "工作单位",
-            "报到党员人数",
-            "参加服务人数",
-            "服务时长（小时）",
-            "服务次数",
-            "获得积分",
-        ]
-        .iter()
-        .map(|h| (*h).to_owned())
-        .collect(),
+        name: say(msg!("export.employers.sheet", quarter = span.key.as_str())),
+        headers: headers(&[
+            "export.employers.employer",
+            "export.employers.members",
+            "export.employers.served",
+            "export.employers.hours",
+            "export.employers.services",
+            "export.employers.points",
+        ]),
         rows: by_employer
             .iter()
             .map(|(employer, ps)| {

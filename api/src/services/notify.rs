@@ -5,12 +5,13 @@
 use crate::auth::CurrentUser;
 use crate::domain::delivery::Channel;
 use crate::domain::notify::{Audience, Notice, Topic};
-use crate::domain::request::Status;
-use crate::domain::sla::{Level, Stage};
+use crate::domain::sla::Level;
 use crate::domain::{RequestId, Role, UserId};
-use crate::error::{ApiError, status_zh};
+use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::infra::live::{LiveEvent, RequestBrief};
+use crate::messages::{self, Msg};
+use crate::msg;
 use crate::services::requests::Env;
 use crate::state::AppState;
 use crate::store::{self, notices::NewNotification, outbox::NewMessage, requests::HelpRequest};
@@ -23,59 +24,33 @@ pub struct Subject<'a> {
     pub former_assignee_id: Option<UserId>,
 }
 
-fn words(topic: Topic, lang: Lang, title: &str) -> String {
-    let zh = match topic {
-        Topic::Transition(a) => match a {
-            "dispatch" => format!("新派单：{title}"),
-            "accept" | "claim" => format!("已有党员/志愿者接单：{title}"),
-            "start" => format!("服务已开始：{title}"),
-            "decline" => format!("派单被退回，请重新安排：{title}"),
-            "complete" => format!("服务已完成，请评价：{title}"),
-            "review" => format!("居民已评价，待审核：{title}"),
-            "verify" => format!("已办结，服务时长和积分已记入：{title}"),
-            "cancel" => format!("需求已取消：{title}"),
-            "reopen" => format!("回访不满意，需求已重新打开：{title}"),
-            "repool" => format!("超时未接单，已退回待派：{title}"),
-            other => format!("{other}：{title}"),
-        },
+/// The notice's title (also the mail's subject).
+fn title(topic: Topic, req: &HelpRequest) -> Msg {
+    match topic {
+        Topic::Transition(a) => Msg::new(format!("notice.{a}")).with("title", req.title.as_str()),
         Topic::Late(stage, level) => {
-            let what = match stage {
-                Stage::Dispatch => "派单超时",
-                Stage::Accept => "接单超时",
-                Stage::Complete => "办理超时",
-                Stage::FollowUp => "办结后未回访",
-            };
-            let more = if level == Level::Escalated {
-                "（已升级督办）"
+            let key = if level == Level::Escalated {
+                "notice.late_escalated"
             } else {
-                ""
+                "notice.late"
             };
-            format!("督查提醒：{what}{more}：{title}")
+            Msg::new(key)
+                .with("what", messages::stage(stage))
+                .with("title", req.title.as_str())
         }
-    };
-    let en = match topic {
-        Topic::Transition(a) => format!("Request {a}: {title}"),
-        Topic::Late(stage, level) => format!("Supervision: {} {} — {title}", stage.as_str(), level.as_str()),
-    };
-    lang.pick(&zh, &en).to_owned()
+    }
 }
 
-fn body(topic: Topic, lang: Lang, req: &HelpRequest, status: Status, link: &str) -> String {
-    let title = words(topic, lang, &req.title);
-    match lang {
-        Lang::Zh => format!(
-            "{title}\n\n需求编号：#{}\n服务地址：{}\n当前状态：{}\n查看详情：{link}\n\n—— 邻里 · 群众点单、组织派单、党员接单",
-            req.id,
-            req.address,
-            status_zh(status)
-        ),
-        Lang::En => format!(
-            "{title}\n\nRequest #{}\nAddress: {}\nStatus: {}\nDetails: {link}\n\n— Linli",
-            req.id,
-            req.address,
-            status.as_str()
-        ),
-    }
+/// The notice's text (also the mail's body).
+fn body(title: &Msg, req: &HelpRequest, link: &str) -> Msg {
+    msg!(
+        "notice.body",
+        title = title.clone(),
+        id = req.id,
+        address = req.address.as_str(),
+        status = messages::status(req.status),
+        link = link
+    )
 }
 
 async fn people(db: &impl ConnectionTrait, audience: Audience, s: &Subject<'_>) -> Result<Vec<UserId>, ApiError> {
@@ -123,9 +98,14 @@ pub async fn send(
             continue;
         }
         let kind = notice.topic.kind();
+        let title_msg = title(notice.topic, req);
+        let body_msg = body(&title_msg, req, &link);
         for u in store::users::by_ids(db, ids).await?.into_values() {
-            let title = words(notice.topic, u.lang, &req.title);
-            let text = body(notice.topic, u.lang, req, req.status, &link);
+            // Kept as text in the reader's language (for mail and for the
+            // record) and as the message, so the inbox shows it in whatever
+            // language its reader reads it.
+            let title = title_msg.render(u.lang);
+            let text = body_msg.render(u.lang);
             let id = store::notices::insert(
                 db,
                 NewNotification {
@@ -134,6 +114,7 @@ pub async fn send(
                     title: &title,
                     body: &text,
                     request_id: Some(req.id),
+                    message: Some((&title_msg, &body_msg)),
                 },
                 env.now,
             )
@@ -198,16 +179,25 @@ pub async fn inbox(
 ) -> Result<(Vec<NotificationView>, Option<i64>, u64), ApiError> {
     let (rows, next) = store::notices::inbox(&app.db, me.id, unread_only, before, limit).await?;
     let unread = store::notices::unread_count(&app.db, me.id).await?;
+    let lang = Lang::current();
     let items = rows
         .into_iter()
-        .map(|n| NotificationView {
-            read: n.read_at.is_some(),
-            id: n.id,
-            kind: n.kind,
-            title: n.title,
-            body: n.body,
-            request_id: n.request_id,
-            created_at: n.created_at,
+        .map(|n| {
+            // In the language of this request; rows from before messages
+            // were kept show the text they were written with.
+            let (title, body) = match &n.message {
+                Some((t, b)) => (t.render(lang), b.render(lang)),
+                None => (n.title, n.body),
+            };
+            NotificationView {
+                read: n.read_at.is_some(),
+                id: n.id,
+                kind: n.kind,
+                title,
+                body,
+                request_id: n.request_id,
+                created_at: n.created_at,
+            }
         })
         .collect();
     Ok((items, next, unread))

@@ -5,8 +5,10 @@
 
 use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
-use crate::domain::rating_rule::RatingRule;
-use crate::error::ApiError;
+use crate::domain::rating_rule::{RatingRule, RuleProblem};
+use crate::error::{ApiError, FieldError};
+use crate::messages::Msg;
+use crate::msg;
 use crate::services::{audit, directory, scope};
 use crate::state::AppState;
 use crate::store;
@@ -14,6 +16,21 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 pub use crate::store::rules::RuleVersion as RuleView;
+
+/// A rule's problem as people read it.
+fn problem(p: &RuleProblem) -> FieldError {
+    let m = match p {
+        RuleProblem::ThresholdCount => msg!("rule.threshold_count", max = RatingRule::MAX_LEVELS),
+        RuleProblem::ThresholdOrder => msg!("rule.threshold_order", max = RatingRule::MAX_THRESHOLD_HOURS),
+        RuleProblem::Tenure => Msg::new("rule.tenure"),
+        RuleProblem::PointsPerHour => Msg::new("rule.points_per_hour"),
+        RuleProblem::ActivityCap => Msg::new("rule.activity_cap"),
+        RuleProblem::Multiplier(_) => Msg::new("rule.multiplier"),
+        RuleProblem::VoidStars => Msg::new("rule.void_stars"),
+        RuleProblem::MinBalance => Msg::new("rule.min_balance"),
+    };
+    FieldError::new(p.field(), p.code(), m)
+}
 
 /// The rule in force for a community (creating version 1 if there is none).
 pub async fn current(
@@ -59,7 +76,18 @@ pub async fn update(
     base_version: Option<i32>,
 ) -> Result<RuleView, ApiError> {
     scope::require_admin_of(&app.db, me, community_id).await?;
-    let problems = rule.problems();
+    let menu = store::directory::categories(&app.db, false).await?;
+    let mut problems: Vec<FieldError> = rule.problems().iter().map(problem).collect();
+    // A multiplier for a category the menu does not have would never apply.
+    for code in rule.category_multipliers_pct.keys() {
+        if !menu.iter().any(|c| &c.code == code) {
+            problems.push(FieldError::new(
+                format!("category_multipliers_pct.{code}"),
+                "unknown",
+                msg!("rule.unknown_category", code = code.as_str()),
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }

@@ -9,6 +9,8 @@ use crate::domain::request::Status;
 use crate::domain::sla::Level;
 use crate::domain::stats::{Figures, Row, figures, grouped};
 use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::messages::Msg;
 use crate::services::scope;
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest};
@@ -62,7 +64,10 @@ pub async fn stats(
     let categories: HashMap<_, (String, String)> = store::directory::categories(db, false)
         .await?
         .into_iter()
-        .map(|c| (c.id, (c.code, c.name_zh)))
+        .map(|c| {
+            let name = Lang::current().pick(&c.name_zh, &c.name_en).to_owned();
+            (c.id, (c.code, name))
+        })
         .collect();
     let grids = store::stats::grid_names(db).await?;
     let row = |r: &HelpRequest| Row {
@@ -105,7 +110,7 @@ pub async fn stats(
                     .parse::<i64>()
                     .ok()
                     .and_then(|g| grids.get(&crate::domain::GridId(g)).cloned())
-                    .unwrap_or_else(|| "未分网格".into()),
+                    .unwrap_or_else(|| Msg::new("stats.no_grid").render(Lang::current())),
                 key,
                 figures,
             })

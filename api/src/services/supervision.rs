@@ -8,6 +8,7 @@ use crate::domain::request::{Action, Status};
 use crate::domain::sla::{self, Deadlines, Facts, FollowUpMethod, Level, Stage, Standing};
 use crate::domain::{CommunityId, RequestId, UserId};
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::requests::{self, Acting, Env, Note};
 use crate::services::scope;
 use crate::state::AppState;
@@ -165,12 +166,7 @@ pub async fn follow_up(
     let req = requests::load(&app.db, request_id).await?;
     scope::require_admin_of(&app.db, me, req.community_id).await?;
     if reopen && satisfied {
-        return Err(ApiError::field(
-            "reopen",
-            "satisfied",
-            "居民满意时无需重新打开",
-            "only a dissatisfied follow-up reopens a request",
-        ));
+        return Err(ApiError::field("reopen", "satisfied", msg!("field.reopen.satisfied")));
     }
     for _ in 0..3 {
         let env = Env::of(app);

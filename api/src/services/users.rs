@@ -5,6 +5,7 @@ use crate::auth::CurrentUser;
 use crate::domain::{CommunityId, GridId, Role, UserId, mask::mask_name, phone::mask_phone};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::msg;
 use crate::services::auth::{NewAccount, insert_account, prepare_account};
 use crate::services::directory::{self, CommunityView};
 use crate::services::{members, scope};
@@ -93,8 +94,7 @@ async fn check_admin_of(app: &AppState, me: &CurrentUser, community_id: Communit
         return Err(ApiError::field(
             "community_id",
             "unknown",
-            "社区不存在",
-            "no such community",
+            msg!("field.community_id.unknown"),
         ));
     }
     scope::require_admin_of(&app.db, me, community_id).await

@@ -1,7 +1,9 @@
 //! In-app notifications (the inbox).
 
+use super::json::Json;
 use crate::domain::{RequestId, UserId};
 use crate::error::ApiError;
+use crate::messages::Msg;
 use chrono::{DateTime, Utc};
 use entity::notification;
 use sea_orm::sea_query::Expr;
@@ -20,10 +22,18 @@ pub struct Notification {
     pub request_id: Option<RequestId>,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Title and body as catalogue messages (rows written before messages
+    /// were kept have none).
+    pub message: Option<(Msg, Msg)>,
 }
 
-fn notification_of(n: notification::Model) -> Notification {
-    Notification {
+fn notification_of(n: notification::Model) -> Result<Notification, ApiError> {
+    let message = match n.message.as_deref() {
+        Some(text) => Some(Json::<(Msg, Msg)>::decode(text, "notifications", "message", n.id)?),
+        None => None,
+    };
+    Ok(Notification {
+        message,
         id: n.id,
         user_id: UserId(n.user_id),
         kind: n.kind,
@@ -32,7 +42,7 @@ fn notification_of(n: notification::Model) -> Notification {
         request_id: n.request_id.map(RequestId),
         read_at: n.read_at,
         created_at: n.created_at,
-    }
+    })
 }
 
 pub struct NewNotification<'a> {
@@ -41,6 +51,7 @@ pub struct NewNotification<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub request_id: Option<RequestId>,
+    pub message: Option<(&'a Msg, &'a Msg)>,
 }
 
 /// Writes one inbox line; returns its id.
@@ -51,6 +62,7 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewNotification<'_>, now: Date
         title: Set(n.title.to_owned()),
         body: Set(n.body.to_owned()),
         request_id: Set(n.request_id.map(|r| r.0)),
+        message: Set(n.message.map(|m| Json::encode(&m)).transpose()?),
         read_at: Set(None),
         created_at: Set(now),
         ..Default::default()
@@ -79,7 +91,7 @@ pub async fn inbox(
         q = q.filter(notification::Column::Id.lt(b));
     }
     let (rows, next) = super::page(q.all(db).await?, limit, |n| n.id);
-    Ok((rows.into_iter().map(notification_of).collect(), next))
+    Ok((rows.into_iter().map(notification_of).collect::<Result<_, _>>()?, next))
 }
 
 pub async fn unread_count(db: &impl ConnectionTrait, user: UserId) -> Result<u64, ApiError> {

@@ -8,6 +8,7 @@ use crate::auth::CurrentUser;
 use crate::domain::ledger::{EntryKind, RecordKind};
 use crate::domain::{CommunityId, EntryId, RecordId, RequestId, UserId};
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::{audit, directory, members, rules, scope};
 use crate::state::AppState;
 use crate::store::{self, ledger::Entry, ledger::NewEntry, ledger::NewRecord, ledger::Place};
@@ -197,8 +198,7 @@ pub async fn correct_record(
         return Err(ApiError::field(
             "record_id",
             "reversal",
-            "冲正记录不能再更正",
-            "a reversal cannot be corrected",
+            msg!("field.record_id.reversal"),
         ));
     }
     let now = app.clock.now();

@@ -9,6 +9,7 @@ use crate::domain::board::Delta;
 use crate::domain::ledger::{EntryKind, RecordKind};
 use crate::domain::request::Step;
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::directory;
 use crate::services::requests::Env;
 use crate::services::rules::{self, RuleView};
@@ -110,12 +111,14 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan, now: Date
         now,
     )
     .await?;
+    // The ledger keeps the reason as text, in the community's language.
     let reason = credit.voided_by_rating.then(|| {
-        format!(
-            "评价 {} 星，按规则（{} 星及以下）不计积分",
-            req.rating.unwrap_or(0),
-            plan.rule.rule.void_points_at_or_below_stars.unwrap_or(0)
+        msg!(
+            "rule.void_reason",
+            stars = req.rating.unwrap_or(0),
+            at_most = u32::from(plan.rule.rule.void_points_at_or_below_stars.unwrap_or(0))
         )
+        .render(crate::i18n::Lang::Zh)
     });
     let (_, earned) = store::ledger::append_entry(
         db,

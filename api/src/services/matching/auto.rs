@@ -11,6 +11,7 @@ use crate::domain::request::Action;
 use crate::domain::{CommunityId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::msg;
 use crate::services::requests::{self, Acting, Note};
 use crate::services::{directory, scope};
 use crate::state::AppState;
@@ -45,7 +46,7 @@ pub struct UnassignedView {
     /// `no_candidate`: nobody qualifies; `no_capacity_left`: those who do
     /// are needed more elsewhere or are full.
     pub reason: &'static str,
-    pub message: &'static str,
+    pub message: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -163,15 +164,9 @@ pub async fn auto_dispatch(
                 None => {
                     let anyone = m.edges[r].iter().any(|(j, _)| m.capacity[*j] > 0);
                     let (reason, message) = if anyone {
-                        (
-                            "no_capacity_left",
-                            lang.pick("合适的人手已满，请稍后再派", "everyone suitable is busy"),
-                        )
+                        ("no_capacity_left", msg!("dispatch.no_capacity_left").render(lang))
                     } else {
-                        (
-                            "no_candidate",
-                            lang.pick("暂无符合条件的党员或志愿者", "no member qualifies"),
-                        )
+                        ("no_candidate", msg!("dispatch.no_candidate").render(lang))
                     };
                     out.unassigned.push(UnassignedView {
                         request_id: req.id,

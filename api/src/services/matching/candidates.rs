@@ -6,6 +6,7 @@ use crate::domain::matching::{Breakdown, Exclusion, Weights, place, rank};
 use crate::domain::{RequestId, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::messages;
 use crate::services::{requests, scope};
 use crate::state::AppState;
 use serde::Serialize;
@@ -24,7 +25,7 @@ pub struct CandidateView {
 pub struct ExcludedView {
     pub member: Person,
     pub reason: &'static str,
-    pub message: &'static str,
+    pub message: String,
 }
 
 /// One member asked about by id: where they stand.
@@ -51,18 +52,8 @@ pub struct CandidatesView {
     pub member: Option<Explained>,
 }
 
-pub fn exclusion_message(e: Exclusion) -> &'static str {
-    let lang = Lang::current();
-    match e {
-        Exclusion::NotApproved => lang.pick("报到尚未审核通过", "registration not yet approved"),
-        Exclusion::Suspended => lang.pick("已暂停服务", "suspended"),
-        Exclusion::Full => lang.pick("已达同时服务上限", "already holds as many requests as allowed"),
-        Exclusion::Unavailable => lang.pick(
-            "所需时间不在其服务时段内",
-            "the requested time is outside their availability",
-        ),
-        Exclusion::Requester => lang.pick("本人提出的需求", "they posted this request"),
-    }
+pub fn exclusion_message(e: Exclusion) -> String {
+    messages::exclusion(e).render(Lang::current())
 }
 
 fn round2(x: f64) -> f64 {

@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
 use crate::domain::matching::Weights;
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store;
@@ -36,12 +37,7 @@ pub async fn set_weights(
     directory::community(&app.db, community_id).await?;
     scope::require_admin_of(&app.db, me, community_id).await?;
     if !w.is_valid() {
-        return Err(ApiError::field(
-            "weights",
-            "range",
-            "每项权重须在 0 到 100 之间，且不能全为 0",
-            "each weight is 0–100 and not all may be 0",
-        ));
+        return Err(ApiError::field("weights", "range", msg!("field.weights.range")));
     }
     store::directory::set_matching_weights(&app.db, community_id, &w).await?;
     tracing::info!(admin = %me.id, community = %community_id, ?w, "matching weights changed");

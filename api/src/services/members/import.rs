@@ -20,6 +20,8 @@ use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, MemberStatus};
 use crate::domain::{CategoryId, CommunityId, Phone, Role, UserId};
 use crate::error::{ApiError, FieldError};
+use crate::messages::Msg;
+use crate::msg;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, users::NewUser};
@@ -73,8 +75,8 @@ struct Row {
     skills: Vec<CategoryId>,
 }
 
-fn err(line: u64, field: &str, code: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
-    FieldError::new(field, code, zh, en).at_line(line)
+fn err(line: u64, field: &str, code: &str, msg: Msg) -> FieldError {
+    FieldError::new(field, code, msg).at_line(line)
 }
 
 fn list(cell: &str) -> Vec<String> {
@@ -111,58 +113,28 @@ fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<
     let mut errors = Vec::new();
     let phone = Phone::parse(&get("phone"));
     if phone.is_none() {
-        errors.push(err(
-            line,
-            "phone",
-            "phone",
-            "手机号格式不正确",
-            "not a valid mainland mobile number",
-        ));
+        errors.push(err(line, "phone", "phone", msg!("field.import.phone")));
     }
     let name = get("name");
     if name.is_empty() || name.chars().count() > 50 {
-        errors.push(err(
-            line,
-            "name",
-            "length",
-            "姓名须为 1–50 个字",
-            "name must be 1–50 characters",
-        ));
+        errors.push(err(line, "name", "length", msg!("field.import.name")));
     }
     let kind = kind(&get("kind"));
     if kind.is_none() {
-        errors.push(err(
-            line,
-            "kind",
-            "invalid",
-            "类型须为 党员/志愿者（party_member/volunteer）",
-            "kind must be party_member or volunteer",
-        ));
+        errors.push(err(line, "kind", "invalid", msg!("field.import.kind")));
     }
     let max_active = match get("max_active").as_str() {
         "" => None,
         s => match s.parse::<i32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                errors.push(err(
-                    line,
-                    "max_active",
-                    "invalid",
-                    "同时服务数须为整数",
-                    "must be a whole number",
-                ));
+                errors.push(err(line, "max_active", "invalid", msg!("field.import.max_active")));
                 None
             }
         },
     };
     let availability = windows(&get("availability")).unwrap_or_else(|| {
-        errors.push(err(
-            line,
-            "availability",
-            "invalid",
-            "服务时段格式应为“6 09:00-12:00;7 14:00-17:00”",
-            "windows look like `6 09:00-12:00;7 14:00-17:00`",
-        ));
+        errors.push(err(line, "availability", "invalid", msg!("field.availability.invalid")));
         Availability::default()
     });
     let location = match (get("lat").as_str(), get("lng").as_str()) {
@@ -174,13 +146,7 @@ fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<
                 .zip(lng.parse().ok())
                 .and_then(|(a, b)| GeoPoint::new(a, b));
             if p.is_none() {
-                errors.push(err(
-                    line,
-                    "lat",
-                    "invalid",
-                    "经纬度须成对且在有效范围内",
-                    "lat/lng must come as a valid pair",
-                ));
+                errors.push(err(line, "lat", "invalid", msg!("field.lat.invalid")));
             }
             p
         }
@@ -190,13 +156,7 @@ fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<
         g => match lookup.grid_by_name(g) {
             Some(id) => Some(id),
             None => {
-                errors.push(err(
-                    line,
-                    "grid",
-                    "unknown",
-                    format!("本社区没有网格“{g}”"),
-                    format!("no grid named {g}"),
-                ));
+                errors.push(err(line, "grid", "unknown", msg!("field.import.grid", grid = g)));
                 None
             }
         },
@@ -274,8 +234,7 @@ pub async fn import_csv(
                 1,
                 h,
                 "unknown_column",
-                format!("无法识别的列“{h}”"),
-                format!("unknown column {h}"),
+                msg!("field.import.unknown_column", column = h.as_str()),
             ));
         }
     }
@@ -285,8 +244,7 @@ pub async fn import_csv(
                 1,
                 r,
                 "required",
-                format!("缺少必需的列“{r}”"),
-                format!("missing column {r}"),
+                msg!("field.import.missing_column", column = r.to_string()),
             ));
         }
     }
@@ -314,8 +272,7 @@ pub async fn import_csv(
                 line,
                 "file",
                 "too_many_rows",
-                format!("一次最多导入 {MAX_ROWS} 行"),
-                format!("at most {MAX_ROWS} rows per file"),
+                msg!("field.import.too_many_rows", max = MAX_ROWS),
             ));
             break;
         }
@@ -332,20 +289,14 @@ pub async fn import_csv(
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(err(2, "file", "empty", "文件中没有数据行", "the file has no data rows"));
+        errors.push(err(2, "file", "empty", msg!("field.import.empty")));
     }
 
     // Duplicates within the file, and what the database already knows.
     let mut seen = HashSet::new();
     for r in &rows {
         if !seen.insert(r.phone.as_str().to_owned()) {
-            errors.push(err(
-                r.line,
-                "phone",
-                "duplicate",
-                "文件中手机号重复",
-                "phone appears twice in the file",
-            ));
+            errors.push(err(r.line, "phone", "duplicate", msg!("field.import.duplicate")));
         }
     }
     let phones: Vec<&str> = rows.iter().map(|r| r.phone.as_str()).collect();
@@ -365,25 +316,17 @@ pub async fn import_csv(
                 r.line,
                 "phone",
                 "other_community",
-                "该手机号已在其他社区注册",
-                "registered in another community",
+                msg!("field.import.other_community"),
             ));
         } else if registered.contains(&u.id) {
             errors.push(err(
                 r.line,
                 "phone",
                 "already_registered",
-                "此人已报到",
-                "already registered as a member",
+                msg!("field.import.already_registered"),
             ));
         } else if u.role.is_admin() {
-            errors.push(err(
-                r.line,
-                "phone",
-                "admin",
-                "管理员账号不能导入为党员/志愿者",
-                "admin accounts cannot be imported",
-            ));
+            errors.push(err(r.line, "phone", "admin", msg!("field.import.admin")));
         }
     }
     if !errors.is_empty() {
@@ -424,13 +367,9 @@ pub async fn import_csv(
                 };
                 let u = store::users::insert(&txn, new, now).await.map_err(|e| match e {
                     // Registered between the check and now.
-                    ApiError::PhoneTaken => ApiError::Validation(vec![err(
-                        r.line,
-                        "phone",
-                        "taken",
-                        "该手机号刚刚被注册",
-                        "just registered",
-                    )]),
+                    ApiError::PhoneTaken => {
+                        ApiError::Validation(vec![err(r.line, "phone", "taken", msg!("field.import.taken"))])
+                    }
                     other => other,
                 })?;
                 (u.id, Some(pw))
@@ -474,11 +413,5 @@ pub async fn import_csv(
 }
 
 fn csv_error(line: u64, e: &csv::Error) -> FieldError {
-    err(
-        line,
-        "file",
-        "csv",
-        format!("CSV 格式错误：{e}"),
-        format!("malformed CSV: {e}"),
-    )
+    err(line, "file", "csv", msg!("field.import.csv", detail = e.to_string()))
 }

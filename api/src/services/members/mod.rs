@@ -20,6 +20,7 @@ use crate::domain::member::{DEFAULT_MAX_ACTIVE, MAX_ACTIVE_RANGE, MemberKind, Me
 use crate::domain::request::Status;
 use crate::domain::{CategoryId, CommunityId, GridId, Role, UserId};
 use crate::error::{ApiError, FieldError};
+use crate::msg;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, members::Details, members::Profile, users::User};
@@ -116,12 +117,7 @@ impl Lookup {
         let mut errors = Vec::new();
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
         if input.kind == MemberKind::PartyMember && blank(&input.employer) {
-            errors.push(FieldError::new(
-                "employer",
-                "required",
-                "在职党员请填写工作单位",
-                "party members give their employer",
-            ));
+            errors.push(FieldError::new("employer", "required", msg!("field.employer.required")));
         }
         let mut skills = Vec::new();
         for code in &input.skills {
@@ -130,8 +126,7 @@ impl Lookup {
                 None => errors.push(FieldError::new(
                     "skills",
                     "unknown",
-                    format!("没有这个服务类别：{code}"),
-                    format!("no such service category: {code}"),
+                    msg!("field.skills.unknown", code = code.as_str()),
                 )),
             }
         }
@@ -143,27 +138,17 @@ impl Lookup {
             errors.push(FieldError::new(
                 "max_active",
                 "range",
-                format!(
-                    "同时服务数须在 {} 到 {} 之间",
-                    MAX_ACTIVE_RANGE.start(),
-                    MAX_ACTIVE_RANGE.end()
-                ),
-                format!(
-                    "must be between {} and {}",
-                    MAX_ACTIVE_RANGE.start(),
-                    MAX_ACTIVE_RANGE.end()
+                msg!(
+                    "field.max_active.range",
+                    min = *MAX_ACTIVE_RANGE.start(),
+                    max = *MAX_ACTIVE_RANGE.end()
                 ),
             ));
         }
         if let Some(g) = input.grid_id
             && !self.grids.contains_key(&g)
         {
-            errors.push(FieldError::new(
-                "grid_id",
-                "unknown",
-                "该网格不属于本社区",
-                "no such grid in this community",
-            ));
+            errors.push(FieldError::new("grid_id", "unknown", msg!("field.grid_id.unknown")));
         }
         if errors.is_empty() { Ok(skills) } else { Err(errors) }
     }
@@ -285,8 +270,7 @@ pub async fn update(
         return Err(ApiError::field(
             "publish_consent",
             "owner_only",
-            "是否在光荣榜上公开姓名只能由本人决定",
-            "only the member can consent to being named on honor boards",
+            msg!("field.publish_consent.owner_only"),
         ));
     }
     let skills = Lookup::load(&app.db, p.community_id)

@@ -6,6 +6,7 @@ use crate::domain::matching::GeoPoint;
 use crate::domain::request::{Status, Step, Urgency};
 use crate::domain::{GridId, Phone, UserId};
 use crate::error::ApiError;
+use crate::msg;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::NewEvent};
@@ -35,7 +36,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
         Some(rid) => {
             let r = store::users::find(db, rid)
                 .await?
-                .ok_or_else(|| ApiError::field("resident_id", "unknown", "居民不存在", "no such resident"))?;
+                .ok_or_else(|| ApiError::field("resident_id", "unknown", msg!("field.resident_id.unknown")))?;
             scope::require_admin_of(db, me, r.community_id).await?;
             Some(r)
         }

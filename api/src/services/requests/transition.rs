@@ -16,6 +16,7 @@ use crate::domain::request::{self, Action, Actor, Person, Status};
 use crate::domain::{RequestId, Role, UserId};
 use crate::error::ApiError;
 use crate::infra::live::LiveEvent;
+use crate::msg;
 use crate::services::members::{self, Room};
 use crate::services::{ledger, notify, scope};
 use crate::state::AppState;
@@ -129,8 +130,7 @@ async fn check_room(
         Room::NotMember if dispatch => Err(ApiError::field(
             "assignee_id",
             "not_member",
-            "只能派给本社区已报到的党员或志愿者",
-            "must be a member (party member or volunteer) of this community",
+            msg!("field.assignee_id.not_member"),
         )),
         // The state machine already let a member claim; a missing profile
         // means the role and registration disagree, so refuse plainly.

@@ -5,8 +5,10 @@ use crate::domain::phone::mask_phone;
 use crate::domain::request::{self, Actor, Person, Status, Step, Urgency};
 use crate::domain::scope::Viewer;
 use crate::domain::{CommunityId, GridId, RequestId, Role, UserId};
-use crate::error::{ApiError, status_zh};
+use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::messages::{self, Msg};
+use crate::msg;
 use crate::services::members::Location;
 use crate::store::{self, requests::Event, requests::HelpRequest, users::User};
 use chrono::{DateTime, Utc};
@@ -83,7 +85,7 @@ pub struct EventView {
 }
 
 pub(super) fn status_label(s: Status, lang: Lang) -> String {
-    lang.pick(status_zh(s), s.as_str()).to_owned()
+    messages::status(s).render(lang)
 }
 
 fn person(users: &HashMap<UserId, User>, id: UserId, reveal: bool) -> PersonRef {
@@ -178,18 +180,6 @@ pub(super) async fn one(db: &impl ConnectionTrait, viewer: &Viewer, r: &HelpRequ
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))
 }
 
-/// The words of a note the system wrote, in the reader's language.
-pub(super) fn note_text(key: &str, lang: Lang) -> String {
-    let (zh, en) = match key {
-        "timeline.on_behalf" => ("代下单", "entered for the resident"),
-        "timeline.auto_dispatch" => ("自动派单", "auto-dispatch"),
-        "timeline.repooled" => ("超时未接单，督查退回待派", "not accepted in time, back to the pool"),
-        "timeline.follow_up_reopen" => ("回访不满意，重新办理", "follow-up found the resident dissatisfied"),
-        _ => ("", ""),
-    };
-    lang.pick(zh, en).to_owned()
-}
-
 pub(super) async fn events(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -219,14 +209,14 @@ pub(super) async fn events(
                 None => (
                     ActorRef {
                         id: None,
-                        name: lang.pick("系统", "System").to_owned(),
+                        name: msg!("timeline.system").render(lang),
                     },
                     "system".to_owned(),
                 ),
             };
-            let note = match (e.note_key.as_deref().map(|k| note_text(k, lang)), e.note) {
-                (Some(k), Some(n)) => Some(format!("{k}：{n}")),
-                (Some(k), None) => Some(k),
+            let note = match (e.note_key, e.note) {
+                (Some(k), Some(n)) => Some(msg!("timeline.with_text", note = Msg::new(k), text = n).render(lang)),
+                (Some(k), None) => Some(Msg::new(k).render(lang)),
                 (None, n) => n,
             };
             EventView {
