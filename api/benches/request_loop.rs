@@ -72,7 +72,7 @@ struct World {
 
 async fn world(path: &std::path::Path) -> World {
     let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", path.display()),
+        database_url: format!("sqlite://{}?mode=rwc", path.display()).into(),
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
         admin_password: "bench-admin-1".into(),

@@ -4,8 +4,67 @@
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
 use std::path::PathBuf;
+
+/// A setting that must not show in logs or `Debug` output: a password, or a
+/// URL that may carry one. `expose()` is the one way to read it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(#[serde(deserialize_with = "text")] String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "Secret(\"\")"
+        } else {
+            "Secret(***)"
+        })
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+/// A text setting that may arrive as a number: `LINLI_ADMIN_PHONE=13800000000`
+/// and an all-digit password are read by the environment provider as
+/// integers, and are still text.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        I(i128),
+        U(u128),
+        F(f64),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::S(s) => s,
+        Text::I(n) => n.to_string(),
+        Text::U(n) => n.to_string(),
+        Text::F(n) => n.to_string(),
+    })
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -16,7 +75,7 @@ pub struct Settings {
     pub port: u16,
     /// `sqlite://…` (default, a file under `data_dir`) or `postgres://…`.
     /// Empty means the embedded SQLite file.
-    pub database_url: String,
+    pub database_url: Secret,
     /// Where the embedded SQLite file and other local state live.
     pub data_dir: PathBuf,
     /// Connection pool size; SQLite serialises writers anyway.
@@ -31,9 +90,10 @@ pub struct Settings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     /// Phone number of the first admin created on first start.
+    #[serde(deserialize_with = "text")]
     pub admin_phone: String,
     /// Password of the first admin; empty = generate one and print it once.
-    pub admin_password: String,
+    pub admin_password: Secret,
     /// Public base URL, used in printed links.
     pub public_url: String,
     /// The communities' local time as a UTC offset (`+08:00`: China has no
@@ -41,7 +101,7 @@ pub struct Settings {
     pub utc_offset: String,
     /// `redis://…` for honor boards (and later live updates) shared by every
     /// replica; empty = computed from the database in-process.
-    pub redis_url: String,
+    pub redis_url: Secret,
     /// Prefix of every Redis key, so several deployments (or test runs) can
     /// share one Redis.
     pub redis_prefix: String,
@@ -50,7 +110,7 @@ pub struct Settings {
     pub cjk_font: Option<PathBuf>,
     /// `smtp://host:port` (or `smtps://user:pass@host`) for mail; empty =
     /// lettre's file transport into `data_dir/mail/`.
-    pub smtp_url: String,
+    pub smtp_url: Secret,
     /// The sender of every mail.
     pub mail_from: String,
     /// How often the outbox worker looks for due messages when idle (ms).
@@ -78,7 +138,7 @@ impl Default for Settings {
         Settings {
             host: "127.0.0.1".into(),
             port: 8080,
-            database_url: String::new(),
+            database_url: Secret::default(),
             data_dir: PathBuf::from("./data"),
             db_max_connections: 8,
             db_acquire_timeout_secs: 10,
@@ -87,13 +147,13 @@ impl Default for Settings {
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             admin_phone: "13800000000".into(),
-            admin_password: String::new(),
+            admin_password: Secret::default(),
             public_url: String::new(),
             utc_offset: "+08:00".into(),
-            redis_url: String::new(),
+            redis_url: Secret::default(),
             redis_prefix: "linli".into(),
             cjk_font: None,
-            smtp_url: String::new(),
+            smtp_url: Secret::default(),
             mail_from: "邻里 Linli <noreply@linli.local>".into(),
             outbox_poll_ms: 1000,
             outbox_retry_base_ms: 5000,
@@ -123,10 +183,10 @@ impl Settings {
 
     /// The database URL in effect: `database_url`, or the SQLite file in `data_dir`.
     pub fn effective_database_url(&self) -> String {
-        if self.database_url.trim().is_empty() {
+        if self.database_url.is_empty() {
             format!("sqlite://{}?mode=rwc", self.data_dir.join("linli.db").display())
         } else {
-            self.database_url.trim().to_owned()
+            self.database_url.expose().trim().to_owned()
         }
     }
 
@@ -170,6 +230,22 @@ mod tests {
 
     #[test]
     #[allow(clippy::result_large_err)]
+    fn all_digit_phone_and_password_are_text_and_secrets_stay_hidden() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LINLI_ADMIN_PHONE", "13700000000");
+            jail.set_env("LINLI_ADMIN_PASSWORD", "12345678901");
+            jail.set_env("DATABASE_URL", "postgres://u:hunter2@h/db");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.admin_phone, "13700000000");
+            assert_eq!(s.admin_password.expose(), "12345678901");
+            let shown = format!("{s:?}");
+            assert!(!shown.contains("hunter2") && !shown.contains("12345678901"), "{shown}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
     fn env_overrides_file_and_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("linli.toml", "port = 9000\nhost = \"0.0.0.0\"")?;
@@ -177,7 +253,7 @@ mod tests {
             jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/linli");
             jail.set_env("REDIS_URL", "redis://127.0.0.1:6379");
             let s = Settings::load(None).map_err(|e| e.to_string())?;
-            assert_eq!(s.redis_url, "redis://127.0.0.1:6379");
+            assert_eq!(s.redis_url.expose(), "redis://127.0.0.1:6379");
             assert_eq!(s.port, 9100);
             assert_eq!(s.host, "0.0.0.0");
             assert!(!s.is_sqlite());

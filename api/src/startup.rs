@@ -45,10 +45,10 @@ pub async fn prepare(
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
     let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
-    let (redis_boards, hub) = if settings.redis_url.trim().is_empty() {
+    let (redis_boards, hub) = if settings.redis_url.is_empty() {
         (None, Hub::local())
     } else {
-        let url = settings.redis_url.trim();
+        let url = settings.redis_url.expose().trim();
         let conn = crate::infra::redis::connect(url).await?;
         (
             Some(RedisBoards::new(conn.clone(), &settings.redis_prefix)),

@@ -2,50 +2,23 @@
 //! outbox row and how long to wait before trying again. Pure.
 
 use chrono::Duration;
-use serde::{Deserialize, Serialize};
 
-/// How a message travels.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Channel {
-    Mail,
+code_enum! {
+    /// How a message travels.
+    pub enum Channel {
+        Mail,
+    }
 }
 
-/// pending → sent, or pending → … → dead after the last attempt.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum DeliveryStatus {
-    /// Waiting for its (next) attempt.
-    Pending,
-    Sent,
-    /// Given up after `outbox_max_attempts`.
-    Dead,
+code_enum! {
+    /// pending → sent, or pending → … → dead after the last attempt.
+    pub enum DeliveryStatus {
+        /// Waiting for its (next) attempt.
+        Pending,
+        Sent,
+        /// Given up after `outbox_max_attempts`.
+        Dead,
+    }
 }
 
 /// The wait before attempt `attempts + 1`: base × 2^(attempts − 1), at most an hour.

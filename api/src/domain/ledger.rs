@@ -1,46 +1,27 @@
 //! The two append-only ledgers: what kinds of rows they hold and what each
 //! kind means for a member's balance and the honor boards. Pure.
 
-use serde::{Deserialize, Serialize};
-
-/// Kinds of points entries.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EntryKind {
-    /// A verified service (one per request and round: `credit_of`).
-    Service,
-    /// 嘉许 — an admin's award.
-    Award,
-    /// 扣分 — an admin's deduction.
-    Deduction,
-    /// An upheld complaint takes a service's points back.
-    Void,
-    /// Hours corrected: the points difference.
-    Correction,
-    /// 爱心超市 — points spent.
-    Redemption,
-    /// A cancelled redemption's points given back.
-    Refund,
+code_enum! {
+    /// Kinds of points entries.
+    pub enum EntryKind {
+        /// A verified service (one per request and round: `credit_of`).
+        Service,
+        /// 嘉许 — an admin's award.
+        Award,
+        /// 扣分 — an admin's deduction.
+        Deduction,
+        /// An upheld complaint takes a service's points back.
+        Void,
+        /// Hours corrected: the points difference.
+        Correction,
+        /// 爱心超市 — points spent.
+        Redemption,
+        /// A cancelled redemption's points given back.
+        Refund,
+    }
 }
 
 impl EntryKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Does this kind count on honor boards (earning, not spending)?
     pub fn earned(self) -> bool {
         !matches!(self, EntryKind::Redemption | EntryKind::Refund)
@@ -53,36 +34,19 @@ impl EntryKind {
     }
 }
 
-/// Kinds of service records (hours).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RecordKind {
-    /// A verified service.
-    Service,
-    /// Takes a record back (sign −1): the first half of a correction.
-    Reversal,
-    /// The corrected record that replaces a reversed one.
-    Correction,
+code_enum! {
+    /// Kinds of service records (hours).
+    pub enum RecordKind {
+        /// A verified service.
+        Service,
+        /// Takes a record back (sign −1): the first half of a correction.
+        Reversal,
+        /// The corrected record that replaces a reversed one.
+        Correction,
+    }
 }
 
 impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// +1, or −1 for a reversal.
     pub fn sign(self) -> i16 {
         match self {

@@ -1,6 +1,31 @@
 //! Pure domain rules: no database, no HTTP. Everything here is unit- and
 //! property-tested on its own.
 
+/// A fieldless enum that is stored and sent as its snake_case name
+/// (`in_progress`): serde and strum agree on the words, `as_str` gives
+/// them, `iter()` lists the variants.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            serde::Serialize, serde::Deserialize,
+            strum::EnumString, strum::IntoStaticStr, strum::EnumIter,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    };
+}
+
 pub mod board;
 pub mod delivery;
 pub mod ids;

@@ -7,35 +7,14 @@
 //!    └──────cancel (member or admin: points refunded, item restocked)──▶ cancelled
 //! ```
 
-use serde::{Deserialize, Serialize};
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Status {
-    /// 待领取 — points spent, item not yet handed over.
-    Pending,
-    /// 已领取
-    Fulfilled,
-    /// 已取消 — points refunded.
-    Cancelled,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+code_enum! {
+    pub enum Status {
+        /// 待领取 — points spent, item not yet handed over.
+        Pending,
+        /// 已领取
+        Fulfilled,
+        /// 已取消 — points refunded.
+        Cancelled,
     }
 }
 

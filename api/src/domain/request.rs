@@ -108,60 +108,33 @@ impl FromStr for Status {
     }
 }
 
-/// How soon the resident needs help (急 on the lists).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Urgency {
-    #[default]
-    Normal,
-    /// 急
-    Urgent,
-}
-
-impl Urgency {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+code_enum! {
+    /// How soon the resident needs help (急 on the lists).
+    #[derive(Default)]
+    pub enum Urgency {
+        #[default]
+        Normal,
+        /// 急
+        Urgent,
     }
 }
 
-/// What the timeline records: the request's creation, then each action.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Step {
-    Create,
-    Dispatch,
-    Publish,
-    Accept,
-    Claim,
-    Decline,
-    Start,
-    Complete,
-    Review,
-    Verify,
-    Cancel,
-    Reopen,
-    Repool,
-}
-
-impl Step {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+code_enum! {
+    /// What the timeline records: the request's creation, then each action.
+    pub enum Step {
+        Create,
+        Dispatch,
+        Publish,
+        Accept,
+        Claim,
+        Decline,
+        Start,
+        Complete,
+        Review,
+        Verify,
+        Cancel,
+        Reopen,
+        Repool,
     }
 }
 

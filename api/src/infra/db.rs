@@ -12,7 +12,7 @@ use std::time::Duration;
 /// options that every pooled connection is opened with, not a one-off PRAGMA.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.effective_database_url();
-    if settings.is_sqlite() && settings.database_url.trim().is_empty() {
+    if settings.is_sqlite() && settings.database_url.is_empty() {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating data dir {}", settings.data_dir.display()))?;
     }

@@ -34,12 +34,12 @@ impl Mailer {
             .mail_from
             .parse()
             .map_err(|e| anyhow::anyhow!("mail_from {:?}: {e}", s.mail_from))?;
-        let transport = if s.smtp_url.trim().is_empty() {
+        let transport = if s.smtp_url.is_empty() {
             // Created on the first mail, not at start-up.
             let dir = s.data_dir.join("mail");
             Transport::File(AsyncFileTransport::new(&dir), dir)
         } else {
-            let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(s.smtp_url.trim())
+            let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(s.smtp_url.expose().trim())
                 .map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?
                 .timeout(Some(std::time::Duration::from_secs(20)))
                 .build();

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::msg;
 use crate::services::directory;
 use crate::state::AppState;
-use crate::store::{self, users::NewUser, users::User};
+use crate::store::{self, sessions::SessionUser, users::NewUser, users::User};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
@@ -151,13 +151,9 @@ pub async fn change_password(app: &AppState, me: &CurrentUser, old: String, new:
     open_session(app, me.id).await
 }
 
-/// Bearer token → the caller, if the session exists and has not expired.
-pub async fn authenticate(app: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
-    let digest = token::digest(bearer);
-    let u = store::sessions::authenticate(&app.db, &digest, app.clock.now())
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    Ok(CurrentUser {
+/// The caller a session (or the command line) stands for.
+fn current_user(u: SessionUser, token_hash: String) -> CurrentUser {
+    CurrentUser {
         id: u.id,
         name: u.name,
         phone: u.phone,
@@ -165,8 +161,17 @@ pub async fn authenticate(app: &AppState, bearer: &str) -> Result<CurrentUser, A
         community_id: u.community_id,
         grid_id: u.grid_id,
         street: u.street,
-        token_hash: digest,
-    })
+        token_hash,
+    }
+}
+
+/// Bearer token → the caller, if the session exists and has not expired.
+pub async fn authenticate(app: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
+    let digest = token::digest(bearer);
+    let u = store::sessions::authenticate(&app.db, &digest, app.clock.now())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(current_user(u, digest))
 }
 
 /// Someone as the service layer sees a caller, without a session (the demo
@@ -178,7 +183,7 @@ pub async fn acting_as(db: &impl ConnectionTrait, user_id: UserId) -> Result<Cur
     let street = store::directory::street_of(db, u.community_id)
         .await?
         .ok_or(ApiError::NotFound("community"))?;
-    Ok(CurrentUser {
+    let session = SessionUser {
         id: u.id,
         name: u.name,
         phone: u.phone,
@@ -186,8 +191,8 @@ pub async fn acting_as(db: &impl ConnectionTrait, user_id: UserId) -> Result<Cur
         community_id: u.community_id,
         grid_id: u.grid_id,
         street,
-        token_hash: String::new(),
-    })
+    };
+    Ok(current_user(session, String::new()))
 }
 
 #[cfg(test)]

@@ -41,30 +41,8 @@ impl RewardInput {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct RewardView {
-    pub id: RewardId,
-    pub community_id: CommunityId,
-    pub name: String,
-    pub description: String,
-    pub points_price: i64,
-    pub stock: i32,
-    pub active: bool,
-    pub updated_at: DateTime<Utc>,
-}
-
-fn reward_view(r: Reward) -> RewardView {
-    RewardView {
-        id: r.id,
-        community_id: r.community_id,
-        name: r.name,
-        description: r.description,
-        points_price: r.points_price,
-        stock: r.stock,
-        active: r.active,
-        updated_at: r.updated_at,
-    }
-}
+/// What the API shows of an item: the item as the store keeps it.
+pub type RewardView = Reward;
 
 #[derive(Debug, Serialize)]
 pub struct RedemptionView {
@@ -133,11 +111,7 @@ pub async fn list_rewards(
     if community_id != me.community_id && !admin {
         return Err(ApiError::Forbidden);
     }
-    Ok(store::market::rewards(&app.db, community_id, admin)
-        .await?
-        .into_iter()
-        .map(reward_view)
-        .collect())
+    store::market::rewards(&app.db, community_id, admin).await
 }
 
 pub async fn create_reward(
@@ -161,7 +135,7 @@ pub async fn create_reward(
     )
     .await?;
     txn.commit().await?;
-    Ok(reward_view(row))
+    Ok(row)
 }
 
 /// Edits an item: name, price, stock on hand, on offer or withdrawn.
@@ -190,7 +164,7 @@ pub async fn update_reward(
     )
     .await?;
     txn.commit().await?;
-    Ok(reward_view(row))
+    Ok(row)
 }
 
 /// A member redeems one item of their own community.

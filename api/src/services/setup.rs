@@ -85,7 +85,7 @@ pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
     let password = if state.settings.admin_password.is_empty() {
         crate::auth::token::generate()[..12].to_owned()
     } else {
-        state.settings.admin_password.clone()
+        state.settings.admin_password.expose().to_owned()
     };
     let acc = NewAccount {
         phone: phone.clone(),

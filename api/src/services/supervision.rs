@@ -123,32 +123,8 @@ pub async fn list(
         .collect())
 }
 
-#[derive(Debug, Serialize)]
-pub struct FollowUpView {
-    pub id: i64,
-    pub request_id: RequestId,
-    pub round: i32,
-    pub admin_id: UserId,
-    pub method: FollowUpMethod,
-    pub satisfied: bool,
-    pub note: String,
-    pub reopened: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-fn follow_up_view(f: FollowUp) -> FollowUpView {
-    FollowUpView {
-        id: f.id,
-        request_id: f.request_id,
-        round: f.round,
-        admin_id: f.admin_id,
-        method: f.method,
-        satisfied: f.satisfied,
-        note: f.note,
-        reopened: f.reopened,
-        created_at: f.created_at,
-    }
-}
+/// What the API shows of a follow-up: the row as the store keeps it.
+pub type FollowUpView = FollowUp;
 
 /// 回访: an admin records a call or visit after close. A dissatisfied one
 /// may reopen the request (back to pending, next round) — in the same
@@ -192,7 +168,7 @@ pub async fn follow_up(
         .await?;
         if !reopen {
             txn.commit().await?;
-            return Ok(follow_up_view(row));
+            return Ok(row);
         }
         let why = Note {
             text: Some(note.clone()).filter(|n| !n.trim().is_empty()),
@@ -202,7 +178,7 @@ pub async fn follow_up(
             Ok(out) => {
                 txn.commit().await?;
                 requests::after_commit(app, out.credit, out.live).await;
-                return Ok(follow_up_view(row));
+                return Ok(row);
             }
             // Someone changed it since it was read: neither row nor reopen stands.
             Err(ApiError::Conflict) => txn.rollback().await?,
@@ -223,9 +199,5 @@ pub async fn follow_ups(
 ) -> Result<Vec<FollowUpView>, ApiError> {
     let req = requests::load(&app.db, request_id).await?;
     scope::require_admin_of(&app.db, me, req.community_id).await?;
-    Ok(store::supervision::follow_ups(&app.db, request_id)
-        .await?
-        .into_iter()
-        .map(follow_up_view)
-        .collect())
+    store::supervision::follow_ups(&app.db, request_id).await
 }

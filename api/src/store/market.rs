@@ -9,7 +9,8 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone)]
+/// An item of the catalogue; also what the API shows of it.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Reward {
     pub id: RewardId,
     pub community_id: CommunityId,

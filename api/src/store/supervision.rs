@@ -43,7 +43,8 @@ pub async fn insert_mark(
     Ok(inserted > 0)
 }
 
-#[derive(Debug, Clone)]
+/// One 回访; also what the API shows of it.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FollowUp {
     pub id: i64,
     pub request_id: RequestId,

@@ -266,14 +266,14 @@ pub async fn spawn_app_configured(
     let mut settings = Settings {
         host: "127.0.0.1".into(),
         port: 0,
-        database_url: database_url.clone(),
+        database_url: database_url.clone().into(),
         workers: 2,
         // Cheap hashes keep 50-user tests fast; the default cost is covered by a unit test.
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
         admin_phone: ADMIN_PHONE.into(),
         admin_password: ADMIN_PASSWORD.into(),
-        redis_url: redis.unwrap_or_default(),
+        redis_url: redis.unwrap_or_default().into(),
         redis_prefix: redis_prefix.clone(),
         ..Settings::default()
     };
@@ -282,7 +282,7 @@ pub async fn spawn_app_configured(
 }
 
 async fn start(settings: Settings, guard: DbGuard, first_phone: u64) -> TestApp {
-    let database_url = settings.database_url.clone();
+    let database_url = settings.database_url.expose().to_owned();
     let redis_prefix = settings.redis_prefix.clone();
     let app = Application::build(settings, StartOptions::default())
         .await

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 fn fast_mail(url: String) -> impl FnOnce(&mut linli::config::Settings) {
     move |s| {
-        s.smtp_url = url;
+        s.smtp_url = url.into();
         s.outbox_poll_ms = 30;
         s.outbox_retry_base_ms = 100;
     }
