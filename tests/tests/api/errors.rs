@@ -235,3 +235,31 @@ async fn health_and_reference_data(b: Backend) {
     assert!(home.text().await.expect("text").contains("邻里"));
 }
 both_backends!(health_and_reference_data);
+
+/// A state the code does not know, written behind its back, is an internal
+/// error (500 `internal`, logged) wherever the row is read — never quietly
+/// taken for another state.
+async fn an_unknown_stored_state_is_an_error_not_a_default(b: Backend) {
+    use sea_orm::{ConnectionTrait, Database};
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let id = app.post_request(&resident).await["id"].as_i64().expect("id");
+    let db = Database::connect(&app.database_url).await.expect("db");
+    db.execute_unprepared(&format!("UPDATE help_requests SET status = 'lost' WHERE id = {id}"))
+        .await
+        .expect("update");
+    db.close().await.expect("close");
+    let (s, body) = app.get(&resident.token, &format!("/requests/{id}")).await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::INTERNAL_SERVER_ERROR, Some("internal")),
+        "{body}"
+    );
+    let (s, body) = app.get(&app.admin.token, "/requests").await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::INTERNAL_SERVER_ERROR, Some("internal")),
+        "{body}"
+    );
+}
+both_backends!(an_unknown_stored_state_is_an_error_not_a_default);
