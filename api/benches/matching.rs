@@ -63,6 +63,7 @@ fn members(n: usize, rng: &mut StdRng) -> Vec<MemberFacts> {
                 rating_sum: rated * rng.random_range(3..=5),
                 rating_count: rated,
                 recent: rng.random_range(0..5),
+                no_shows: 0,
             }
         })
         .collect()

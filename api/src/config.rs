@@ -126,6 +126,9 @@ pub struct Settings {
     /// Closed requests without a follow-up (回访) after this many days show
     /// in supervision.
     pub follow_up_days: i64,
+    /// Rated requests not verified after this many days show in
+    /// supervision (and escalate like the other stages).
+    pub verify_days: i64,
     /// Run the outbox worker and the sweeper in this process.
     pub background_jobs: bool,
     /// The built web UI (`npm run build` in `frontend/`); served at `/` when
@@ -161,6 +164,7 @@ impl Default for Settings {
             sweep_every_secs: 300,
             escalate_after_factor: 2,
             follow_up_days: 7,
+            verify_days: 3,
             background_jobs: true,
             frontend_dir: PathBuf::from("frontend/dist"),
         }

@@ -265,14 +265,12 @@ mod tests {
             .map(member_status),
         );
         keys.extend(redemption::Status::iter().map(redemption_status));
+        keys.extend(sla::Stage::ALL.map(stage));
+        // Every transition's notice title.
         keys.extend(
-            [
-                sla::Stage::Dispatch,
-                sla::Stage::Accept,
-                sla::Stage::Complete,
-                sla::Stage::FollowUp,
-            ]
-            .map(stage),
+            request::Step::iter()
+                .filter(|s| *s != request::Step::Create)
+                .map(|s| Msg::new(format!("notice.{}", s.as_str()))),
         );
         keys.extend(ledger::RecordKind::iter().map(record_kind));
         keys.extend(

@@ -69,6 +69,12 @@ pub enum EventStep {
     Reopen,
     #[sea_orm(string_value = "repool")]
     Repool,
+    #[sea_orm(string_value = "reclaim")]
+    Reclaim,
+    #[sea_orm(string_value = "withdraw")]
+    Withdraw,
+    #[sea_orm(string_value = "no_show")]
+    NoShow,
 }
 
 /// Account role.
@@ -193,6 +199,10 @@ pub enum Stage {
     Complete,
     #[sea_orm(string_value = "follow_up")]
     FollowUp,
+    #[sea_orm(string_value = "review")]
+    Review,
+    #[sea_orm(string_value = "verify")]
+    Verify,
 }
 
 /// How late.

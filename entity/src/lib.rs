@@ -11,6 +11,7 @@ pub mod help_request;
 pub mod member_balance;
 pub mod member_profile;
 pub mod member_skill;
+pub mod no_show;
 pub mod notification;
 pub mod outbox;
 pub mod points_entry;

@@ -36,6 +36,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Agreed to appear by name on honor boards (光荣榜); otherwise masked (PIPL art. 25).
     pub publish_consent: bool,
+    /// Repeated no-shows (爽约) flagged the member for the admins' review;
+    /// cleared by an admin.
+    pub flagged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

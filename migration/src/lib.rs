@@ -11,6 +11,7 @@ mod m20261126_000002_members;
 mod m20261126_000003_ledger;
 mod m20261126_000004_supervision;
 mod m20261203_000005_system_actor;
+mod m20261203_000006_lifecycle;
 mod util;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_ledger::Migration),
             Box::new(m20261126_000004_supervision::Migration),
             Box::new(m20261203_000005_system_actor::Migration),
+            Box::new(m20261203_000006_lifecycle::Migration),
         ]
     }
 }

@@ -55,7 +55,9 @@ pub fn for_transition(action: &Action, before: &State, _next: &State) -> Vec<Not
     match action {
         Action::Dispatch { .. } => vec![n(Holder, t, true)],
         Action::Accept | Action::Claim | Action::Start => vec![n(Resident, t, false)],
-        Action::Decline => vec![n(Admins, t, true)],
+        Action::Decline | Action::Withdraw => vec![n(Admins, t, true)],
+        Action::Reclaim => vec![n(FormerHolder, t, true)],
+        Action::NoShow => vec![n(FormerHolder, t, true), n(Admins, t, true)],
         Action::Complete { .. } => vec![n(Resident, t, true)],
         Action::Review { .. } => vec![n(Admins, t, false)],
         Action::Verify => vec![n(Holder, t, true)],
@@ -71,8 +73,11 @@ pub fn for_lateness(stage: Stage, level: Level) -> Vec<Notice> {
     use Audience::*;
     let t = Topic::Late(stage, level);
     match (stage, level) {
+        // The last day to rate: the resident is asked once more.
+        (Stage::Review, Level::AtRisk) => vec![n(Resident, t, true)],
         (_, Level::AtRisk) => Vec::new(),
-        (Stage::FollowUp, _) => vec![n(Admins, t, false)],
+        (Stage::FollowUp | Stage::Review, _) => vec![n(Admins, t, false)],
+        (Stage::Verify, Level::Overdue) => vec![n(Admins, t, true)],
         (Stage::Dispatch, Level::Overdue) => vec![n(Admins, t, true)],
         (_, Level::Overdue) => vec![n(Holder, t, true), n(Admins, t, true)],
         (_, Level::Escalated) => vec![n(Admins, t, true), n(StreetAdmins, t, true)],
@@ -97,5 +102,17 @@ mod tests {
         assert!(got.iter().any(|x| x.audience == Audience::StreetAdmins));
         assert_eq!(got[0].topic.kind(), "late.accept.escalated");
         assert!(for_lateness(Stage::Accept, Level::AtRisk).is_empty());
+    }
+
+    #[test]
+    fn the_resident_is_reminded_to_rate_and_admins_hear_when_time_is_up() {
+        assert_eq!(
+            for_lateness(Stage::Review, Level::AtRisk),
+            vec![n(Audience::Resident, Topic::Late(Stage::Review, Level::AtRisk), true)]
+        );
+        assert_eq!(
+            for_lateness(Stage::Review, Level::Overdue)[0].audience,
+            Audience::Admins
+        );
     }
 }

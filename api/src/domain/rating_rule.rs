@@ -40,6 +40,13 @@ pub struct RatingRule {
     pub void_points_at_or_below_stars: Option<u8>,
     /// Points a member must hold before redeeming at the 爱心超市 (Wuzhong: 10).
     pub min_balance_to_redeem: i64,
+    /// Days the resident has to rate a completed request; after them an
+    /// admin may verify it without a rating (reminded a day before).
+    pub review_days: u32,
+    /// This many no-shows (爽约) within `no_show_window_days` flag a member
+    /// for the admins' review.
+    pub no_show_limit: u32,
+    pub no_show_window_days: u32,
 }
 
 impl Default for RatingRule {
@@ -54,6 +61,9 @@ impl Default for RatingRule {
             category_multipliers_pct: BTreeMap::new(),
             void_points_at_or_below_stars: None,
             min_balance_to_redeem: 0,
+            review_days: 7,
+            no_show_limit: 2,
+            no_show_window_days: 30,
         }
     }
 }
@@ -73,6 +83,10 @@ pub enum RuleProblem {
     Multiplier(String),
     VoidStars,
     MinBalance,
+    /// 1 to 60 days to rate.
+    ReviewDays,
+    /// A limit of 1 to 10 no-shows in a window of 1 to 365 days.
+    NoShow,
 }
 
 impl RuleProblem {
@@ -86,6 +100,8 @@ impl RuleProblem {
             RuleProblem::Multiplier(code) => format!("category_multipliers_pct.{code}"),
             RuleProblem::VoidStars => "void_points_at_or_below_stars".into(),
             RuleProblem::MinBalance => "min_balance_to_redeem".into(),
+            RuleProblem::ReviewDays => "review_days".into(),
+            RuleProblem::NoShow => "no_show_limit".into(),
         }
     }
 
@@ -145,6 +161,12 @@ impl RatingRule {
         }
         if !(0..=1_000_000).contains(&self.min_balance_to_redeem) {
             out.push(RuleProblem::MinBalance);
+        }
+        if !(1..=60).contains(&self.review_days) {
+            out.push(RuleProblem::ReviewDays);
+        }
+        if !(1..=10).contains(&self.no_show_limit) || !(1..=365).contains(&self.no_show_window_days) {
+            out.push(RuleProblem::NoShow);
         }
         out
     }

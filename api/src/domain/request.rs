@@ -2,9 +2,13 @@
 //!
 //! ```text
 //! pending ──dispatch──▶ dispatched ──accept──▶ accepted ──start──▶ in_progress ──complete──▶ completed
-//!    │  └─publish─▶ open ──claim──┘   │ decline → pending (also from accepted: withdraw)       │ review
+//!    │  └─publish─▶ open ──claim──┘   │ decline → pending          │ withdraw / no_show → pending  │ review
 //!    └─cancel (pending/dispatched/open)                                                       reviewed ──verify──▶ closed
 //! ```
+//!
+//! No request can get stuck: an admin can reclaim a dispatched, accepted or
+//! in-progress request (back to pending), and can verify a completed one
+//! without a rating once the resident's time to rate has lapsed.
 //! [`apply`] is pure: it takes the current state, the action and who acts, and
 //! returns the next state or why not. The service layer writes the result with
 //! one conditional UPDATE so that concurrent actors have exactly one winner.
@@ -96,7 +100,9 @@ impl Status {
         matches!(self, Status::Completed | Status::Reviewed | Status::Closed)
     }
 
-    fn has_rating(self) -> bool {
+    /// A rating is kept from review on; a request verified without one
+    /// (the resident never rated) closes with none.
+    fn may_have_rating(self) -> bool {
         matches!(self, Status::Reviewed | Status::Closed)
     }
 }
@@ -135,6 +141,12 @@ code_enum! {
         Cancel,
         Reopen,
         Repool,
+        /// 收回 — an admin takes a request back from its holder.
+        Reclaim,
+        /// 退单 — the holder gives back a request they accepted, before starting.
+        Withdraw,
+        /// 爽约 — the agreed time passed and the holder never started.
+        NoShow,
     }
 }
 
@@ -165,6 +177,15 @@ pub enum Action {
     Reopen,
     /// 督查: a dispatch nobody accepted in time goes back to the pool.
     Repool,
+    /// 收回: an admin takes back a dispatched, accepted or in-progress
+    /// request (reason required); it goes back to pending.
+    Reclaim,
+    /// 退单: the holder gives back an accepted request before starting
+    /// (reason required).
+    Withdraw,
+    /// 爽约: the resident or an admin records that the agreed time passed
+    /// without a start; back to pending, the holder's no-show recorded.
+    NoShow,
 }
 
 impl Action {
@@ -183,7 +204,15 @@ impl Action {
             Action::Cancel => Step::Cancel,
             Action::Reopen => Step::Reopen,
             Action::Repool => Step::Repool,
+            Action::Reclaim => Step::Reclaim,
+            Action::Withdraw => Step::Withdraw,
+            Action::NoShow => Step::NoShow,
         }
+    }
+
+    /// Actions that must say why (the timeline note is required).
+    pub fn needs_reason(&self) -> bool {
+        matches!(self, Action::Reclaim | Action::Withdraw)
     }
 
     /// The action's name: the URL segment and the timeline's `action`.
@@ -198,7 +227,7 @@ impl Action {
 
     /// One of each action, for asking "could this caller do it now?"
     /// ([`allowed`]); the data they carry changes no rule.
-    fn samples(actor: &Actor) -> [Action; 12] {
+    fn samples(actor: &Actor) -> [Action; 15] {
         let someone = actor.person_id().unwrap_or(UserId(0));
         [
             Action::Dispatch { assignee: someone },
@@ -219,6 +248,9 @@ impl Action {
             Action::Cancel,
             Action::Reopen,
             Action::Repool,
+            Action::Reclaim,
+            Action::Withdraw,
+            Action::NoShow,
         ]
     }
 }
@@ -240,7 +272,9 @@ pub struct Person {
     pub id: UserId,
     /// May administer the request's community (its admin, or its street's admin).
     pub admin_here: bool,
-    /// Is a member (party member / volunteer) of the request's community.
+    /// Is an active member (party member / volunteer) of the request's
+    /// community. A suspended member is not (suspension withdraws the
+    /// role), so they act on nothing, not even what they still hold.
     pub member_here: bool,
 }
 
@@ -264,6 +298,19 @@ pub struct State {
     pub summary: Option<String>,
     pub rating: Option<i16>,
     pub review_comment: Option<String>,
+    /// Deadlines that have passed, judged by the service on the one clock
+    /// (never stored).
+    pub lapsed: Lapsed,
+}
+
+/// Time-based facts the rules read: the service works them out from the
+/// request's timestamps, the community's rule and the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lapsed {
+    /// The resident's time to rate a completed request is over.
+    pub review: bool,
+    /// The agreed time (`preferred_time`) has passed.
+    pub appointment: bool,
 }
 
 impl State {
@@ -277,6 +324,7 @@ impl State {
             summary: None,
             rating: None,
             review_comment: None,
+            lapsed: Lapsed::default(),
         }
     }
 
@@ -294,7 +342,11 @@ impl State {
         if s.has_report() != (self.service_minutes.is_some() && self.summary.is_some()) {
             return Err(format!("{s:?} with report {:?}", self.service_minutes));
         }
-        if s.has_rating() != self.rating.is_some() {
+        let rating_ok = match s {
+            Status::Reviewed => self.rating.is_some(),
+            _ => s.may_have_rating() || self.rating.is_none(),
+        };
+        if !rating_ok {
             return Err(format!("{s:?} with rating {:?}", self.rating));
         }
         Ok(())
@@ -319,15 +371,19 @@ fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
         Actor::Person(p) => p,
     };
     match action {
-        Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Repool => {
-            actor.admin_here
-        }
+        Action::Dispatch { .. }
+        | Action::Publish
+        | Action::Verify
+        | Action::Reopen
+        | Action::Repool
+        | Action::Reclaim => actor.admin_here,
         Action::Claim => actor.member_here,
-        Action::Accept | Action::Decline | Action::Start | Action::Complete { .. } => {
-            state.assignee_id == Some(actor.id)
+        Action::Accept | Action::Decline | Action::Withdraw | Action::Start | Action::Complete { .. } => {
+            state.assignee_id == Some(actor.id) && actor.member_here
         }
         Action::Review { .. } => state.is_requester(actor.id),
         Action::Cancel => state.is_requester(actor.id) || actor.admin_here,
+        Action::NoShow => state.is_requester(actor.id) || actor.admin_here,
     }
 }
 
@@ -351,7 +407,13 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
             next.assignee_id = actor.person_id();
         }
         (Action::Claim, Dispatched | Accepted | InProgress) => return Err(Refusal::AlreadyTaken),
-        (Action::Decline, Dispatched | Accepted) => {
+        (Action::Decline, Dispatched)
+        | (Action::Withdraw, Accepted)
+        | (Action::Reclaim, Dispatched | Accepted | InProgress) => {
+            next.status = Pending;
+            next.assignee_id = None;
+        }
+        (Action::NoShow, Accepted) if state.lapsed.appointment => {
             next.status = Pending;
             next.assignee_id = None;
         }
@@ -367,6 +429,8 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
             next.review_comment = comment.clone();
         }
         (Action::Verify, Reviewed) => next.status = Closed,
+        // The resident never rated: closed without a rating once their time is up.
+        (Action::Verify, Completed) if state.lapsed.review => next.status = Closed,
         (Action::Cancel, Pending | Dispatched | Open) => {
             next.status = Cancelled;
             next.assignee_id = None;
@@ -395,7 +459,7 @@ pub fn allowed(state: &State, actor: &Actor) -> Vec<Step> {
 }
 
 /// Every (from, to) pair [`apply`] can produce; the timeline never shows another.
-pub const EDGES: [(Status, Status); 15] = [
+pub const EDGES: [(Status, Status); 17] = [
     (Status::Pending, Status::Dispatched),
     (Status::Open, Status::Dispatched),
     (Status::Pending, Status::Open),
@@ -407,6 +471,8 @@ pub const EDGES: [(Status, Status); 15] = [
     (Status::InProgress, Status::Completed),
     (Status::Completed, Status::Reviewed),
     (Status::Reviewed, Status::Closed),
+    (Status::Completed, Status::Closed),
+    (Status::InProgress, Status::Pending),
     (Status::Pending, Status::Cancelled),
     (Status::Dispatched, Status::Cancelled),
     (Status::Open, Status::Cancelled),

@@ -161,11 +161,131 @@ fn decline_and_withdraw_return_to_pending() {
         &[
             (Action::Publish, ADMIN),
             (Action::Claim, MEMBER_B),
-            (Action::Decline, MEMBER_B),
+            (Action::Withdraw, MEMBER_B),
         ],
     )
     .expect("withdraw");
     assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+    // Decline answers a dispatch; once accepted, the holder withdraws.
+    let accepted = run(&pending, &[(Action::Publish, ADMIN), (Action::Claim, MEMBER_B)]).expect("claimed");
+    assert_eq!(
+        apply(&accepted, &Action::Decline, &actor(MEMBER_B)),
+        Err(Refusal::WrongState(Status::Accepted))
+    );
+    let started = apply(&accepted, &Action::Start, &actor(MEMBER_B)).expect("start");
+    assert_eq!(
+        apply(&started, &Action::Withdraw, &actor(MEMBER_B)),
+        Err(Refusal::WrongState(Status::InProgress))
+    );
+}
+
+#[test]
+fn an_admin_reclaims_from_any_holder_and_nobody_else_does() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    for steps in [
+        vec![(Action::Dispatch { assignee: MEMBER_A }, ADMIN)],
+        vec![
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+        ],
+        vec![
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+            (Action::Start, MEMBER_A),
+        ],
+    ] {
+        let held = run(&pending, &steps).expect("held");
+        let back = apply(&held, &Action::Reclaim, &actor(ADMIN)).expect("reclaim");
+        assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+        for who in [RESIDENT, MEMBER_A, OTHER_ADMIN, SYSTEM] {
+            assert_eq!(apply(&held, &Action::Reclaim, &actor(who)), Err(Refusal::Forbidden));
+        }
+    }
+    assert_eq!(
+        apply(&pending, &Action::Reclaim, &actor(ADMIN)),
+        Err(Refusal::WrongState(Status::Pending))
+    );
+}
+
+#[test]
+fn a_no_show_needs_the_agreed_time_to_have_passed() {
+    let accepted = run(
+        &State::new(RESIDENT, HELPER),
+        &[
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+        ],
+    )
+    .expect("accepted");
+    assert_eq!(
+        apply(&accepted, &Action::NoShow, &actor(RESIDENT)),
+        Err(Refusal::WrongState(Status::Accepted))
+    );
+    let late = State {
+        lapsed: Lapsed {
+            appointment: true,
+            ..Lapsed::default()
+        },
+        ..accepted
+    };
+    for who in [RESIDENT, HELPER, ADMIN] {
+        let back = apply(&late, &Action::NoShow, &actor(who)).expect("no-show");
+        assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
+    }
+    for who in [MEMBER_A, MEMBER_B, OTHER_ADMIN, SYSTEM] {
+        assert_eq!(apply(&late, &Action::NoShow, &actor(who)), Err(Refusal::Forbidden));
+    }
+}
+
+#[test]
+fn an_unrated_request_is_verified_only_after_the_residents_time() {
+    let completed = run(
+        &State::new(RESIDENT, RESIDENT),
+        &[
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+            (Action::Start, MEMBER_A),
+            (
+                Action::Complete {
+                    minutes: minutes(60),
+                    summary: "ok".into(),
+                },
+                MEMBER_A,
+            ),
+        ],
+    )
+    .expect("completed");
+    assert_eq!(
+        apply(&completed, &Action::Verify, &actor(ADMIN)),
+        Err(Refusal::WrongState(Status::Completed))
+    );
+    let lapsed = State {
+        lapsed: Lapsed {
+            review: true,
+            ..Lapsed::default()
+        },
+        ..completed
+    };
+    let closed = apply(&lapsed, &Action::Verify, &actor(ADMIN)).expect("verify unrated");
+    assert_eq!((closed.status, closed.rating), (Status::Closed, None));
+    assert_eq!(closed.check_invariants(), Ok(()));
+}
+
+#[test]
+fn a_suspended_member_acts_on_nothing() {
+    let suspended = Actor::Person(Person {
+        id: MEMBER_A,
+        admin_here: false,
+        // Suspension withdraws the member role.
+        member_here: false,
+    });
+    let pending = State::new(RESIDENT, RESIDENT);
+    let open = apply(&pending, &Action::Publish, &actor(ADMIN)).expect("open");
+    assert_eq!(apply(&open, &Action::Claim, &suspended), Err(Refusal::Forbidden));
+    let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
+    assert_eq!(allowed(&dispatched, &suspended), Vec::<Step>::new());
+    let accepted = apply(&dispatched, &Action::Accept, &actor(MEMBER_A)).expect("a");
+    assert_eq!(allowed(&accepted, &suspended), Vec::<Step>::new());
 }
 
 fn any_action() -> impl Strategy<Value = Action> {
@@ -189,7 +309,15 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Action::Cancel),
         Just(Action::Reopen),
         Just(Action::Repool),
+        Just(Action::Reclaim),
+        Just(Action::Withdraw),
+        Just(Action::NoShow),
     ]
+}
+
+/// Time passing between actions: which deadlines have lapsed at this step.
+fn any_lapsed() -> impl Strategy<Value = Lapsed> {
+    (any::<bool>(), any::<bool>()).prop_map(|(review, appointment)| Lapsed { review, appointment })
 }
 
 fn any_actor() -> impl Strategy<Value = UserId> {
@@ -212,9 +340,10 @@ proptest! {
     /// listed edges and never leaves a terminal state — except a closed one
     /// that a follow-up reopens.
     #[test]
-    fn any_sequence_keeps_invariants(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
+    fn any_sequence_keeps_invariants(steps in prop::collection::vec((any_action(), any_actor(), any_lapsed()), 0..40)) {
         let mut state = State::new(RESIDENT, HELPER);
-        for (action, who) in steps {
+        for (action, who, lapsed) in steps {
+            state.lapsed = lapsed;
             let before = state.clone();
             match apply(&state, &action, &actor(who)) {
                 Ok(next) => {
@@ -226,8 +355,9 @@ proptest! {
                         "edge {:?} -> {:?}", before.status, next.status);
                     prop_assert_eq!(next.resident_id, before.resident_id);
                     prop_assert_eq!(next.entered_by, before.entered_by);
-                    if next.status == Status::Closed {
-                        prop_assert!(before.rating.is_some() && before.service_minutes.is_some());
+                    if next.status == Status::Closed && before.status != Status::Closed {
+                        prop_assert!(before.service_minutes.is_some());
+                        prop_assert!(before.rating.is_some() || before.lapsed.review, "closed unrated in time");
                     }
                     state = next;
                 }
@@ -245,20 +375,21 @@ proptest! {
     /// repool; only the
     /// holder can work the request; a resident can never act as a member.
     #[test]
-    fn roles_are_respected(steps in prop::collection::vec((any_action(), any_actor()), 0..40)) {
+    fn roles_are_respected(steps in prop::collection::vec((any_action(), any_actor(), any_lapsed()), 0..40)) {
         let mut state = State::new(RESIDENT, HELPER);
-        for (action, who) in steps {
+        for (action, who, lapsed) in steps {
+            state.lapsed = lapsed;
             if let Ok(next) = apply(&state, &action, &actor(who)) {
                 match action {
-                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen => {
+                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Reclaim => {
                         prop_assert_eq!(who, ADMIN)
                     }
                     Action::Repool => prop_assert!(who == ADMIN || who == SYSTEM),
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
-                    Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline =>
+                    Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline | Action::Withdraw =>
                         prop_assert_eq!(state.assignee_id, Some(who)),
                     Action::Review { .. } => prop_assert!(who == RESIDENT || who == HELPER),
-                    Action::Cancel => prop_assert!(who == RESIDENT || who == HELPER || who == ADMIN),
+                    Action::Cancel | Action::NoShow => prop_assert!(who == RESIDENT || who == HELPER || who == ADMIN),
                 }
                 state = next;
             }
@@ -305,6 +436,54 @@ proptest! {
         let listed = allowed(&state, &me);
         for a in Action::samples(&me) {
             prop_assert_eq!(listed.contains(&a.step()), apply(&state, &a, &me).is_ok(), "{:?}", a);
+        }
+    }
+}
+
+/// The shortest way out (to closed or cancelled) an admin can take alone,
+/// letting deadlines lapse; `None` if there is none within `depth` steps.
+fn admin_way_out(state: &State, depth: usize) -> Option<Vec<Step>> {
+    if state.status.is_terminal() {
+        return Some(Vec::new());
+    }
+    if depth == 0 {
+        return None;
+    }
+    let late = State {
+        lapsed: Lapsed {
+            review: true,
+            appointment: true,
+        },
+        ..state.clone()
+    };
+    let admin = actor(ADMIN);
+    Action::samples(&admin)
+        .iter()
+        .filter_map(|a| {
+            let next = apply(&late, a, &admin).ok()?;
+            let mut rest = admin_way_out(&next, depth - 1)?;
+            rest.insert(0, a.step());
+            Some(rest)
+        })
+        .min_by_key(Vec::len)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// No request can get stuck: from every reachable state an admin alone
+    /// reaches closed or cancelled in at most two steps (reclaim, then
+    /// cancel; or verify an unrated request once the resident's time is up).
+    #[test]
+    fn an_admin_can_always_end_a_request(
+        steps in prop::collection::vec((any_action(), any_actor(), any_lapsed()), 0..40)
+    ) {
+        let mut state = State::new(RESIDENT, HELPER);
+        for (action, who, lapsed) in steps {
+            state.lapsed = lapsed;
+            state = apply(&state, &action, &actor(who)).unwrap_or(state);
+            let way = admin_way_out(&state, 2);
+            prop_assert!(way.is_some(), "stuck in {:?}", state.status);
         }
     }
 }

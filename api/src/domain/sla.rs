@@ -6,7 +6,13 @@
 //! | pending, open | dispatch | when it last became pending/open | `dispatch_hours` |
 //! | dispatched | accept | when it was dispatched | `accept_hours` |
 //! | accepted, in progress | complete | when it was posted | `due_at` (`sla_hours`) |
+//! | completed | review (the resident rates) | when it was reported done | `review_days` (community rule) |
+//! | reviewed | verify (an admin verifies) | when it was rated | `verify_days` |
 //! | closed, no follow-up this round | follow-up | when it closed | `follow_up_days` |
+//!
+//! The review stage is the resident's, not a worker's: at risk (a day
+//! before, or at three quarters of a short allowance) the resident is
+//! reminded; once it is over an admin may verify without a rating.
 //!
 //! Late = past the deadline; escalated = past `factor` × the allowance;
 //! at risk = three quarters of the allowance used.
@@ -23,16 +29,37 @@ pub enum Stage {
     Accept,
     Complete,
     FollowUp,
+    /// 待评价: the resident's time to rate.
+    Review,
+    /// 待审核: the admin's time to verify.
+    Verify,
 }
 
 impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Dispatch,
+        Stage::Accept,
+        Stage::Complete,
+        Stage::FollowUp,
+        Stage::Review,
+        Stage::Verify,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Dispatch => "dispatch",
             Stage::Accept => "accept",
             Stage::Complete => "complete",
             Stage::FollowUp => "follow_up",
+            Stage::Review => "review",
+            Stage::Verify => "verify",
         }
+    }
+
+    /// Stages that never escalate: nobody is failing at their job
+    /// (a follow-up is the admins' own routine; rating is the resident's choice).
+    fn escalates(self) -> bool {
+        !matches!(self, Stage::FollowUp | Stage::Review)
     }
 }
 
@@ -78,6 +105,10 @@ pub struct Deadlines {
     pub dispatch_hours: i64,
     pub accept_hours: i64,
     pub follow_up_days: i64,
+    /// The resident's time to rate (community rule).
+    pub review_days: i64,
+    /// The admin's time to verify a rated request.
+    pub verify_days: i64,
     /// Escalate at this many times the allowance.
     pub escalate_factor: i32,
 }
@@ -121,6 +152,16 @@ pub fn standing(f: &Facts, d: &Deadlines, now: DateTime<Utc>) -> Option<Standing
             (Stage::Accept, since, since + Duration::hours(d.accept_hours))
         }
         Accepted | InProgress => (Stage::Complete, f.created_at, f.due_at?),
+        Completed => (
+            Stage::Review,
+            f.updated_at,
+            f.updated_at + Duration::days(d.review_days),
+        ),
+        Reviewed => (
+            Stage::Verify,
+            f.updated_at,
+            f.updated_at + Duration::days(d.verify_days),
+        ),
         Closed if !f.followed_up => {
             let since = f.closed_at?;
             (Stage::FollowUp, since, since + Duration::days(d.follow_up_days))
@@ -129,11 +170,17 @@ pub fn standing(f: &Facts, d: &Deadlines, now: DateTime<Utc>) -> Option<Standing
     };
     let allowance = deadline - since;
     let escalate_at = since + allowance * d.escalate_factor.max(1);
-    let level = if stage != Stage::FollowUp && now >= escalate_at {
+    // At risk from three quarters of the allowance; the resident is warned
+    // on the last day of their time to rate, not after five of seven.
+    let at_risk = match stage {
+        Stage::Review => Ord::max(since + allowance * 3 / 4, deadline - Duration::days(1)),
+        _ => since + allowance * 3 / 4,
+    };
+    let level = if stage.escalates() && now >= escalate_at {
         Some(Level::Escalated)
     } else if now >= deadline {
         Some(Level::Overdue)
-    } else if now >= since + allowance * 3 / 4 {
+    } else if now >= at_risk {
         Some(Level::AtRisk)
     } else {
         None
@@ -159,6 +206,8 @@ mod tests {
         dispatch_hours: 24,
         accept_hours: 12,
         follow_up_days: 7,
+        review_days: 7,
+        verify_days: 3,
         escalate_factor: 2,
     };
 
@@ -216,6 +265,41 @@ mod tests {
         };
         assert!(standing(&done, &D, t(10 + 24 * 30)).is_none());
         assert!(standing(&facts(Status::Cancelled), &D, t(1000)).is_none());
-        assert!(standing(&facts(Status::Completed), &D, t(1000)).is_none());
+    }
+
+    #[test]
+    fn every_open_state_has_a_clock() {
+        for s in Status::ALL {
+            let f = Facts {
+                assigned_at: Some(t(0)),
+                closed_at: Some(t(0)),
+                ..facts(s)
+            };
+            assert_eq!(
+                standing(&f, &D, t(1)).is_some(),
+                !s.is_terminal() || s == Status::Closed,
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_resident_is_warned_a_day_before_the_time_to_rate_ends() {
+        let f = Facts {
+            updated_at: t(10),
+            ..facts(Status::Completed)
+        };
+        let at = |h| standing(&f, &D, t(h)).map(|s| (s.stage, s.level));
+        assert_eq!(at(10 + 24 * 5), Some((Stage::Review, None)));
+        assert_eq!(at(10 + 24 * 6), Some((Stage::Review, Some(Level::AtRisk))));
+        assert_eq!(at(10 + 24 * 7), Some((Stage::Review, Some(Level::Overdue))));
+        // Rating is the resident's choice: it never escalates to the street.
+        assert_eq!(at(10 + 24 * 30), Some((Stage::Review, Some(Level::Overdue))));
+        let rated = Facts {
+            updated_at: t(10),
+            ..facts(Status::Reviewed)
+        };
+        let s = standing(&rated, &D, t(10 + 24 * 6)).unwrap();
+        assert_eq!((s.stage, s.level), (Stage::Verify, Some(Level::Escalated)));
     }
 }

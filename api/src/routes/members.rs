@@ -1,4 +1,5 @@
-//! `/members`: 报到 (register), review (approve / suspend / reinstate), list,
+//! `/members`: 报到 (register), review (approve / suspend / reinstate /
+//! clear-flag), list,
 //! update, and bulk import from CSV.
 
 use super::{DEFAULT_LIMIT, NoteBody, Page};
@@ -136,6 +137,8 @@ async fn review(
         "approve" => Review::Approve,
         "suspend" => Review::Suspend,
         "reinstate" => Review::Reinstate,
+        // The no-show flag: the admin has talked to them.
+        "clear-flag" => return Ok(HttpResponse::Ok().json(members::clear_flag(&state, &me, id).await?)),
         _ => return Err(ApiError::NotFound("route")),
     };
     // The note says why (shown to the member), e.g. the reason for a suspension.

@@ -5,7 +5,7 @@
 use crate::auth::CurrentUser;
 use crate::domain::delivery::Channel;
 use crate::domain::notify::{Audience, Notice, Topic};
-use crate::domain::sla::Level;
+use crate::domain::sla::{Level, Stage};
 use crate::domain::{RequestId, Role, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -25,9 +25,18 @@ pub struct Subject<'a> {
 }
 
 /// The notice's title (also the mail's subject).
-fn title(topic: Topic, req: &HelpRequest) -> Msg {
+fn title(topic: Topic, req: &HelpRequest, offset: chrono::FixedOffset) -> Msg {
     match topic {
+        // 已确认: the resident learns when the member will come.
+        Topic::Transition("accept" | "claim") if req.preferred_time.is_some() => {
+            let when = req
+                .preferred_time
+                .map(|t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            msg!("notice.accept_at", when = when, title = req.title.as_str())
+        }
         Topic::Transition(a) => Msg::new(format!("notice.{a}")).with("title", req.title.as_str()),
+        Topic::Late(Stage::Review, Level::AtRisk) => msg!("notice.rate_reminder", title = req.title.as_str()),
         Topic::Late(stage, level) => {
             let key = if level == Level::Escalated {
                 "notice.late_escalated"
@@ -98,7 +107,7 @@ pub async fn send(
             continue;
         }
         let kind = notice.topic.kind();
-        let title_msg = title(notice.topic, req);
+        let title_msg = title(notice.topic, req, env.offset);
         let body_msg = body(&title_msg, req, &link);
         for u in store::users::by_ids(db, ids).await?.into_values() {
             // Kept as text in the reader's language (for mail and for the

@@ -28,6 +28,8 @@ fn problem(p: &RuleProblem) -> FieldError {
         RuleProblem::Multiplier(_) => Msg::new("rule.multiplier"),
         RuleProblem::VoidStars => Msg::new("rule.void_stars"),
         RuleProblem::MinBalance => Msg::new("rule.min_balance"),
+        RuleProblem::ReviewDays => Msg::new("rule.review_days"),
+        RuleProblem::NoShow => Msg::new("rule.no_show"),
     };
     FieldError::new(p.field(), p.code(), m)
 }
@@ -46,6 +48,29 @@ pub async fn current(
     store::rules::latest(db, community_id)
         .await?
         .ok_or(ApiError::NotFound("rule"))
+}
+
+/// The rule in force without writing anything (the default when a
+/// community never set one): for reads such as the sweeper's.
+pub async fn in_force(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<RatingRule, ApiError> {
+    Ok(store::rules::latest(db, community_id)
+        .await?
+        .map(|r| r.rule)
+        .unwrap_or_default())
+}
+
+/// Each community's time to rate (`review_days`), one read per community.
+pub async fn review_days(
+    db: &impl ConnectionTrait,
+    communities: Vec<CommunityId>,
+) -> Result<std::collections::HashMap<CommunityId, i64>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    for c in communities {
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(c) {
+            e.insert(i64::from(in_force(db, c).await?.review_days));
+        }
+    }
+    Ok(out)
 }
 
 /// Any one version (the one a credit was made under).

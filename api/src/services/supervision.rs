@@ -10,7 +10,7 @@ use crate::domain::{CommunityId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::msg;
 use crate::services::requests::{self, Acting, Env, Note};
-use crate::services::scope;
+use crate::services::{rules, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest, supervision::FollowUp, supervision::NewFollowUp};
 use chrono::{DateTime, Utc};
@@ -19,12 +19,14 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// Statuses whose clock runs (closed ones only until their follow-up).
-const WATCHED: [Status; 6] = [
+const WATCHED: [Status; 8] = [
     Status::Pending,
     Status::Open,
     Status::Dispatched,
     Status::Accepted,
     Status::InProgress,
+    Status::Completed,
+    Status::Reviewed,
     Status::Closed,
 ];
 
@@ -49,6 +51,7 @@ pub(crate) async fn standings(
         .map(|r| r.id)
         .collect();
     let followed = store::supervision::followed_rounds(db, &closed).await?;
+    let review_days = rules::review_days(db, rows.iter().map(|r| r.community_id).collect()).await?;
     let mut out = Vec::new();
     for r in rows {
         let Some(c) = categories.get(&r.category_id) else {
@@ -58,6 +61,8 @@ pub(crate) async fn standings(
             dispatch_hours: i64::from(c.dispatch_hours),
             accept_hours: i64::from(c.accept_hours),
             follow_up_days: settings.follow_up_days,
+            review_days: review_days.get(&r.community_id).copied().unwrap_or(7),
+            verify_days: settings.verify_days,
             escalate_factor: settings.escalate_after_factor,
         };
         let facts = Facts {

@@ -30,7 +30,8 @@ mirror!(RequestStatus <=> request::Status {
 });
 mirror!(Urgency <=> request::Urgency { Normal, Urgent });
 mirror!(EventStep <=> request::Step {
-    Create, Dispatch, Publish, Accept, Claim, Decline, Start, Complete, Review, Verify, Cancel, Reopen, Repool
+    Create, Dispatch, Publish, Accept, Claim, Decline, Start, Complete, Review, Verify, Cancel, Reopen, Repool,
+    Reclaim, Withdraw, NoShow
 });
 mirror!(Role <=> role::Role { Resident, Member, Admin, StreetAdmin });
 mirror!(Lang <=> Lang { Zh, En });
@@ -41,7 +42,7 @@ mirror!(DeliveryStatus <=> delivery::DeliveryStatus { Pending, Sent, Dead });
 mirror!(EntryKind <=> ledger::EntryKind { Service, Award, Deduction, Void, Correction, Redemption, Refund });
 mirror!(RecordKind <=> ledger::RecordKind { Service, Reversal, Correction });
 mirror!(RedemptionStatus <=> redemption::Status { Pending, Fulfilled, Cancelled });
-mirror!(Stage <=> sla::Stage { Dispatch, Accept, Complete, FollowUp });
+mirror!(Stage <=> sla::Stage { Dispatch, Accept, Complete, FollowUp, Review, Verify });
 mirror!(Level <=> sla::Level { AtRisk, Overdue, Escalated });
 mirror!(FollowUpMethod <=> sla::FollowUpMethod { Call, Visit });
 

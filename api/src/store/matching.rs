@@ -82,6 +82,7 @@ pub async fn roster(db: &impl ConnectionTrait, community_id: CommunityId, menu: 
             rating_sum: 0,
             rating_count: 0,
             recent: 0,
+            no_shows: 0,
         });
         roster.kinds.push(kind.into());
     }

@@ -38,6 +38,8 @@ pub struct Profile {
     pub status_note: Option<String>,
     pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// Flagged for review by repeated no-shows (爽约), until an admin clears it.
+    pub flagged_at: Option<DateTime<Utc>>,
     /// Bumped on every change (matching's cache stamps read it).
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -68,6 +70,7 @@ pub(super) fn profile_of(p: member_profile::Model) -> Result<Profile, ApiError> 
         status_note: p.status_note,
         reviewed_by: p.reviewed_by.map(UserId),
         reviewed_at: p.reviewed_at,
+        flagged_at: p.flagged_at,
         version: p.version,
         created_at: p.created_at,
         updated_at: p.updated_at,
@@ -114,6 +117,7 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         publish_consent: Set(d.publish_consent),
+        flagged_at: Set(None),
     }
     .insert(db)
     .await;

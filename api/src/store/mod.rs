@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod market;
 pub mod matching;
 pub mod members;
+pub mod no_shows;
 pub mod notices;
 pub mod outbox;
 pub mod requests;

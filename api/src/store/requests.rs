@@ -5,7 +5,7 @@
 //! one UPDATE matches.
 
 use crate::domain::matching::GeoPoint;
-use crate::domain::request::{State, Status, Step, Urgency};
+use crate::domain::request::{Lapsed, State, Status, Step, Urgency};
 use crate::domain::scope::{Viewer, Visibility};
 use crate::domain::{CategoryId, CommunityId, GridId, RequestId, UserId};
 use crate::error::ApiError;
@@ -62,6 +62,7 @@ impl HelpRequest {
             summary: self.summary.clone(),
             rating: self.rating,
             review_comment: self.review_comment.clone(),
+            lapsed: Lapsed::default(),
         }
     }
 
@@ -391,6 +392,37 @@ pub async fn holding_counts(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(u, n)| (UserId(u), n)).collect())
+}
+
+/// The requests `member` holds in one of `statuses`, oldest first.
+pub async fn held_by(
+    db: &impl ConnectionTrait,
+    member: UserId,
+    statuses: &[Status],
+) -> Result<Vec<RequestId>, ApiError> {
+    use help_request::Column as C;
+    let ids: Vec<i64> = help_request::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(C::AssigneeId.eq(member.0))
+        .filter(C::Status.is_in(super::enums::db_all::<Status, db::RequestStatus>(statuses)))
+        .order_by_asc(C::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(RequestId).collect())
+}
+
+/// Marks a request urgent (急) inside a transition's transaction, after its
+/// version-guarded UPDATE (so no second version bump).
+pub async fn mark_urgent(db: &impl ConnectionTrait, id: RequestId) -> Result<(), ApiError> {
+    use help_request::Column as C;
+    help_request::Entity::update_many()
+        .col_expr(C::Urgency, Expr::value(db::Urgency::Urgent))
+        .filter(C::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Requests in `statuses` (in `communities`, or all), oldest first, leaving

@@ -23,6 +23,8 @@ pub struct SweepReport {
     pub marked_overdue: usize,
     pub escalated: usize,
     pub repooled: usize,
+    /// Residents reminded to rate on their last day.
+    pub reminded: usize,
 }
 
 /// One pass over every watched request at the clock's `now`.
@@ -30,14 +32,17 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
     let env = Env::of(app);
     let mut report = SweepReport::default();
     for (req, s) in standings(&app.db, &app.settings, None, env.now).await? {
-        let Some(level) = s.level.filter(|l| *l >= Level::Overdue) else {
+        let Some(level) = s.level else {
             continue;
         };
-        // Escalation implies the overdue mark too (each once).
-        let levels: &[Level] = if level == Level::Escalated {
-            &[Level::Overdue, Level::Escalated]
-        } else {
-            &[Level::Overdue]
+        // Escalation implies the overdue mark too (each once). At risk is
+        // marked only where it tells someone something: the resident's
+        // last day to rate.
+        let levels: &[Level] = match level {
+            Level::Escalated => &[Level::Overdue, Level::Escalated],
+            Level::Overdue => &[Level::Overdue],
+            Level::AtRisk if s.stage == Stage::Review => &[Level::AtRisk],
+            Level::AtRisk => continue,
         };
         for l in levels {
             let txn = store::begin_write(&app.db).await?;
@@ -83,7 +88,8 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
             requests::after_commit(app, credit, live).await;
             match l {
                 Level::Escalated => report.escalated += 1,
-                _ => report.marked_overdue += 1,
+                Level::Overdue => report.marked_overdue += 1,
+                Level::AtRisk => report.reminded += 1,
             }
         }
     }

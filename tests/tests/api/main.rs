@@ -12,6 +12,7 @@ mod helpers;
 mod hostile_input;
 mod ledger;
 mod ledger_props;
+mod lifecycle;
 mod listing;
 mod market;
 mod matching;

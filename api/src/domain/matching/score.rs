@@ -9,7 +9,7 @@
 //! | distance | at the spot (`exp(-km/2)` by haversine) | same grid 0.7, else 0.3 |
 //! | availability | requested time inside a window | 0.5 when nothing to go by |
 //! | load | holds nothing now | `1 - active/max` |
-//! | rating | 5★ average | smoothed toward 4★ over 2 phantom ratings |
+//! | rating (reliability) | 5★ average, no no-shows | smoothed toward 4★ over 2 phantom ratings; halved per recent no-show (爽约) |
 //! | fairness | no task in the recent period | `1/(1+recent)` |
 //!
 //! Members who are not active, already full, unavailable at the requested
@@ -84,6 +84,8 @@ pub struct MemberFacts {
     pub rating_count: u32,
     /// Requests assigned to them in the recent period.
     pub recent: u32,
+    /// No-shows (爽约) recorded against them in the recent period.
+    pub no_shows: u32,
 }
 
 impl MemberFacts {
@@ -177,6 +179,8 @@ pub struct Breakdown {
     pub rating_avg: Option<f64>,
     pub rating_count: u32,
     pub recent_tasks: u32,
+    /// Recent no-shows, each halving the rating factor.
+    pub recent_no_shows: u32,
 }
 
 impl Breakdown {
@@ -259,7 +263,9 @@ fn screen(w: &Weights, req: &RequestFacts, m: &MemberFacts) -> Result<Screened, 
 fn standing(w: &Weights, m: &MemberFacts) -> (Part, Part, Part) {
     let load = part(1.0 - f64::from(m.active) / f64::from(m.max_active), w.load);
     let smoothed = (f64::from(m.rating_sum) + PRIOR_STARS * PRIOR_WEIGHT) / (f64::from(m.rating_count) + PRIOR_WEIGHT);
-    let rating = part(((smoothed - 1.0) / 4.0).clamp(0.0, 1.0), w.rating);
+    // Reliability: each recent no-show halves what the ratings earned.
+    let reliability = 0.5_f64.powi(i32::try_from(m.no_shows.min(16)).unwrap_or(16));
+    let rating = part(((smoothed - 1.0) / 4.0).clamp(0.0, 1.0) * reliability, w.rating);
     let fairness = part(1.0 / (1.0 + f64::from(m.recent)), w.fairness);
     (load, rating, fairness)
 }
@@ -302,6 +308,7 @@ pub fn evaluate(w: &Weights, req: &RequestFacts, m: &MemberFacts) -> Result<Brea
         rating_avg: (m.rating_count > 0).then(|| f64::from(m.rating_sum) / f64::from(m.rating_count)),
         rating_count: m.rating_count,
         recent_tasks: m.recent,
+        recent_no_shows: m.no_shows,
     })
 }
 

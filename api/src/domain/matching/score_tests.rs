@@ -29,6 +29,7 @@ fn member(id: i64) -> MemberFacts {
         rating_sum: 0,
         rating_count: 0,
         recent: 0,
+        no_shows: 0,
     }
 }
 
@@ -85,6 +86,21 @@ fn each_factor_moves_the_score_the_right_way() {
     );
     assert!(worse(MemberFacts { active: 2, ..member(1) }) < base.total);
     assert!(worse(MemberFacts { recent: 3, ..member(1) }) < base.total);
+    assert!(
+        worse(MemberFacts {
+            no_shows: 1,
+            ..member(1)
+        }) < base.total
+    );
+    assert!(
+        worse(MemberFacts {
+            no_shows: 2,
+            ..member(1)
+        }) < worse(MemberFacts {
+            no_shows: 1,
+            ..member(1)
+        })
+    );
     assert!(
         worse(MemberFacts {
             rating_sum: 2,
@@ -198,6 +214,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
         .prop_map(
             |(id, st, grid, loc, skills, max, active, (rs, rc), recent, win)| MemberFacts {
                 user_id: id,
+                no_shows: 0,
                 status: [MemberStatus::Active, MemberStatus::Pending, MemberStatus::Suspended][usize::from(st)],
                 grid_id: grid,
                 location: loc.and_then(|(a, b)| GeoPoint::new(a, b)),

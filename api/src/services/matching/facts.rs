@@ -65,7 +65,9 @@ pub async fn pool(
             fresh
         }
     };
-    let standing = store::matching::standing(db, community_id, now - Duration::days(RECENT_DAYS)).await?;
+    let since = now - Duration::days(RECENT_DAYS);
+    let standing = store::matching::standing(db, community_id, since).await?;
+    let no_shows = store::no_shows::counts_in(db, community_id, since).await?;
     let clamp = |n: i64| u32::try_from(Ord::max(n, 0)).unwrap_or(u32::MAX);
     let mut pool = Pool {
         community_id: community_id.0,
@@ -79,6 +81,7 @@ pub async fn pool(
             m.rating_count = clamp(s.rating_count);
             m.recent = clamp(s.recent);
         }
+        m.no_shows = clamp(no_shows.get(&m.user_id).copied().unwrap_or(0));
     }
     let pool = Arc::new(pool);
     app.pools.put(community_id.0, (roster_at, standing_at), pool.clone());

@@ -17,10 +17,11 @@ pub use view::{Location, MemberView};
 use crate::auth::CurrentUser;
 use crate::domain::matching::{Availability, GeoPoint};
 use crate::domain::member::{DEFAULT_MAX_ACTIVE, MAX_ACTIVE_RANGE, MemberKind, MemberStatus, Review};
-use crate::domain::request::Status;
+use crate::domain::request::{Action, Status};
 use crate::domain::{CategoryId, CommunityId, GridId, Role, UserId};
 use crate::error::{ApiError, FieldError};
 use crate::msg;
+use crate::services::requests::{self, Acting, Env, Note};
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, members::Details, members::Profile, users::User};
@@ -307,13 +308,43 @@ pub async fn review(
         return Err(ApiError::MemberReview(now_status));
     }
     sync_role(&txn, user_id, to, now).await?;
+    // Their open tasks come back to the community in the same commit: a
+    // suspended member keeps nothing they could still act on.
+    let mut after = Vec::new();
+    if to == MemberStatus::Suspended {
+        let env = Env { now, ..Env::of(app) };
+        let note = Note::key("timeline.member_suspended");
+        for id in store::requests::held_by(&txn, user_id, &Status::HOLDING).await? {
+            match requests::act_in(&txn, env, Acting::Person(me), id, &Action::Reclaim, &note).await {
+                Ok(out) => after.push(out),
+                Err(e) => {
+                    txn.rollback().await?;
+                    return Err(e);
+                }
+            }
+        }
+    }
     txn.commit().await?;
+    for out in after {
+        requests::after_commit(app, out.credit, out.live).await;
+    }
     tracing::info!(
         member = %user_id,
         admin = %me.id,
         action = action.name(),
         "member reviewed"
     );
+    view::one(&app.db, user_id).await
+}
+
+/// Clears the review flag repeated no-shows raised (the admin talked to
+/// them); the no-shows themselves stay on record.
+pub async fn clear_flag(app: &AppState, me: &CurrentUser, user_id: UserId) -> Result<MemberView, ApiError> {
+    scope::require_admin(me)?;
+    let p = find(&app.db, user_id).await?;
+    scope::require_admin_of(&app.db, me, p.community_id).await?;
+    store::no_shows::clear_flag(&app.db, user_id).await?;
+    tracing::info!(member = %user_id, admin = %me.id, "no-show flag cleared");
     view::one(&app.db, user_id).await
 }
 

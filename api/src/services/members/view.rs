@@ -41,6 +41,10 @@ pub struct MemberView {
     pub created_at: DateTime<Utc>,
     /// Agreed to be named on honor boards (光荣榜).
     pub publish_consent: bool,
+    /// 爽约 — no-shows recorded against them, all time.
+    pub no_shows: i64,
+    /// Repeated no-shows flagged them for the admins' review (until cleared).
+    pub flagged_at: Option<DateTime<Utc>>,
 }
 
 /// The view of one registration, read fresh.
@@ -53,7 +57,7 @@ pub(super) async fn of(db: &impl ConnectionTrait, p: Profile) -> Result<MemberVi
     many(db, vec![p]).await?.pop().ok_or(ApiError::NotFound("member"))
 }
 
-/// Views for many profiles in four queries, whatever their number.
+/// Views for many profiles in five queries, whatever their number.
 pub(super) async fn many(db: &impl ConnectionTrait, rows: Vec<Profile>) -> Result<Vec<MemberView>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -63,6 +67,7 @@ pub(super) async fn many(db: &impl ConnectionTrait, rows: Vec<Profile>) -> Resul
     let codes = store::directory::categories(db, false).await?;
     let mut skills = store::members::skills_of(db, &ids).await?;
     let load = store::requests::holding_counts(db, &ids, &Status::HOLDING).await?;
+    let no_shows = store::no_shows::counts_for(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|p| {
@@ -98,6 +103,8 @@ pub(super) async fn many(db: &impl ConnectionTrait, rows: Vec<Profile>) -> Resul
                 reviewed_at: p.reviewed_at,
                 created_at: p.created_at,
                 publish_consent: d.publish_consent,
+                no_shows: no_shows.get(&p.user_id).copied().unwrap_or(0),
+                flagged_at: p.flagged_at,
             }
         })
         .collect())

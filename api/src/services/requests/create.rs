@@ -87,5 +87,5 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     .await?;
     txn.commit().await?;
     let viewer = scope::viewer(db, me).await?;
-    view::one(db, &viewer, &row).await
+    view::one(db, &viewer, &row, now).await
 }

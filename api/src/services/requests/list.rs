@@ -46,5 +46,5 @@ pub async fn list(
         limit: f.limit,
     };
     let (rows, next) = store::requests::list(db, &viewer, &q).await?;
-    Ok((view::many(db, &viewer, &rows).await?, next))
+    Ok((view::many(db, &viewer, &rows, app.clock.now()).await?, next))
 }

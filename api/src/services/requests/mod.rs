@@ -2,6 +2,7 @@
 
 mod create;
 mod list;
+mod no_show;
 mod transition;
 mod view;
 
@@ -31,7 +32,7 @@ pub async fn get(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<Requ
     if !viewer.can_view(&req.visibility()) {
         return Err(ApiError::Forbidden);
     }
-    view::one(&app.db, &viewer, &req).await
+    view::one(&app.db, &viewer, &req, app.clock.now()).await
 }
 
 /// The timeline (信息收集 → … → 综合评价), oldest first.

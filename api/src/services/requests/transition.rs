@@ -7,18 +7,19 @@
 //! UPDATE of exactly one of them matches; the others are told why they lost
 //! (e.g. `request.already_taken`).
 
+use super::no_show;
 use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::config::Settings;
 use crate::domain::board::Delta;
 use crate::domain::notify as notices;
-use crate::domain::request::{self, Action, Actor, Person, Status};
+use crate::domain::request::{self, Action, Actor, Lapsed, Person, Status};
 use crate::domain::{RequestId, Role, UserId};
 use crate::error::ApiError;
 use crate::infra::live::LiveEvent;
 use crate::msg;
 use crate::services::members::{self, Room};
-use crate::services::{ledger, notify, scope};
+use crate::services::{ledger, notify, rules, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest, requests::NewEvent};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -138,6 +139,24 @@ async fn check_room(
     }
 }
 
+/// The deadlines that have passed for this request on `env`'s clock.
+async fn lapsed(db: &impl ConnectionTrait, env: Env<'_>, req: &HelpRequest) -> Result<Lapsed, ApiError> {
+    let review_days = match req.status {
+        Status::Completed => i64::from(rules::in_force(db, req.community_id).await?.review_days),
+        _ => 0,
+    };
+    Ok(lapsed_at(req, review_days, env.now))
+}
+
+/// The resident's time to rate (`review_days`, community rule) and the
+/// agreed time, judged at `now`.
+pub(super) fn lapsed_at(req: &HelpRequest, review_days: i64, now: DateTime<Utc>) -> Lapsed {
+    Lapsed {
+        review: req.status == Status::Completed && now >= req.updated_at + chrono::Duration::days(review_days),
+        appointment: req.preferred_time.is_some_and(|t| t <= now),
+    }
+}
+
 /// Applies `action` to request `id` inside the caller's transaction: the
 /// UPDATE, the timeline event, the notices and (on close) the credit, all
 /// or nothing with whatever else the caller writes. `ApiError::Conflict`
@@ -154,8 +173,13 @@ pub async fn act_in(
     let before = store::requests::find(db, id)
         .await?
         .ok_or(ApiError::NotFound("request"))?;
+    if action.needs_reason() && note.text.is_none() && note.key.is_none() {
+        return Err(ApiError::field("note", "required", msg!("field.note.reason_required")));
+    }
     let actor = actor(db, who, &before).await?;
-    let next = request::apply(&before.state(), action, &actor)?;
+    let mut state = before.state();
+    state.lapsed = lapsed(db, env, &before).await?;
+    let next = request::apply(&state, action, &actor)?;
     check_room(db, &before, action, who).await?;
     let plan = match next.status {
         Status::Closed => {
@@ -164,7 +188,7 @@ pub async fn act_in(
         }
         _ => None,
     };
-    let after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
+    let mut after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
         .await?
         .ok_or(ApiError::Conflict)?;
     let event = store::requests::insert_event(
@@ -176,11 +200,17 @@ pub async fn act_in(
             from_status: Some(before.status),
             to_status: after.status,
             note: note.text.as_deref(),
-            note_key: note.key,
+            note_key: note.key.or(match action {
+                Action::NoShow => Some("timeline.no_show_priority"),
+                _ => None,
+            }),
         },
         env.now,
     )
     .await?;
+    if let (Action::NoShow, Some(member)) = (action, before.assignee_id) {
+        after = no_show::record(db, env, after, member, event.id, who.id()).await?;
+    }
     let live = notify::send(
         db,
         env,
@@ -252,5 +282,5 @@ pub async fn act(
 ) -> Result<RequestView, ApiError> {
     let written = act_as(app, Acting::Person(me), id, action, Note::text(note)).await?;
     let viewer = scope::viewer(&app.db, me).await?;
-    view::one(&app.db, &viewer, &written).await
+    view::one(&app.db, &viewer, &written, app.clock.now()).await
 }

@@ -10,6 +10,7 @@ use crate::i18n::Lang;
 use crate::messages::{self, Msg};
 use crate::msg;
 use crate::services::members::Location;
+use crate::services::rules;
 use crate::store::{self, requests::Event, requests::HelpRequest, users::User};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -110,7 +111,17 @@ pub(super) async fn many(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     rows: &[HelpRequest],
+    now: DateTime<Utc>,
 ) -> Result<Vec<RequestView>, ApiError> {
+    // The time to rate matters only for completed requests (one read per community).
+    let review_days = rules::review_days(
+        db,
+        rows.iter()
+            .filter(|r| r.status == Status::Completed)
+            .map(|r| r.community_id)
+            .collect(),
+    )
+    .await?;
     let ids = rows
         .iter()
         .flat_map(|r| [Some(r.resident_id), r.assignee_id])
@@ -167,14 +178,24 @@ pub(super) async fn many(
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 closed_at: r.closed_at,
-                allowed_actions: request::allowed(&r.state(), &actor_for(viewer, r)),
+                allowed_actions: {
+                    let mut state = r.state();
+                    let days = review_days.get(&r.community_id).copied().unwrap_or(0);
+                    state.lapsed = super::transition::lapsed_at(r, days, now);
+                    request::allowed(&state, &actor_for(viewer, r))
+                },
             }
         })
         .collect())
 }
 
-pub(super) async fn one(db: &impl ConnectionTrait, viewer: &Viewer, r: &HelpRequest) -> Result<RequestView, ApiError> {
-    many(db, viewer, std::slice::from_ref(r))
+pub(super) async fn one(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    r: &HelpRequest,
+    now: DateTime<Utc>,
+) -> Result<RequestView, ApiError> {
+    many(db, viewer, std::slice::from_ref(r), now)
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))

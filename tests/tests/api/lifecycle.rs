@@ -1,0 +1,354 @@
+//! The lifecycle when service does not go well (issue 13): no request gets
+//! stuck (reclaim, verify without a rating, suspension returns tasks),
+//! withdraw, no-show with its matching factor and review flag, the
+//! confirmation the resident sees — over HTTP, on both backends, under the
+//! one moved clock.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, User, spawn_app};
+use chrono::{Duration, SecondsFormat};
+use linli::workers::sweeper::sweep;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn inbox(app: &TestApp, who: &User) -> Vec<Value> {
+    let (s, b) = app.get(&who.token, "/notifications?limit=100").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn kinds(app: &TestApp, who: &User) -> Vec<String> {
+    inbox(app, who)
+        .await
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn allowed(r: &Value) -> Vec<String> {
+    r["allowed_actions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+async fn get(app: &TestApp, who: &User, id: i64) -> Value {
+    let (s, b) = app.get(&who.token, &format!("/requests/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b
+}
+
+/// A request for `hours_ahead` hours from the app's clock, dispatched to and
+/// accepted by `member`.
+async fn accepted_at(app: &TestApp, resident: &User, member: &User, hours_ahead: i64) -> i64 {
+    let when = (app.state.clock.now() + Duration::hours(hours_ahead)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (s, b) = app
+        .post(
+            &resident.token,
+            "/requests",
+            json!({"category": "elderly_care", "title": "陪老人去医院复查", "address": "5号楼1单元302", "preferred_time": when}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_i64().expect("id");
+    app.ok(&app.admin, id, "dispatch", json!({"assignee_id": member.id}))
+        .await;
+    app.ok(member, id, "accept", json!({})).await;
+    id
+}
+
+fn field_error(b: &Value) -> (&str, &str) {
+    (
+        b["code"].as_str().unwrap_or(""),
+        b["fields"][0]["field"].as_str().unwrap_or(""),
+    )
+}
+
+/// 收回: an admin takes an accepted or in-progress request back (a reason
+/// is required); the member is told and holds nothing any more.
+async fn an_admin_reclaims_a_held_request(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted_at(&app, &resident, &member, 24).await;
+    app.ok(&member, id, "start", json!({})).await;
+    assert!(allowed(&get(&app, &app.admin, id).await).contains(&"reclaim".to_owned()));
+
+    let (s, e) = app.act(&app.admin, id, "reclaim", json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(field_error(&e), ("validation.failed", "note"), "{e}");
+    assert_eq!(e["fields"][0]["message"], "请写明原因", "{e}");
+    let (s, _) = app.act(&resident, id, "reclaim", json!({"note": "想换人"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.act(&member, id, "reclaim", json!({"note": "x"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let back = app
+        .ok(&app.admin, id, "reclaim", json!({"note": "党员临时出差，改派他人"}))
+        .await;
+    assert_eq!(
+        (back["status"].as_str(), &back["assignee"]),
+        (Some("pending"), &Value::Null)
+    );
+    assert!(kinds(&app, &member).await.contains(&"reclaim".to_owned()));
+    let last = app.events(&app.admin, id).await.pop().expect("event");
+    assert_eq!(
+        (last["action"].as_str(), last["note"].as_str()),
+        (Some("reclaim"), Some("党员临时出差，改派他人"))
+    );
+    // The member's hands are free: the request can go to someone else.
+    let (s, _) = app
+        .act(&member, id, "complete", json!({"hours": 1, "summary": "x"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let other = app.member().await;
+    app.ok(&app.admin, id, "dispatch", json!({"assignee_id": other.id}))
+        .await;
+}
+both_backends!(an_admin_reclaims_a_held_request);
+
+/// 退单: the holder gives an accepted request back before starting, saying
+/// why; the admins are told. Decline is for dispatches not yet accepted.
+async fn a_member_withdraws_before_starting(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted_at(&app, &resident, &member, 24).await;
+    assert!(allowed(&get(&app, &member, id).await).contains(&"withdraw".to_owned()));
+    let (s, e) = app.act(&member, id, "decline", json!({})).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("request.invalid_transition"))
+    );
+    let (s, e) = app.act(&member, id, "withdraw", json!({"note": "  "})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(field_error(&e).1, "note");
+
+    let back = app.ok(&member, id, "withdraw", json!({"note": "家里老人住院"})).await;
+    assert_eq!(back["status"], "pending");
+    assert!(kinds(&app, &app.admin).await.contains(&"withdraw".to_owned()));
+
+    // Once started, withdrawing is no longer the member's to do.
+    let id = accepted_at(&app, &resident, &member, 24).await;
+    app.ok(&member, id, "start", json!({})).await;
+    let (s, _) = app.act(&member, id, "withdraw", json!({"note": "x"})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+both_backends!(a_member_withdraws_before_starting);
+
+/// 爽约: after the agreed time the resident records that nobody came; the
+/// request goes back to the pool as urgent, the member's no-show counts
+/// against them in matching, and a second one within the window flags them.
+async fn a_no_show_counts_against_the_member(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted_at(&app, &resident, &member, 2).await;
+
+    // The confirmation the resident sees names the time.
+    let accept = inbox(&app, &resident).await;
+    let title = accept
+        .iter()
+        .find(|n| n["kind"] == "accept")
+        .and_then(|n| n["title"].as_str())
+        .unwrap_or("");
+    assert!(title.starts_with("已确认，将于 "), "{title}");
+
+    let (s, _) = app.act(&resident, id, "no_show", json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "not before the agreed time");
+    assert!(!allowed(&get(&app, &resident, id).await).contains(&"no_show".to_owned()));
+    app.state.clock.advance(Duration::hours(3));
+    assert!(allowed(&get(&app, &resident, id).await).contains(&"no_show".to_owned()));
+    let (s, _) = app.act(&member, id, "no_show", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not the member's to record");
+
+    let back = app.ok(&resident, id, "no_show", json!({})).await;
+    assert_eq!(
+        (back["status"].as_str(), back["urgency"].as_str()),
+        (Some("pending"), Some("urgent")),
+        "{back}"
+    );
+    assert!(kinds(&app, &member).await.contains(&"no_show".to_owned()));
+    assert!(kinds(&app, &app.admin).await.contains(&"no_show".to_owned()));
+    let (_, m) = app.get(&app.admin.token, &format!("/members/{}", member.id)).await;
+    assert_eq!(
+        (m["no_shows"].as_i64(), &m["flagged_at"]),
+        (Some(1), &Value::Null),
+        "{m}"
+    );
+
+    // Matching sees it: the same member with a no-show scores lower on reliability.
+    let twin = app.member().await;
+    let (s, c) = app.get(&app.admin.token, &format!("/requests/{id}/candidates")).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let of = |who: i64| {
+        c["candidates"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["member"]["user_id"] == who).cloned())
+            .unwrap_or_else(|| panic!("{who} not a candidate: {c}"))
+    };
+    let (late, fresh) = (of(member.id), of(twin.id));
+    assert_eq!(late["breakdown"]["recent_no_shows"], 1, "{late}");
+    assert!(
+        late["breakdown"]["rating"]["points"].as_f64() < fresh["breakdown"]["rating"]["points"].as_f64(),
+        "{late} vs {fresh}"
+    );
+
+    // A second no-show within the window (rule: 2 in 30 days) flags them; an admin clears it.
+    let again = accepted_at(&app, &resident, &member, 1).await;
+    app.state.clock.advance(Duration::hours(2));
+    app.ok(&app.admin, again, "no_show", json!({})).await;
+    let (_, m) = app.get(&app.admin.token, &format!("/members/{}", member.id)).await;
+    assert_eq!(m["no_shows"], 2);
+    assert!(m["flagged_at"].is_string(), "{m}");
+    let (s, m) = app
+        .post(
+            &app.admin.token,
+            &format!("/members/{}/clear-flag", member.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, &m["flagged_at"], m["no_shows"].as_i64()),
+        (StatusCode::OK, &Value::Null, Some(2))
+    );
+}
+both_backends!(a_no_show_counts_against_the_member);
+
+/// A completed request the resident never rates: reminded on the last day
+/// (once, however often the sweeper runs), then verifiable without a
+/// rating; the credit is made and the member's rating average is untouched.
+async fn an_unrated_request_is_verified_after_the_time_to_rate(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted_at(&app, &resident, &member, 1).await;
+    app.ok(&member, id, "start", json!({})).await;
+    app.ok(
+        &member,
+        id,
+        "complete",
+        json!({"hours": 2, "summary": "陪同复查并取药"}),
+    )
+    .await;
+    let (s, e) = app.act(&app.admin, id, "verify", json!({})).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("request.invalid_transition"))
+    );
+    assert!(!allowed(&get(&app, &app.admin, id).await).contains(&"verify".to_owned()));
+
+    // Default rule: 7 days to rate; the reminder comes on the last day.
+    app.state.clock.advance(Duration::days(5));
+    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 0);
+    app.state.clock.advance(Duration::days(1) + Duration::hours(1));
+    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 1);
+    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 0, "once");
+    let replica = app.replica(|_| {}).await;
+    replica.state.clock.advance(Duration::days(6) + Duration::hours(1));
+    assert_eq!(
+        sweep(&replica.state).await.expect("sweep").reminded,
+        0,
+        "once across replicas"
+    );
+    let reminders: Vec<Value> = inbox(&app, &resident)
+        .await
+        .into_iter()
+        .filter(|n| n["kind"] == "late.review.at_risk")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert!(
+        reminders[0]["title"].as_str().unwrap_or("").starts_with("请为服务评价"),
+        "{reminders:?}"
+    );
+
+    app.state.clock.advance(Duration::days(1));
+    assert!(allowed(&get(&app, &app.admin, id).await).contains(&"verify".to_owned()));
+    let (_, list) = app.get(&app.admin.token, "/supervision").await;
+    assert!(
+        list.as_array()
+            .is_some_and(|l| l.iter().any(|x| x["request_id"] == id && x["stage"] == "review")),
+        "{list}"
+    );
+    let closed = app.ok(&app.admin, id, "verify", json!({})).await;
+    assert_eq!(
+        (closed["status"].as_str(), &closed["rating"]),
+        (Some("closed"), &Value::Null)
+    );
+    let service = app.service(&member, member.id).await;
+    assert_eq!(
+        (service["points"].as_i64(), service["services"].as_i64()),
+        (Some(2), Some(1)),
+        "{service}"
+    );
+    // The resident can no longer rate a closed request.
+    let (s, _) = app.act(&resident, id, "review", json!({"stars": 1})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+both_backends!(an_unrated_request_is_verified_after_the_time_to_rate);
+
+/// Suspending a member returns every request they hold to the pool in the
+/// same commit, and they can act on nothing after.
+async fn suspension_returns_open_tasks(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let dispatched = app.post_request(&resident).await["id"].as_i64().expect("id");
+    app.ok(&app.admin, dispatched, "dispatch", json!({"assignee_id": member.id}))
+        .await;
+    let started = accepted_at(&app, &resident, &member, 24).await;
+    app.ok(&member, started, "start", json!({})).await;
+
+    let (s, b) = app
+        .post(
+            &app.admin.token,
+            &format!("/members/{}/suspend", member.id),
+            json!({"note": "多次投诉"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["active_requests"], 0, "{b}");
+    for id in [dispatched, started] {
+        let r = get(&app, &app.admin, id).await;
+        assert_eq!(
+            (r["status"].as_str(), &r["assignee"]),
+            (Some("pending"), &Value::Null),
+            "{r}"
+        );
+        let last = app.events(&app.admin, id).await.pop().expect("event");
+        assert_eq!(last["action"], "reclaim");
+        assert_eq!(last["note"], "党员/志愿者已暂停服务，社区收回");
+    }
+    // Even a request dispatched to them just before cannot be worked on.
+    let (s, _) = app
+        .act(&member, started, "complete", json!({"hours": 24, "summary": "x"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.act(&member, dispatched, "accept", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(app.service(&app.admin, member.id).await["points"], 0);
+}
+both_backends!(suspension_returns_open_tasks);
+
+/// A rule outside its bounds is refused with the field named.
+async fn lifecycle_rule_bounds(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let (s, r) = app.get(&app.admin.token, "/communities/1/rating-rule").await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["rule"]["review_days"].as_i64(), r["rule"]["no_show_limit"].as_i64()),
+        (Some(7), Some(2))
+    );
+    let mut rule = r["rule"].clone();
+    rule["review_days"] = json!(0);
+    let (s, e) = app
+        .put(
+            &app.admin.token,
+            "/communities/1/rating-rule",
+            json!({"rule": rule, "base_version": r["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["fields"][0]["field"], "review_days", "{e}");
+}
+both_backends!(lifecycle_rule_bounds);
