@@ -147,6 +147,55 @@ try {
   await admin.waitForTimeout(1200) // let the bars grow
   await shot(admin, '7-admin-dashboard')
   console.log(`e2e: request #${id} went round the loop; ${name} ${before} → ${before + 2} points, on the board`)
+
+  step = 'the resident sees the confirmation; the member gives it back with a reason'
+  const api = async (token, method, path, body) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const json = await res.json()
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  const tokenOf = async (p) =>
+    (await api('', 'POST', '/auth/login', { phone: p, password: 'linli-demo' })).token
+  const [rt, at, mt] = await Promise.all(['13900000001', '13900000000', memberPhone].map(tokenOf))
+  const memberId = (await api(mt, 'GET', '/me')).id
+  const soon = new Date(Date.now() + 3 * 3600 * 1000).toISOString()
+  const second = await api(rt, 'POST', '/requests', {
+    category: 'elderly_care', title: '陪老人去医院复查', address: '阳光社区1号楼302', preferred_time: soon,
+  })
+  await api(at, 'POST', `/requests/${second.id}/dispatch`, { assignee_id: memberId })
+  await member.goto(`${base}/#/requests/${second.id}`)
+  await member.click('[data-testid=accept]')
+  await status(member, '已接单')
+  await resident.goto(`${base}/#/requests/${second.id}`)
+  await resident.waitForSelector('[data-testid=confirmed]:has-text("已确认，将于")')
+  await shot(resident, '8-resident-confirmed')
+  await member.click('[data-testid=withdraw]')
+  await member.click('[data-testid=reason-submit]') // empty: asked for a reason, nothing sent
+  await member.waitForSelector('.van-toast:has-text("请写明原因")')
+  await member.fill('[data-testid=reason] textarea', '家里老人突然住院')
+  await member.click('[data-testid=reason-submit]')
+  await status(member, '待派单')
+  await member.waitForSelector('.van-popup', { state: 'hidden' })
+  await shot(member, '9-member-withdrew')
+
+  step = 'the admin takes an accepted request back'
+  await api(at, 'POST', `/requests/${second.id}/dispatch`, { assignee_id: memberId })
+  await api(mt, 'POST', `/requests/${second.id}/accept`, {})
+  await admin.goto(`${base}/#/requests/${second.id}`)
+  await admin.click('[data-testid=reclaim]')
+  await admin.fill('[data-testid=reason] textarea', '改派离得更近的志愿者')
+  await admin.click('[data-testid=reason-submit]')
+  await status(admin, '待派单')
+  await admin.waitForSelector('text=改派离得更近的志愿者')
+  await admin.waitForSelector('text=社区收回')
+  await admin.waitForSelector('.van-popup', { state: 'hidden' })
+  await shot(admin, '10-admin-reclaimed')
+  console.log(`e2e: request #${second.id} confirmed to the resident, withdrawn with a reason, reclaimed by the admin`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1

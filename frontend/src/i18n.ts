@@ -31,8 +31,20 @@ const zh = {
   price: '所需积分', newReward: '上架物品', employerReport: '在职党员季度报告', trend: '月度趋势',
   registered: '报到已提交，等待社区审核', pendingMembers: '待审核报到',
   partyBranch: '党支部', maxActive: '同时服务数', serviceRecords: '志愿服务记录',
-  stage: { dispatch: '派单', accept: '接单', complete: '办理', follow_up: '回访' },
+  stage: { dispatch: '派单', accept: '接单', complete: '办理', follow_up: '回访', review: '居民评价', verify: '审核' },
   factor: { skill: '技能', distance: '距离', availability: '时间', load: '负荷', rating: '评分', fairness: '公平' },
+  withdraw: '退单', reclaim: '收回重派', noShow: '未按时上门', reasonPrompt: '请写明原因（对方会看到）',
+  confirm: '确定', confirmedAt: '已确认，将于 {when} 上门', waitingConfirm: '已派单，等待服务人员确认',
+  verifyUnrated: '居民逾期未评价，直接审核', noShowHint: '约定时间已过，服务人员仍未上门？',
+  noShowConfirm: '确认记录爽约？需求将优先重新派单。', noShows: '爽约 {n} 次', flagged: '多次爽约，待复核',
+  clearFlag: '已约谈，解除标记', reviewDays: '评价期限（天）', noShowLimit: '爽约几次提醒复核',
+  noShowWindow: '爽约统计天数', loadFailed: '加载失败，请下拉或点刷新重试', recentNoShows: '近期爽约',
+  assignee: '服务人员',
+  act: {
+    create: '提交需求', dispatch: '派单', publish: '发布到任务大厅', accept: '确认接单', claim: '抢单', decline: '退回派单',
+    start: '开始服务', complete: '完成服务', review: '评价', verify: '审核通过', cancel: '取消', reopen: '回访后重新办理',
+    repool: '超时退回', reclaim: '社区收回', withdraw: '退单', no_show: '爽约',
+  },
 }
 
 const en: typeof zh = {
@@ -66,8 +78,20 @@ const en: typeof zh = {
   price: 'Points', newReward: 'New reward', employerReport: 'Party members: quarterly report', trend: 'Monthly trend',
   registered: 'Registration sent; the community will review it', pendingMembers: 'Registrations to review',
   partyBranch: 'Party branch', maxActive: 'Requests at once', serviceRecords: 'Service records',
-  stage: { dispatch: 'dispatch', accept: 'accept', complete: 'completion', follow_up: 'follow-up' },
+  stage: { dispatch: 'dispatch', accept: 'accept', complete: 'completion', follow_up: 'follow-up', review: "resident's rating", verify: 'verification' },
   factor: { skill: 'skill', distance: 'distance', availability: 'time', load: 'load', rating: 'rating', fairness: 'fairness' },
+  withdraw: 'Give back', reclaim: 'Take back', noShow: 'Nobody came', reasonPrompt: 'Give a reason (they will see it)',
+  confirm: 'OK', confirmedAt: 'Confirmed: a member will come at {when}', waitingConfirm: 'Dispatched; waiting for the member to confirm',
+  verifyUnrated: 'Not rated in time: verify without a rating', noShowHint: 'The agreed time has passed and nobody came?',
+  noShowConfirm: 'Record a no-show? The request goes back to the pool with priority.', noShows: '{n} no-shows', flagged: 'Repeated no-shows: review',
+  clearFlag: 'Talked to them: clear', reviewDays: 'Days to rate', noShowLimit: 'No-shows before review',
+  noShowWindow: 'No-show window (days)', loadFailed: 'Could not load; tap refresh to try again', recentNoShows: 'recent no-shows',
+  assignee: 'Member',
+  act: {
+    create: 'Posted', dispatch: 'Dispatched', publish: 'Published to the task hall', accept: 'Confirmed', claim: 'Claimed', decline: 'Declined',
+    start: 'Started', complete: 'Completed', review: 'Rated', verify: 'Verified', cancel: 'Cancelled', reopen: 'Reopened after follow-up',
+    repool: 'Back to the pool (overdue)', reclaim: 'Taken back', withdraw: 'Given back', no_show: 'No-show',
+  },
 }
 
 export const i18n = createI18n({

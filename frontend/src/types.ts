@@ -20,6 +20,8 @@ export interface Request {
   review_comment: string | null
   created_at: string
   closed_at: string | null
+  /** What the caller may do now (the server's state machine). */
+  allowed_actions: string[]
 }
 export interface Page<T> { items: T[]; next_cursor: number | null }
 export interface Event { id: number; action: string; to_label: string; actor: Person; note: string | null; at: string }
