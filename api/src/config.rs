@@ -129,6 +129,9 @@ pub struct Settings {
     /// Rated requests not verified after this many days show in
     /// supervision (and escalate like the other stages).
     pub verify_days: i64,
+    /// Admins hear of a task-hall request still unclaimed this many hours
+    /// before its agreed time.
+    pub unclaimed_alert_hours: i64,
     /// Run the outbox worker and the sweeper in this process.
     pub background_jobs: bool,
     /// The built web UI (`npm run build` in `frontend/`); served at `/` when
@@ -165,6 +168,7 @@ impl Default for Settings {
             escalate_after_factor: 2,
             follow_up_days: 7,
             verify_days: 3,
+            unclaimed_alert_hours: 12,
             background_jobs: true,
             frontend_dir: PathBuf::from("frontend/dist"),
         }

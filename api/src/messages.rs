@@ -266,6 +266,9 @@ mod tests {
         );
         keys.extend(redemption::Status::iter().map(redemption_status));
         keys.extend(sla::Stage::ALL.map(stage));
+        keys.extend(
+            crate::domain::reminder::ReminderKind::iter().map(|k| Msg::new(format!("notice.remind.{}", k.as_str()))),
+        );
         // Every transition's notice title.
         keys.extend(
             request::Step::iter()

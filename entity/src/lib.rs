@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod points_entry;
 pub mod rating_rule;
 pub mod redemption;
+pub mod reminder_sent;
 pub mod request_event;
 pub mod reward;
 pub mod service_category;

@@ -19,6 +19,9 @@ pub struct Model {
     pub lang: Lang,
     /// For notices by mail; none = in-app only.
     pub email: Option<String>,
+    /// Quiet hours (no reminders), minutes after local midnight; equal = none.
+    pub quiet_start: i16,
+    pub quiet_end: i16,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -39,7 +39,7 @@ const zh = {
   noShowConfirm: '确认记录爽约？需求将优先重新派单。', noShows: '爽约 {n} 次', flagged: '多次爽约，待复核',
   clearFlag: '已约谈，解除标记', reviewDays: '评价期限（天）', noShowLimit: '爽约几次提醒复核',
   noShowWindow: '爽约统计天数', loadFailed: '加载失败，请下拉或点刷新重试', recentNoShows: '近期爽约',
-  assignee: '服务人员',
+  assignee: '服务人员', quietHours: '免打扰时段', quietStart: '免打扰开始', quietEnd: '免打扰结束',
   act: {
     create: '提交需求', dispatch: '派单', publish: '发布到任务大厅', accept: '确认接单', claim: '抢单', decline: '退回派单',
     start: '开始服务', complete: '完成服务', review: '评价', verify: '审核通过', cancel: '取消', reopen: '回访后重新办理',
@@ -86,7 +86,7 @@ const en: typeof zh = {
   noShowConfirm: 'Record a no-show? The request goes back to the pool with priority.', noShows: '{n} no-shows', flagged: 'Repeated no-shows: review',
   clearFlag: 'Talked to them: clear', reviewDays: 'Days to rate', noShowLimit: 'No-shows before review',
   noShowWindow: 'No-show window (days)', loadFailed: 'Could not load; tap refresh to try again', recentNoShows: 'recent no-shows',
-  assignee: 'Member',
+  assignee: 'Member', quietHours: 'Quiet hours', quietStart: 'Quiet from', quietEnd: 'Quiet until',
   act: {
     create: 'Posted', dispatch: 'Dispatched', publish: 'Published to the task hall', accept: 'Confirmed', claim: 'Claimed', decline: 'Declined',
     start: 'Started', complete: 'Completed', review: 'Rated', verify: 'Verified', cancel: 'Cancelled', reopen: 'Reopened after follow-up',

@@ -98,6 +98,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             None,
             Some(Some(format!("{}@demo.linli.local", u.phone))),
             None,
+            None,
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo e-mail: {e}"))?;
@@ -281,6 +282,28 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+    }
+    // 爽约 to try: a member confirmed a visit for an hour ago and never
+    // started; the resident (王秀英) can record the no-show, or the admin can
+    // take the request back (收回).
+    {
+        let (r, m) = (&residents[0], &members[members.len() - 1]);
+        let v = requests::create(
+            state,
+            r,
+            NewRequest {
+                preferred_time: Some(state.clock.now() - chrono::Duration::hours(1)),
+                description: "约好上午九点上门，到现在没人来".into(),
+                ..demo_request("errands", "代取快递", 1)
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        for (who, action) in [(&admin, Action::Dispatch { assignee: m.id }), (m, Action::Accept)] {
+            requests::act(state, who, v.id, action, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo no-show: {e}"))?;
+        }
     }
     // 爱心超市 shelves and a commendation, so points have somewhere to go.
     for (name, price, stock) in [("理发券", 8, 20), ("食用油 1.8L", 20, 10), ("大米 5kg", 30, 5)] {

@@ -37,6 +37,7 @@ pub mod notify;
 pub mod phone;
 pub mod rating_rule;
 pub mod redemption;
+pub mod reminder;
 pub mod request;
 pub mod role;
 pub mod scope;

@@ -2,6 +2,7 @@
 //! audiences to people and writes inbox rows and outbox mail in the
 //! transition's transaction.
 
+use super::reminder::ReminderKind;
 use super::request::{Action, State};
 use super::sla::{Level, Stage};
 
@@ -24,6 +25,8 @@ pub enum Audience {
 pub enum Topic {
     Transition(&'static str),
     Late(Stage, Level),
+    /// 提醒 before the agreed time.
+    Reminder(ReminderKind),
 }
 
 impl Topic {
@@ -32,6 +35,7 @@ impl Topic {
         match self {
             Topic::Transition(a) => a.to_owned(),
             Topic::Late(s, l) => format!("late.{}.{}", s.as_str(), l.as_str()),
+            Topic::Reminder(k) => format!("remind.{}", k.as_str()),
         }
     }
 }

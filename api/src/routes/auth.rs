@@ -3,6 +3,7 @@
 use crate::auth::CurrentUser;
 use crate::domain::GridId;
 use crate::domain::Role;
+use crate::domain::reminder::QuietHours;
 use crate::error::ApiError;
 use crate::extract::{ValidJson, phone_field, validate_not_blank, validate_phone};
 use crate::msg;
@@ -118,6 +119,9 @@ struct MeBody {
     email: Option<Option<String>>,
     /// `zh` or `en`: the language of notices.
     lang: Option<String>,
+    /// Quiet hours for reminders, local `"HH:MM"`, both or neither (equal = none).
+    quiet_start: Option<String>,
+    quiet_end: Option<String>,
 }
 
 /// A field that is present (even as `null`) is `Some`.
@@ -125,7 +129,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Ok(Some(Option::deserialize(d)?))
 }
 
-/// `PUT /me`: name, e-mail for notices, language.
+/// `PUT /me`: name, e-mail for notices, language, quiet hours.
 async fn update_me(
     state: web::Data<AppState>,
     me: CurrentUser,
@@ -145,5 +149,18 @@ async fn update_me(
             return Err(ApiError::field("lang", "invalid", msg!("field.lang.invalid")));
         }
     };
-    Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang).await?))
+    let quiet = match (b.quiet_start.as_deref(), b.quiet_end.as_deref()) {
+        (None, None) => None,
+        (start, end) => {
+            let parse = |field: &'static str, v: Option<&str>| {
+                v.and_then(QuietHours::parse)
+                    .ok_or_else(|| ApiError::field(field, "invalid", msg!("field.quiet.invalid")))
+            };
+            Some(QuietHours {
+                start: parse("quiet_start", start)?,
+                end: parse("quiet_end", end)?,
+            })
+        }
+    };
+    Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang, quiet).await?))
 }

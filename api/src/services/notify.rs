@@ -24,18 +24,28 @@ pub struct Subject<'a> {
     pub former_assignee_id: Option<UserId>,
 }
 
+/// The agreed time in the community's local time, as notices print it.
+fn local_time(req: &HelpRequest, offset: chrono::FixedOffset) -> String {
+    req.preferred_time
+        .map(|t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// The notice's title (also the mail's subject).
 fn title(topic: Topic, req: &HelpRequest, offset: chrono::FixedOffset) -> Msg {
     match topic {
         // 已确认: the resident learns when the member will come.
         Topic::Transition("accept" | "claim") if req.preferred_time.is_some() => {
-            let when = req
-                .preferred_time
-                .map(|t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default();
-            msg!("notice.accept_at", when = when, title = req.title.as_str())
+            msg!(
+                "notice.accept_at",
+                when = local_time(req, offset),
+                title = req.title.as_str()
+            )
         }
         Topic::Transition(a) => Msg::new(format!("notice.{a}")).with("title", req.title.as_str()),
+        Topic::Reminder(k) => Msg::new(format!("notice.remind.{}", k.as_str()))
+            .with("title", req.title.as_str())
+            .with("when", local_time(req, offset)),
         Topic::Late(Stage::Review, Level::AtRisk) => msg!("notice.rate_reminder", title = req.title.as_str()),
         Topic::Late(stage, level) => {
             let key = if level == Level::Escalated {
@@ -62,7 +72,11 @@ fn body(title: &Msg, req: &HelpRequest, link: &str) -> Msg {
     )
 }
 
-async fn people(db: &impl ConnectionTrait, audience: Audience, s: &Subject<'_>) -> Result<Vec<UserId>, ApiError> {
+pub(crate) async fn people(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    s: &Subject<'_>,
+) -> Result<Vec<UserId>, ApiError> {
     let req = s.request;
     Ok(match audience {
         Audience::Resident => vec![req.resident_id],
@@ -92,65 +106,10 @@ pub async fn send(
     action: &str,
 ) -> Result<Vec<LiveEvent>, ApiError> {
     let req = subject.request;
-    let link = format!(
-        "{}/#/requests/{}",
-        env.settings.display_url(env.settings.port).trim_end_matches('/'),
-        req.id
-    );
     let mut live = Vec::new();
     for notice in notices {
-        let mut ids = people(db, notice.audience, &subject).await?;
-        ids.retain(|id| Some(*id) != actor);
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.is_empty() {
-            continue;
-        }
-        let kind = notice.topic.kind();
-        let title_msg = title(notice.topic, req, env.offset);
-        let body_msg = body(&title_msg, req, &link);
-        for u in store::users::by_ids(db, ids).await?.into_values() {
-            // Kept as text in the reader's language (for mail and for the
-            // record) and as the message, so the inbox shows it in whatever
-            // language its reader reads it.
-            let title = title_msg.render(u.lang);
-            let text = body_msg.render(u.lang);
-            let id = store::notices::insert(
-                db,
-                NewNotification {
-                    user_id: u.id,
-                    kind: &kind,
-                    title: &title,
-                    body: &text,
-                    request_id: Some(req.id),
-                    message: Some((&title_msg, &body_msg)),
-                },
-                env.now,
-            )
-            .await?;
-            live.push(LiveEvent::Notification {
-                user_id: u.id,
-                id,
-                kind: kind.clone(),
-                title: title.clone(),
-                request_id: Some(req.id),
-            });
-            if let Some(to) = u.email.filter(|e| notice.mail && e.contains('@')) {
-                store::outbox::insert(
-                    db,
-                    NewMessage {
-                        event_key: format!("{event_key}:{kind}:{}", u.id),
-                        channel: Channel::Mail,
-                        user_id: u.id,
-                        to_address: &to,
-                        subject: &title,
-                        body: &text,
-                    },
-                    env.now,
-                )
-                .await?;
-            }
-        }
+        let ids = people(db, notice.audience, &subject).await?;
+        live.extend(deliver(db, env, req, ids, *notice, actor, event_key).await?);
     }
     live.push(LiveEvent::Request {
         action: action.to_owned(),
@@ -164,6 +123,79 @@ pub async fn send(
             former_assignee_id: subject.former_assignee_id,
         },
     });
+    Ok(live)
+}
+
+/// Writes one notice to each of `ids` (but the actor): an inbox row in the
+/// reader's language and, where asked and they have an address, a mail
+/// through the outbox (keyed by `event_key`, so it is sent once). Returns
+/// the live events to publish after commit.
+pub async fn deliver(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    req: &HelpRequest,
+    mut ids: Vec<UserId>,
+    notice: Notice,
+    actor: Option<UserId>,
+    event_key: &str,
+) -> Result<Vec<LiveEvent>, ApiError> {
+    let link = format!(
+        "{}/#/requests/{}",
+        env.settings.display_url(env.settings.port).trim_end_matches('/'),
+        req.id
+    );
+    let mut live = Vec::new();
+    ids.retain(|id| Some(*id) != actor);
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(live);
+    }
+    let kind = notice.topic.kind();
+    let title_msg = title(notice.topic, req, env.offset);
+    let body_msg = body(&title_msg, req, &link);
+    for u in store::users::by_ids(db, ids).await?.into_values() {
+        // Kept as text in the reader's language (for mail and for the
+        // record) and as the message, so the inbox shows it in whatever
+        // language its reader reads it.
+        let title = title_msg.render(u.lang);
+        let text = body_msg.render(u.lang);
+        let id = store::notices::insert(
+            db,
+            NewNotification {
+                user_id: u.id,
+                kind: &kind,
+                title: &title,
+                body: &text,
+                request_id: Some(req.id),
+                message: Some((&title_msg, &body_msg)),
+            },
+            env.now,
+        )
+        .await?;
+        live.push(LiveEvent::Notification {
+            user_id: u.id,
+            id,
+            kind: kind.clone(),
+            title: title.clone(),
+            request_id: Some(req.id),
+        });
+        if let Some(to) = u.email.filter(|e| notice.mail && e.contains('@')) {
+            store::outbox::insert(
+                db,
+                NewMessage {
+                    event_key: format!("{event_key}:{kind}:{}", u.id),
+                    channel: Channel::Mail,
+                    user_id: u.id,
+                    to_address: &to,
+                    subject: &title,
+                    body: &text,
+                },
+                env.now,
+            )
+            .await?;
+        }
+    }
     Ok(live)
 }
 

@@ -2,6 +2,7 @@
 //! change a role, list people in scope; and one's own account.
 
 use crate::auth::CurrentUser;
+use crate::domain::reminder::QuietHours;
 use crate::domain::{CommunityId, GridId, Role, UserId, mask::mask_name, phone::mask_phone};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -47,6 +48,14 @@ pub struct MeView {
     pub email: Option<String>,
     /// `zh` or `en`: the language of notices.
     pub lang: &'static str,
+    /// No reminders between these local times (`"21:00"`–`"08:00"`; equal = none).
+    pub quiet_hours: QuietView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuietView {
+    pub start: String,
+    pub end: String,
 }
 
 pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
@@ -63,22 +72,28 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
         grid_id: me.grid_id,
         email: u.email,
         lang: u.lang.code(),
+        quiet_hours: QuietView {
+            start: QuietHours::hhmm(u.quiet.start),
+            end: QuietHours::hhmm(u.quiet.end),
+        },
     })
 }
 
 /// Changes of one's own account: name, e-mail for notices (`Some(None)`
-/// removes it), language of notices.
+/// removes it), language of notices, quiet hours for reminders.
 pub async fn update_me(
     app: &AppState,
     me: &CurrentUser,
     name: Option<String>,
     email: Option<Option<String>>,
     lang: Option<Lang>,
+    quiet: Option<QuietHours>,
 ) -> Result<MeView, ApiError> {
     let patch = AccountPatch {
         name: name.map(|n| n.trim().to_owned()),
         email: email.map(|e| e.map(|e| e.trim().to_owned())),
         lang,
+        quiet,
     };
     store::users::patch(&app.db, me.id, patch, app.clock.now()).await?;
     self::me(app, me).await

@@ -452,6 +452,26 @@ pub async fn in_statuses(
         .collect())
 }
 
+/// Requests in `statuses` whose agreed time lies in `(from, to]`.
+pub async fn agreed_between(
+    db: &impl ConnectionTrait,
+    statuses: &[Status],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    Ok(help_request::Entity::find()
+        .filter(C::Status.is_in(super::enums::db_all::<Status, db::RequestStatus>(statuses)))
+        .filter(C::PreferredTime.gt(from))
+        .filter(C::PreferredTime.lte(to))
+        .order_by_asc(C::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(request_of)
+        .collect())
+}
+
 /// How many requests of a community are pending.
 pub async fn count_pending(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<u64, ApiError> {
     use help_request::Column as C;

@@ -1,5 +1,6 @@
 //! Accounts.
 
+use crate::domain::reminder::QuietHours;
 use crate::domain::{CommunityId, GridId, Role, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -25,6 +26,8 @@ pub struct User {
     pub lang: Lang,
     /// Where notices are mailed (none: in-app only).
     pub email: Option<String>,
+    /// No reminders then (local time).
+    pub quiet: QuietHours,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -40,6 +43,7 @@ pub(super) fn user_of(u: user::Model) -> User {
         grid_id: u.grid_id.map(GridId),
         lang: u.lang.into(),
         email: u.email,
+        quiet: QuietHours::new(u.quiet_start, u.quiet_end),
         created_at: u.created_at,
         updated_at: u.updated_at,
     }
@@ -159,6 +163,7 @@ pub struct AccountPatch {
     pub name: Option<String>,
     pub email: Option<Option<String>>,
     pub lang: Option<Lang>,
+    pub quiet: Option<QuietHours>,
 }
 
 pub async fn patch(db: &impl ConnectionTrait, id: UserId, p: AccountPatch, now: DateTime<Utc>) -> Result<(), ApiError> {
@@ -173,6 +178,12 @@ pub async fn patch(db: &impl ConnectionTrait, id: UserId, p: AccountPatch, now: 
     }
     if let Some(l) = p.lang {
         q = q.col_expr(user::Column::Lang, Expr::value(db::Lang::from(l)));
+    }
+    if let Some(quiet) = p.quiet {
+        let m = |v: u16| i16::try_from(v).unwrap_or(0);
+        q = q
+            .col_expr(user::Column::QuietStart, Expr::value(m(quiet.start)))
+            .col_expr(user::Column::QuietEnd, Expr::value(m(quiet.end)));
     }
     q.exec(db).await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Background work every replica may run beside the HTTP server: the
-//! outbox sender and the 督查 sweeper. Both claim their work in the
-//! database, so replicas never do the same thing twice.
+//! outbox sender, the 督查 sweeper and the reminders it sends. Each claims
+//! its work in the database, so replicas never do the same thing twice.
 
 pub mod outbox;
+pub mod reminders;
 pub mod sweeper;

@@ -24,7 +24,9 @@ pub struct SweepReport {
     pub escalated: usize,
     pub repooled: usize,
     /// Residents reminded to rate on their last day.
-    pub reminded: usize,
+    pub rate_reminders: usize,
+    /// Reminders before the agreed time (`domain::reminder`), one per person.
+    pub reminders: usize,
 }
 
 /// One pass over every watched request at the clock's `now`.
@@ -89,10 +91,11 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
             match l {
                 Level::Escalated => report.escalated += 1,
                 Level::Overdue => report.marked_overdue += 1,
-                Level::AtRisk => report.reminded += 1,
+                Level::AtRisk => report.rate_reminders += 1,
             }
         }
     }
+    report.reminders = super::reminders::remind(app).await?;
     Ok(report)
 }
 

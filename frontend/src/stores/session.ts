@@ -8,6 +8,7 @@ export interface Me {
   role: 'resident' | 'member' | 'admin' | 'street_admin'
   community: { id: number; name: string; street: string }
   email?: string | null
+  quiet_hours?: { start: string; end: string }
 }
 
 const KEY = 'linli.token'

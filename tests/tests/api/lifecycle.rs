@@ -240,14 +240,14 @@ async fn an_unrated_request_is_verified_after_the_time_to_rate(b: Backend) {
 
     // Default rule: 7 days to rate; the reminder comes on the last day.
     app.state.clock.advance(Duration::days(5));
-    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 0);
+    assert_eq!(sweep(&app.state).await.expect("sweep").rate_reminders, 0);
     app.state.clock.advance(Duration::days(1) + Duration::hours(1));
-    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 1);
-    assert_eq!(sweep(&app.state).await.expect("sweep").reminded, 0, "once");
+    assert_eq!(sweep(&app.state).await.expect("sweep").rate_reminders, 1);
+    assert_eq!(sweep(&app.state).await.expect("sweep").rate_reminders, 0, "once");
     let replica = app.replica(|_| {}).await;
     replica.state.clock.advance(Duration::days(6) + Duration::hours(1));
     assert_eq!(
-        sweep(&replica.state).await.expect("sweep").reminded,
+        sweep(&replica.state).await.expect("sweep").rate_reminders,
         0,
         "once across replicas"
     );
@@ -352,3 +352,117 @@ async fn lifecycle_rule_bounds(b: Backend) {
     assert_eq!(e["fields"][0]["field"], "review_days", "{e}");
 }
 both_backends!(lifecycle_rule_bounds);
+
+/// Sets the app's clock to `t` (forward only).
+fn clock_to(app: &TestApp, t: chrono::DateTime<chrono::Utc>) {
+    let by = t - app.state.clock.now();
+    assert!(by >= Duration::zero(), "the clock only moves forward");
+    app.state.clock.advance(by);
+}
+
+async fn remind_count(app: &TestApp) -> usize {
+    sweep(&app.state).await.expect("sweep").reminders
+}
+
+async fn count_kind(app: &TestApp, who: &User, kind: &str) -> usize {
+    kinds(app, who).await.iter().filter(|k| *k == kind).count()
+}
+
+/// 提醒: the holder the day before and on the morning, the resident on the
+/// day, the admins when a hall request is still unclaimed — each once, even
+/// with two sweepers, and never in the person's quiet hours.
+async fn reminders_come_once_and_wait_out_quiet_hours(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let offset = app.state.local_offset;
+    let resident = app.resident().await;
+    let member = app.member().await;
+    // The day after tomorrow at 14:30 local time.
+    let day = (app.state.clock.now().with_timezone(&offset) + Duration::days(2)).date_naive();
+    let local = |h, m| {
+        day.and_hms_opt(h, m, 0)
+            .and_then(|t| t.and_local_timezone(offset).single())
+            .expect("local time")
+            .with_timezone(&chrono::Utc)
+    };
+    let when = local(14, 30);
+    let iso = when.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let post = |title: &'static str| {
+        let (app, resident, iso) = (&app, &resident, iso.clone());
+        async move {
+            let (s, b) = app
+                .post(
+                    &resident.token,
+                    "/requests",
+                    json!({"category": "elderly_care", "title": title, "address": "5号楼", "preferred_time": iso}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+            b["id"].as_i64().expect("id")
+        }
+    };
+    let visit = post("陪老人复查").await;
+    app.ok(&app.admin, visit, "dispatch", json!({"assignee_id": member.id}))
+        .await;
+    app.ok(&member, visit, "accept", json!({})).await;
+    let hall = post("帮忙搬煤气罐").await;
+    app.ok(&app.admin, hall, "publish", json!({})).await;
+    // The member keeps 06:00–09:00 quiet; the others have the default 21:00–08:00.
+    let (s, me) = app
+        .put(
+            &member.token,
+            "/me",
+            json!({"quiet_start": "06:00", "quiet_end": "09:00"}),
+        )
+        .await;
+    assert_eq!(
+        (s, &me["quiet_hours"]),
+        (StatusCode::OK, &json!({"start": "06:00", "end": "09:00"}))
+    );
+    let (s, e) = app.put(&member.token, "/me", json!({"quiet_start": "6点"})).await;
+    assert_eq!(
+        (s, e["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("quiet_start"))
+    );
+
+    clock_to(&app, when - Duration::hours(25));
+    assert_eq!(remind_count(&app).await, 0, "too early");
+    clock_to(&app, when - Duration::hours(24) + Duration::minutes(1)); // 14:31 the day before
+    assert_eq!(remind_count(&app).await, 1, "the holder, the day before");
+    assert_eq!(remind_count(&app).await, 0, "once");
+    let replica = app.replica(|_| {}).await;
+    replica
+        .state
+        .clock
+        .advance(app.state.clock.now() - replica.state.clock.now());
+    assert_eq!(remind_count(&replica).await, 0, "once across replicas");
+
+    // 02:30: the hall request is 12 h away and unclaimed, but the admin sleeps.
+    clock_to(&app, local(2, 30));
+    assert_eq!(remind_count(&app).await, 0, "quiet hours");
+    // 08:00: the resident (and the admin) hear; the member's quiet hours last until 09:00.
+    clock_to(&app, local(8, 0) + Duration::seconds(30));
+    remind_count(&app).await;
+    assert_eq!(count_kind(&app, &resident, "remind.resident_day").await, 1);
+    assert_eq!(count_kind(&app, &app.admin, "remind.unclaimed").await, 1);
+    assert_eq!(
+        count_kind(&app, &member, "remind.holder_morning").await,
+        0,
+        "still quiet"
+    );
+    clock_to(&app, local(9, 1));
+    assert_eq!(remind_count(&app).await, 1, "the member, once their quiet hours end");
+    assert_eq!(remind_count(&app).await, 0);
+    assert_eq!(count_kind(&app, &member, "remind.holder_day_before").await, 1);
+    assert_eq!(count_kind(&app, &member, "remind.holder_morning").await, 1);
+    let title = inbox(&app, &member)
+        .await
+        .iter()
+        .find(|n| n["kind"] == "remind.holder_morning")
+        .and_then(|n| n["title"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(title.starts_with("今天 ") && title.contains("14:30"), "{title}");
+    // After the agreed time nothing more is sent.
+    clock_to(&app, when + Duration::minutes(1));
+    assert_eq!(remind_count(&app).await, 0);
+}
+both_backends!(reminders_come_once_and_wait_out_quiet_hours);

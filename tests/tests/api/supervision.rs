@@ -19,7 +19,7 @@ fn report(overdue: usize, escalated: usize, repooled: usize) -> SweepReport {
         marked_overdue: overdue,
         escalated,
         repooled,
-        reminded: 0,
+        ..SweepReport::default()
     }
 }
 
