@@ -170,6 +170,30 @@ pub async fn act_in(
     action: &Action,
     note: &Note,
 ) -> Result<Outcome, ApiError> {
+    let plan = plan(db, env, who, id, action, note).await?;
+    write(db, env, who, plan, action, note).await
+}
+
+/// A transition decided from reads alone: the request as read, the state
+/// the machine allows next, and what a close will credit.
+pub struct Plan {
+    before: HelpRequest,
+    next: request::State,
+    close: Option<ledger::ClosePlan>,
+}
+
+/// Reads what the transition depends on and asks the state machine. Needs
+/// no lock: the version-guarded UPDATE in [`write`] refuses the plan if the
+/// request changed since (so [`act_as`] reads on the pool, outside its
+/// write transaction, and SQLite's one writer is held only for the writes).
+async fn plan(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    who: Acting<'_>,
+    id: RequestId,
+    action: &Action,
+    note: &Note,
+) -> Result<Plan, ApiError> {
     let before = store::requests::find(db, id)
         .await?
         .ok_or(ApiError::NotFound("request"))?;
@@ -181,13 +205,32 @@ pub async fn act_in(
     state.lapsed = lapsed(db, env, &before).await?;
     let next = request::apply(&state, action, &actor)?;
     check_room(db, &before, action, who).await?;
-    let plan = match next.status {
+    let close = match next.status {
         Status::Closed => {
             let verifier = who.id().ok_or(ApiError::Forbidden)?;
             Some(ledger::plan_close(db, &before, verifier, env).await?)
         }
         _ => None,
     };
+    Ok(Plan { before, next, close })
+}
+
+/// Writes a planned transition: the UPDATE guarded by the version read
+/// (`ApiError::Conflict` if it changed), the timeline event, the notices
+/// and (on close) the credit.
+async fn write(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    who: Acting<'_>,
+    plan: Plan,
+    action: &Action,
+    note: &Note,
+) -> Result<Outcome, ApiError> {
+    let Plan { before, next, close } = plan;
+    let id = before.id;
+    // A place taken meanwhile by another request: checked again under the
+    // write lock (SQLite), so two claims cannot both fill the last place.
+    check_room(db, &before, action, who).await?;
     let mut after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
         .await?
         .ok_or(ApiError::Conflict)?;
@@ -224,7 +267,7 @@ pub async fn act_in(
         action.name(),
     )
     .await?;
-    let credit = match &plan {
+    let credit = match &close {
         Some(plan) => Some(ledger::credit_close(db, plan, env.now).await?),
         None => None,
     };
@@ -254,8 +297,11 @@ pub async fn act_as(
     note: Note,
 ) -> Result<HelpRequest, ApiError> {
     for _ in 0..ATTEMPTS {
+        let env = Env::of(app);
+        // Read and decide on the pool; hold the write lock only to write.
+        let planned = plan(&app.db, env, who, id, &action, &note).await?;
         let txn = store::begin_write(&app.db).await?;
-        match act_in(&txn, Env::of(app), who, id, &action, &note).await {
+        match write(&txn, env, who, planned, &action, &note).await {
             Ok(out) => {
                 txn.commit().await?;
                 after_commit(app, out.credit, out.live).await;
