@@ -2,6 +2,7 @@
 
 use crate::domain::mask::mask_name;
 use crate::domain::phone::mask_phone;
+use crate::domain::rating_rule::RatingRule;
 use crate::domain::request::{self, Actor, Person, Status, Step, Urgency};
 use crate::domain::scope::Viewer;
 use crate::domain::{CommunityId, GridId, RequestId, Role, UserId};
@@ -180,7 +181,10 @@ pub(super) async fn many(
                 closed_at: r.closed_at,
                 allowed_actions: {
                     let mut state = r.state();
-                    let days = review_days.get(&r.community_id).copied().unwrap_or(0);
+                    let days = review_days
+                        .get(&r.community_id)
+                        .copied()
+                        .unwrap_or_else(|| i64::from(RatingRule::default().review_days));
                     state.lapsed = super::transition::lapsed_at(r, days, now);
                     request::allowed(&state, &actor_for(viewer, r))
                 },
