@@ -64,6 +64,7 @@ fn members(n: usize, rng: &mut StdRng) -> Vec<MemberFacts> {
                 rating_count: rated,
                 recent: rng.random_range(0..5),
                 no_shows: 0,
+                qualifications: Vec::new(),
             }
         })
         .collect()
@@ -92,6 +93,7 @@ fn requests(n: usize, rng: &mut StdRng) -> Vec<RequestFacts> {
                 .random_bool(0.5)
                 .then(|| Slot::of(monday + Duration::minutes(rng.random_range(0..7 * 24 * 60)))),
             requesters: [1, 1],
+            requires: None,
         })
         .collect()
 }

@@ -7,6 +7,7 @@
 //! with `Accept-Language: en`. No text lives here.
 
 use crate::domain::member::MemberStatus;
+use crate::domain::qualification::{QualificationKind, QualificationStatus};
 use crate::domain::request::{Refusal, Status};
 use crate::i18n::Lang;
 use crate::messages::{self, Msg};
@@ -89,6 +90,13 @@ pub enum ApiError {
     /// The member already holds as many requests as they said they can.
     #[error("member at capacity")]
     MemberFull,
+    /// The request's category needs a qualification (资质) the member does
+    /// not hold validly today (missing, unverified or expired).
+    #[error("member lacks a valid {0:?}")]
+    QualificationRequired(QualificationKind),
+    /// A verify / reject that does not apply to this qualification's status.
+    #[error("qualification is {0:?}")]
+    QualificationReview(QualificationStatus),
     /// The entry would take a member's points below zero.
     #[error("insufficient points")]
     PointsInsufficient { balance: i64, needed: i64 },
@@ -138,6 +146,8 @@ impl ApiError {
             ApiError::MemberAlreadyRegistered => "member.already_registered".into(),
             ApiError::MemberReview(_) => "member.invalid_transition".into(),
             ApiError::MemberFull => "member.full".into(),
+            ApiError::QualificationRequired(_) => "member.qualification_required".into(),
+            ApiError::QualificationReview(_) => "qualification.invalid_transition".into(),
             ApiError::PointsInsufficient { .. } => "points.insufficient".into(),
             ApiError::BelowRedeemMinimum(_) => "points.below_minimum".into(),
             ApiError::OutOfStock => "reward.out_of_stock".into(),
@@ -161,6 +171,18 @@ impl ApiError {
                 msg!("error.points.insufficient", balance = *balance, needed = *needed)
             }
             ApiError::BelowRedeemMinimum(min) => msg!("error.points.below_minimum", min = *min),
+            ApiError::QualificationRequired(k) => {
+                msg!(
+                    "error.member.qualification_required",
+                    kind = messages::qualification_kind(*k)
+                )
+            }
+            ApiError::QualificationReview(s) => {
+                msg!(
+                    "error.qualification.invalid_transition",
+                    status = messages::qualification_status(*s)
+                )
+            }
             ApiError::RedemptionState(s) => {
                 msg!(
                     "error.redemption.invalid_transition",
@@ -239,6 +261,8 @@ impl ResponseError for ApiError {
             | ApiError::MemberAlreadyRegistered
             | ApiError::MemberReview(_)
             | ApiError::MemberFull
+            | ApiError::QualificationRequired(_)
+            | ApiError::QualificationReview(_)
             | ApiError::PointsInsufficient { .. }
             | ApiError::BelowRedeemMinimum(_)
             | ApiError::OutOfStock
@@ -312,6 +336,8 @@ mod tests {
             ApiError::MemberAlreadyRegistered,
             ApiError::MemberReview(MemberStatus::Active),
             ApiError::MemberFull,
+            ApiError::QualificationRequired(QualificationKind::LawyerLicence),
+            ApiError::QualificationReview(QualificationStatus::Rejected),
             ApiError::PointsInsufficient { balance: 1, needed: 2 },
             ApiError::BelowRedeemMinimum(10),
             ApiError::OutOfStock,

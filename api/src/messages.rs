@@ -165,7 +165,20 @@ pub fn record_kind(k: crate::domain::ledger::RecordKind) -> Msg {
 }
 
 pub fn exclusion(e: crate::domain::matching::Exclusion) -> Msg {
-    Msg::new(format!("exclusion.{}", e.code()))
+    use crate::domain::matching::Exclusion;
+    match e {
+        Exclusion::Unqualified(kind) => Msg::new("exclusion.qualification").with("kind", qualification_kind(kind)),
+        other => Msg::new(format!("exclusion.{}", other.code())),
+    }
+}
+
+/// The name of a qualification kind (律师执业证, …).
+pub fn qualification_kind(k: crate::domain::qualification::QualificationKind) -> Msg {
+    Msg::new(format!("qualification.kind.{}", k.as_str()))
+}
+
+pub fn qualification_status(s: crate::domain::qualification::QualificationStatus) -> Msg {
+    Msg::new(format!("status.qualification.{}", s.as_str()))
 }
 
 #[cfg(test)]
@@ -283,9 +296,12 @@ mod tests {
                 Exclusion::Full,
                 Exclusion::Unavailable,
                 Exclusion::Requester,
+                Exclusion::Unqualified(crate::domain::qualification::QualificationKind::NurseLicence),
             ]
             .map(exclusion),
         );
+        keys.extend(crate::domain::qualification::QualificationKind::iter().map(qualification_kind));
+        keys.extend(crate::domain::qualification::QualificationStatus::iter().map(qualification_status));
         for what in [
             "request",
             "user",

@@ -16,17 +16,23 @@ use std::sync::Arc;
 /// `(row count, Σ version)` of a community's rows: changes on every write.
 pub type Stamp = (i64, i64);
 
+/// What a cached roster depends on: the profiles' and the qualifications'
+/// stamps, and the local date (a qualification stops counting when its
+/// expiry date passes, with no row changing).
+pub type RosterStamp = (Stamp, Stamp, chrono::NaiveDate);
+
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
     /// `settings.utc_offset`, parsed once.
     pub local_offset: chrono::FixedOffset,
-    /// Matching: each community's roster (profiles and skills), kept while
-    /// its profiles are unchanged …
-    pub rosters: StampedCache<i64, Stamp, Roster>,
+    /// Matching: each community's roster (profiles, skills, qualifications
+    /// that count today), kept while its profiles and qualifications are
+    /// unchanged and the day is the same …
+    pub rosters: StampedCache<i64, RosterStamp, Roster>,
     /// … and the whole pool with everyone's standing, while its requests are too.
-    pub pools: StampedCache<i64, (Stamp, Stamp), Pool>,
+    pub pools: StampedCache<i64, (RosterStamp, Stamp), Pool>,
     /// 光荣榜 in Redis (`REDIS_URL`); without it boards are SQL over the ledgers.
     pub redis_boards: Option<RedisBoards>,
     /// The CJK font for certificates, found on first use.

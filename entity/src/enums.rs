@@ -226,3 +226,31 @@ pub enum FollowUpMethod {
     #[sea_orm(string_value = "visit")]
     Visit,
 }
+
+/// 资质类别 (see `linli::domain::qualification::QualificationKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum QualificationKind {
+    #[sea_orm(string_value = "lawyer_licence")]
+    LawyerLicence,
+    #[sea_orm(string_value = "electrician_certificate")]
+    ElectricianCertificate,
+    #[sea_orm(string_value = "medical_licence")]
+    MedicalLicence,
+    #[sea_orm(string_value = "nurse_licence")]
+    NurseLicence,
+    #[sea_orm(string_value = "counselor_certificate")]
+    CounselorCertificate,
+}
+
+/// 资质审核 state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum QualificationStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "verified")]
+    Verified,
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+}

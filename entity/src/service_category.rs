@@ -20,6 +20,8 @@ pub struct Model {
     pub dispatch_hours: i32,
     pub accept_hours: i32,
     pub active: bool,
+    /// 资质: the qualification kind a member needs to serve it, if any.
+    pub qualification: Option<crate::enums::QualificationKind>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

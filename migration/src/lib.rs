@@ -12,6 +12,7 @@ mod m20261126_000003_ledger;
 mod m20261126_000004_supervision;
 mod m20261203_000005_system_actor;
 mod m20261203_000006_lifecycle;
+mod m20261203_000007_qualifications;
 mod util;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_supervision::Migration),
             Box::new(m20261203_000005_system_actor::Migration),
             Box::new(m20261203_000006_lifecycle::Migration),
+            Box::new(m20261203_000007_qualifications::Migration),
         ]
     }
 }

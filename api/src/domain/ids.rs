@@ -73,3 +73,7 @@ id_type!(
     /// A service category of the menu (服务清单).
     CategoryId
 );
+id_type!(
+    /// A member's recorded qualification (资质).
+    QualificationId
+);

@@ -35,6 +35,7 @@ pub mod matching;
 pub mod member;
 pub mod notify;
 pub mod phone;
+pub mod qualification;
 pub mod rating_rule;
 pub mod redemption;
 pub mod reminder;
@@ -46,6 +47,8 @@ pub mod stars;
 pub mod stats;
 pub mod values;
 
-pub use ids::{CategoryId, CommunityId, EntryId, GridId, RecordId, RedemptionId, RequestId, RewardId, UserId};
+pub use ids::{
+    CategoryId, CommunityId, EntryId, GridId, QualificationId, RecordId, RedemptionId, RequestId, RewardId, UserId,
+};
 pub use phone::Phone;
 pub use role::Role;

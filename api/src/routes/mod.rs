@@ -13,6 +13,7 @@ mod market;
 mod matching;
 mod members;
 mod notices;
+mod qualifications;
 mod requests;
 mod supervision;
 mod users;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(certificates::configure)
             .configure(exports::configure)
             .configure(notices::configure)
+            .configure(qualifications::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure);

@@ -5,6 +5,7 @@ use crate::domain::{CommunityId, GridId, Role};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::msg;
+use crate::services::qualifications::QualificationRef;
 use crate::state::AppState;
 use crate::store::{self, directory::Category, directory::Community};
 use sea_orm::ConnectionTrait;
@@ -60,6 +61,8 @@ pub struct CategoryView {
     pub sla_hours: i32,
     pub dispatch_hours: i32,
     pub accept_hours: i32,
+    /// 资质: what a member needs to serve it (null: nothing).
+    pub qualification: Option<QualificationRef>,
 }
 
 pub fn category_view(c: &Category, lang: Lang) -> CategoryView {
@@ -72,6 +75,7 @@ pub fn category_view(c: &Category, lang: Lang) -> CategoryView {
         sla_hours: c.sla_hours,
         dispatch_hours: c.dispatch_hours,
         accept_hours: c.accept_hours,
+        qualification: c.qualification.map(|k| QualificationRef::of(k, lang)),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod market;
 pub mod matching;
 pub mod members;
 pub mod notify;
+pub mod qualifications;
 pub mod requests;
 pub mod rules;
 pub mod scope;

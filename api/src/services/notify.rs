@@ -126,6 +126,14 @@ pub async fn send(
     Ok(live)
 }
 
+/// A link into the web UI (`path` after the `#`, e.g. `/requests/42`).
+pub fn link(env: Env<'_>, path: &str) -> String {
+    format!(
+        "{}/#{path}",
+        env.settings.display_url(env.settings.port).trim_end_matches('/')
+    )
+}
+
 /// Writes one notice to each of `ids` (but the actor): an inbox row in the
 /// reader's language and, where asked and they have an address, a mail
 /// through the outbox (keyed by `event_key`, so it is sent once). Returns
@@ -139,36 +147,63 @@ pub async fn deliver(
     actor: Option<UserId>,
     event_key: &str,
 ) -> Result<Vec<LiveEvent>, ApiError> {
-    let link = format!(
-        "{}/#/requests/{}",
-        env.settings.display_url(env.settings.port).trim_end_matches('/'),
-        req.id
-    );
-    let mut live = Vec::new();
     ids.retain(|id| Some(*id) != actor);
+    let kind = notice.topic.kind();
+    let title = title(notice.topic, req, env.offset);
+    let body = body(&title, req, &link(env, &format!("/requests/{}", req.id)));
+    let words = Words {
+        kind: &kind,
+        title: &title,
+        body: &body,
+        request_id: Some(req.id),
+        mail: notice.mail,
+    };
+    write(db, env, ids, words, event_key).await
+}
+
+/// What one notice says, as catalogue messages, and whether it is also mailed.
+pub struct Words<'a> {
+    /// The stable `kind` of the notification (`dispatch`, `qualification.expiring`, …).
+    pub kind: &'a str,
+    pub title: &'a Msg,
+    pub body: &'a Msg,
+    /// The request it is about, if any.
+    pub request_id: Option<RequestId>,
+    pub mail: bool,
+}
+
+/// The one writer of inbox rows and mail: `words` to each of `ids` (once
+/// each), in the caller's transaction; mail keyed by `event_key`, kind and
+/// person. Returns the live events to publish after commit.
+pub async fn write(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    mut ids: Vec<UserId>,
+    words: Words<'_>,
+    event_key: &str,
+) -> Result<Vec<LiveEvent>, ApiError> {
+    let mut live = Vec::new();
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
         return Ok(live);
     }
-    let kind = notice.topic.kind();
-    let title_msg = title(notice.topic, req, env.offset);
-    let body_msg = body(&title_msg, req, &link);
+    let kind = words.kind;
     for u in store::users::by_ids(db, ids).await?.into_values() {
         // Kept as text in the reader's language (for mail and for the
         // record) and as the message, so the inbox shows it in whatever
         // language its reader reads it.
-        let title = title_msg.render(u.lang);
-        let text = body_msg.render(u.lang);
+        let title = words.title.render(u.lang);
+        let text = words.body.render(u.lang);
         let id = store::notices::insert(
             db,
             NewNotification {
                 user_id: u.id,
-                kind: &kind,
+                kind,
                 title: &title,
                 body: &text,
-                request_id: Some(req.id),
-                message: Some((&title_msg, &body_msg)),
+                request_id: words.request_id,
+                message: Some((words.title, words.body)),
             },
             env.now,
         )
@@ -176,11 +211,11 @@ pub async fn deliver(
         live.push(LiveEvent::Notification {
             user_id: u.id,
             id,
-            kind: kind.clone(),
+            kind: kind.to_owned(),
             title: title.clone(),
-            request_id: Some(req.id),
+            request_id: words.request_id,
         });
-        if let Some(to) = u.email.filter(|e| notice.mail && e.contains('@')) {
+        if let Some(to) = u.email.filter(|e| words.mail && e.contains('@')) {
             store::outbox::insert(
                 db,
                 NewMessage {

@@ -1,6 +1,7 @@
 //! Start-up data: the service menu (always kept complete) and, on an empty
 //! database, the first community and admin.
 
+use crate::domain::qualification::QualificationKind;
 use crate::domain::{Phone, Role};
 use crate::services::auth::{NewAccount, create_account};
 use crate::state::AppState;
@@ -27,6 +28,17 @@ const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
     ("policy_outreach", "政策宣讲", "Policy outreach", "宣传教育", 168),
 ];
 
+/// 资质 the menu's professional services need (the same pairs migration
+/// `m20261203_000007_qualifications` set on menus written before it).
+fn qualification_for(code: &str) -> Option<QualificationKind> {
+    match code {
+        "legal_advice" => Some(QualificationKind::LawyerLicence),
+        "appliance_repair" => Some(QualificationKind::ElectricianCertificate),
+        "health" => Some(QualificationKind::MedicalLicence),
+        _ => None,
+    }
+}
+
 /// Inserts any menu entry that is missing; existing ones are left as admins edited them.
 pub async fn categories(state: &AppState) -> anyhow::Result<()> {
     let have = store::directory::categories(&state.db, false).await?;
@@ -44,6 +56,7 @@ pub async fn categories(state: &AppState) -> anyhow::Result<()> {
             dispatch_hours: (*sla / 3).clamp(4, 24),
             accept_hours: (*sla / 6).clamp(2, 12),
             sort_order: i as i32,
+            qualification: qualification_for(code),
         };
         store::directory::insert_category(&state.db, entry).await?;
     }

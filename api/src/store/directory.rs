@@ -2,6 +2,7 @@
 
 use super::json::Json;
 use crate::domain::matching::Weights;
+use crate::domain::qualification::QualificationKind;
 use crate::domain::{CategoryId, CommunityId, GridId};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
@@ -48,6 +49,8 @@ pub struct Category {
     pub accept_hours: i32,
     pub sort_order: i32,
     pub active: bool,
+    /// 资质 a member needs to serve it, if any.
+    pub qualification: Option<QualificationKind>,
 }
 
 fn community_of(c: community::Model) -> Result<Community, ApiError> {
@@ -88,6 +91,7 @@ fn category_of(c: service_category::Model) -> Category {
         accept_hours: c.accept_hours,
         sort_order: c.sort_order,
         active: c.active,
+        qualification: c.qualification.map(Into::into),
     }
 }
 
@@ -253,6 +257,7 @@ pub struct NewCategory<'a> {
     pub dispatch_hours: i32,
     pub accept_hours: i32,
     pub sort_order: i32,
+    pub qualification: Option<QualificationKind>,
 }
 
 pub async fn insert_category(db: &impl ConnectionTrait, c: NewCategory<'_>) -> Result<(), ApiError> {
@@ -267,6 +272,7 @@ pub async fn insert_category(db: &impl ConnectionTrait, c: NewCategory<'_>) -> R
         accept_hours: Set(c.accept_hours),
         sort_order: Set(c.sort_order),
         active: Set(true),
+        qualification: Set(c.qualification.map(Into::into)),
         ..Default::default()
     }
     .insert(db)

@@ -2,7 +2,7 @@
 //! variant. The matches are exhaustive both ways: a variant added on one
 //! side and not the other does not compile.
 
-use crate::domain::{delivery, ledger, member, redemption, request, role, sla};
+use crate::domain::{delivery, ledger, member, qualification, redemption, request, role, sla};
 use crate::i18n::Lang;
 use entity::enums as db;
 
@@ -45,6 +45,10 @@ mirror!(RedemptionStatus <=> redemption::Status { Pending, Fulfilled, Cancelled 
 mirror!(Stage <=> sla::Stage { Dispatch, Accept, Complete, FollowUp, Review, Verify });
 mirror!(Level <=> sla::Level { AtRisk, Overdue, Escalated });
 mirror!(FollowUpMethod <=> sla::FollowUpMethod { Call, Visit });
+mirror!(QualificationKind <=> qualification::QualificationKind {
+    LawyerLicence, ElectricianCertificate, MedicalLicence, NurseLicence, CounselorCertificate
+});
+mirror!(QualificationStatus <=> qualification::QualificationStatus { Pending, Verified, Rejected });
 
 /// Column values for `IN (…)` filters.
 pub fn db_all<D: Copy, E: From<D>>(values: &[D]) -> Vec<E> {

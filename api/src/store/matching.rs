@@ -1,5 +1,6 @@
 //! What the matching engine scores on, in a fixed number of set queries
-//! whatever the number of members: the roster (profiles, then skills), every
+//! whatever the number of members: the roster (profiles, skills, valid
+//! qualifications), every
 //! member's standing (one grouped query over requests), and the two cheap
 //! stamps (row count and Σ `version`) that say whether a cached copy is
 //! still good.
@@ -10,8 +11,8 @@ use crate::domain::matching::{Availability, GeoPoint, MemberFacts, Menu, Roster}
 use crate::domain::request::Status;
 use crate::error::ApiError;
 use crate::state::Stamp;
-use chrono::{DateTime, Utc};
-use entity::{enums as db, help_request, member_profile, member_skill};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{enums as db, help_request, member_profile, member_qualification, member_skill};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -30,9 +31,14 @@ type ProfileRow = (
     Option<f64>,
 );
 
-/// Profiles and skills of one community, in user-id order (excluded
-/// members are listed in it).
-pub async fn roster(db: &impl ConnectionTrait, community_id: CommunityId, menu: &Menu) -> Result<Roster, ApiError> {
+/// Profiles, skills and the qualifications that count on `today` of one
+/// community, in user-id order (excluded members are listed in it).
+pub async fn roster(
+    db: &impl ConnectionTrait,
+    community_id: CommunityId,
+    menu: &Menu,
+    today: NaiveDate,
+) -> Result<Roster, ApiError> {
     use member_profile::Column as P;
     // Tuples, not named columns: the SQLite driver is markedly faster by index.
     let rows: Vec<ProfileRow> = member_profile::Entity::find()
@@ -65,6 +71,7 @@ pub async fn roster(db: &impl ConnectionTrait, community_id: CommunityId, menu: 
     for (user_id, category_id) in pairs {
         skills.entry(user_id).or_default().push(menu.skill(category_id));
     }
+    let mut qualified = super::qualifications::valid_in_community(db, community_id, today).await?;
     let mut roster = Roster {
         facts: Vec::with_capacity(rows.len()),
         kinds: Vec::with_capacity(rows.len()),
@@ -83,6 +90,7 @@ pub async fn roster(db: &impl ConnectionTrait, community_id: CommunityId, menu: 
             rating_count: 0,
             recent: 0,
             no_shows: 0,
+            qualifications: qualified.remove(&user_id).unwrap_or_default(),
         });
         roster.kinds.push(kind.into());
     }
@@ -160,6 +168,13 @@ async fn stamp<E: EntityTrait>(
 pub async fn roster_stamp(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<Stamp, ApiError> {
     use member_profile::Column as P;
     stamp::<member_profile::Entity>(db, P::CommunityId, P::Version, community_id).await
+}
+
+/// Changes whenever a qualification of the community is recorded, changed,
+/// reviewed or removed.
+pub async fn qualification_stamp(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<Stamp, ApiError> {
+    use member_qualification::Column as Q;
+    stamp::<member_qualification::Entity>(db, Q::CommunityId, Q::Version, community_id).await
 }
 
 /// Changes whenever a request of the community is added or changed.

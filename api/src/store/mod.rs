@@ -22,6 +22,7 @@ pub mod members;
 pub mod no_shows;
 pub mod notices;
 pub mod outbox;
+pub mod qualifications;
 pub mod reminders;
 pub mod requests;
 pub mod rules;

@@ -27,6 +27,8 @@ pub struct SweepReport {
     pub rate_reminders: usize,
     /// Reminders before the agreed time (`domain::reminder`), one per person.
     pub reminders: usize,
+    /// Reminders that a qualification (资质) expires soon, one per person.
+    pub qualification_reminders: usize,
 }
 
 /// One pass over every watched request at the clock's `now`.
@@ -96,6 +98,7 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
         }
     }
     report.reminders = super::reminders::remind(app).await?;
+    report.qualification_reminders = super::qualifications::remind(app).await?;
     Ok(report)
 }
 

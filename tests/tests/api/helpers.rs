@@ -367,6 +367,10 @@ impl TestApp {
         (status, ct, resp.bytes().await.expect("body").to_vec())
     }
 
+    pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.send(self.client.delete(self.url(path)).bearer_auth(token)).await
+    }
+
     pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(self.client.put(self.url(path)).bearer_auth(token).json(&body))
             .await
@@ -539,11 +543,53 @@ impl TestApp {
         b
     }
 
+    /// `member` records a `kind` qualification valid until `expires_on` (or
+    /// without expiry) and the admin verifies it. Returns its id.
+    pub async fn qualify(&self, member: &User, kind: &str, expires_on: Option<chrono::NaiveDate>) -> i64 {
+        let (s, q) = self
+            .post(
+                &member.token,
+                "/qualifications",
+                json!({"kind": kind, "number": "1310120100000001", "issuer": "市司法局", "expires_on": expires_on}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "record qualification: {q}");
+        let id = q["id"].as_i64().expect("id");
+        let (s, q) = self
+            .post(&self.admin.token, &format!("/qualifications/{id}/verify"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "verify qualification: {q}");
+        id
+    }
+
     pub async fn events(&self, who: &User, id: i64) -> Vec<Value> {
         let (s, b) = self.get(&who.token, &format!("/requests/{id}/events")).await;
         assert_eq!(s, StatusCode::OK, "events: {b}");
         b.as_array().cloned().unwrap_or_default()
     }
+}
+
+/// The inbox of `who`, newest first (up to 100).
+pub async fn inbox(app: &TestApp, who: &User) -> Vec<Value> {
+    let (s, b) = app.get(&who.token, "/notifications?limit=100").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// The kinds of `who`'s notifications, newest first.
+pub async fn kinds(app: &TestApp, who: &User) -> Vec<String> {
+    inbox(app, who)
+        .await
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Sets the app's clock to `t` (forward only).
+pub fn clock_to(app: &TestApp, t: chrono::DateTime<chrono::Utc>) {
+    let by = t - app.state.clock.now();
+    assert!(by >= chrono::Duration::zero(), "the clock only moves forward");
+    app.state.clock.advance(by);
 }
 
 /// A real SMTP server (Python's aiosmtpd, Debian `python3-aiosmtpd`) on a

@@ -4,9 +4,10 @@
 
 use crate::both_backends;
 use crate::helpers::{Backend, spawn_app};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const FIELDS: [&str; 36] = [
+const FIELDS: [&str; 40] = [
     "phone",
     "password",
     "name",
@@ -43,6 +44,10 @@ const FIELDS: [&str; 36] = [
     "lng",
     "member_id",
     "dry_run",
+    "number",
+    "issuer",
+    "expires_on",
+    "expiring_within_days",
 ];
 
 fn values() -> Vec<Value> {
@@ -243,6 +248,24 @@ async fn no_input_reaches_a_500(b: Backend) {
         }
         let (s, e) = app.post(&app.admin.token, "/dispatch/auto", b.clone()).await;
         assert!(s.as_u16() < 500, "POST /dispatch/auto {b} → {s} {e}");
+        // 资质: record, change, review.
+        let licence = json!({"kind": "lawyer_licence", "number": "A1", "issuer": "司法局", "expires_on": "2099-12-31"});
+        let b = mutate(&mut rng, &licence, &vals);
+        let (s, e) = app.post(&reviewed.token, "/qualifications", b.clone()).await;
+        assert!(s.as_u16() < 500, "POST /qualifications {b} → {s} {e}");
+        let (s, q) = app.post(&reviewed.token, "/qualifications", licence.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{q}");
+        let qid = q["id"].as_i64().expect("id");
+        let b = mutate(&mut rng, &licence, &vals);
+        let (s, e) = app
+            .put(&reviewed.token, &format!("/qualifications/{qid}"), b.clone())
+            .await;
+        assert!(s.as_u16() < 500, "PUT /qualifications {b} → {s} {e}");
+        let b = mutate(&mut rng, &json!({"reason": "证件模糊"}), &vals);
+        let (s, e) = app
+            .post(&app.admin.token, &format!("/qualifications/{qid}/reject"), b.clone())
+            .await;
+        assert!(s.as_u16() < 500, "POST reject {b} → {s} {e}");
         let csv: String = (0..rng.below(4) + 1)
             .map(|_| {
                 let cells: Vec<String> = (0..rng.below(12) + 1)
@@ -261,7 +284,13 @@ async fn no_input_reaches_a_500(b: Backend) {
         }
         let id = app.post_request(&resident).await["id"].as_i64().expect("id");
         let candidates = format!("/requests/{id}/candidates");
-        for list in ["/requests", "/users", "/members", candidates.as_str()] {
+        for list in [
+            "/requests",
+            "/users",
+            "/members",
+            "/qualifications",
+            candidates.as_str(),
+        ] {
             let q: Vec<String> = (0..rng.below(3) + 1)
                 .map(|_| {
                     format!(

@@ -5,25 +5,11 @@
 //! one moved clock.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, spawn_app};
+use crate::helpers::{Backend, TestApp, User, clock_to, inbox, kinds, spawn_app};
 use chrono::{Duration, SecondsFormat};
 use linli::workers::sweeper::sweep;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn inbox(app: &TestApp, who: &User) -> Vec<Value> {
-    let (s, b) = app.get(&who.token, "/notifications?limit=100").await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    b["items"].as_array().cloned().unwrap_or_default()
-}
-
-async fn kinds(app: &TestApp, who: &User) -> Vec<String> {
-    inbox(app, who)
-        .await
-        .iter()
-        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
-        .collect()
-}
 
 fn allowed(r: &Value) -> Vec<String> {
     r["allowed_actions"]
@@ -352,13 +338,6 @@ async fn lifecycle_rule_bounds(b: Backend) {
     assert_eq!(e["fields"][0]["field"], "review_days", "{e}");
 }
 both_backends!(lifecycle_rule_bounds);
-
-/// Sets the app's clock to `t` (forward only).
-fn clock_to(app: &TestApp, t: chrono::DateTime<chrono::Utc>) {
-    let by = t - app.state.clock.now();
-    assert!(by >= Duration::zero(), "the clock only moves forward");
-    app.state.clock.advance(by);
-}
 
 async fn remind_count(app: &TestApp) -> usize {
     sweep(&app.state).await.expect("sweep").reminders

@@ -58,7 +58,7 @@ async fn visibility_and_filters(b: Backend) {
         .post(
             &bob.token,
             "/requests",
-            json!({"category": "legal_advice", "title": "咨询", "address": "1号楼", "grid_id": 2}),
+            json!({"category": "mediation", "title": "调解", "address": "1号楼", "grid_id": 2}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
@@ -82,7 +82,7 @@ async fn visibility_and_filters(b: Backend) {
     assert_eq!(set(&all), HashSet::from([a1, a2, b1]));
     let (_, f) = app.get(&app.admin.token, "/requests?status=pending").await;
     assert_eq!(set(&f), HashSet::from([a1]));
-    let (_, f) = app.get(&app.admin.token, "/requests?category=legal_advice").await;
+    let (_, f) = app.get(&app.admin.token, "/requests?category=mediation").await;
     assert_eq!(set(&f), HashSet::from([b1]));
     let (_, f) = app.get(&app.admin.token, "/requests?grid_id=2").await;
     assert_eq!(set(&f), HashSet::from([b1]));

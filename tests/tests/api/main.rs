@@ -18,5 +18,6 @@ mod market;
 mod matching;
 mod members;
 mod notices;
+mod qualifications;
 mod request_loop;
 mod supervision;

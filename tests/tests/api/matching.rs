@@ -212,6 +212,13 @@ async fn auto_dispatch_beats_greedy_and_respects_capacity(b: Backend) {
         .registered_member(json!({"kind": "volunteer", "skills": ["elderly_care"],
             "max_active": 1, "lat": 30.2790, "lng": 120.1551}))
         .await;
+    // Repairs need an electrician's certificate (资质): `handy` holds one.
+    app.qualify(
+        &handy,
+        "electrician_certificate",
+        chrono::NaiveDate::from_ymd_opt(2099, 12, 31),
+    )
+    .await;
     let care = request_at(&app, &resident, "elderly_care", 30.2741, 120.1551).await;
     let repair = request_at(&app, &resident, "appliance_repair", 30.2741, 120.1551).await;
     // Worse for everyone than `care` (errands only share the group), so it is the one left over.
@@ -277,7 +284,7 @@ async fn availability_and_weights(b: Backend) {
     let resident = app.resident().await;
     // Saturday mornings only, local time (+08:00).
     let weekend = app
-        .registered_member(json!({"kind": "volunteer", "skills": ["health"],
+        .registered_member(json!({"kind": "volunteer", "skills": ["counseling"],
             "availability": [{"weekday": 6, "start": "08:00", "end": "12:00"}]}))
         .await;
     let anytime = app.registered_member(json!({"kind": "volunteer"})).await;
@@ -289,7 +296,7 @@ async fn availability_and_weights(b: Backend) {
                 .post(
                     &resident.token,
                     "/requests",
-                    json!({"category": "health", "title": "测血压", "address": "1号楼", "preferred_time": when}),
+                    json!({"category": "counseling", "title": "陪老人聊天", "address": "1号楼", "preferred_time": when}),
                 )
                 .await;
             assert_eq!(s, StatusCode::CREATED, "{b}");

@@ -4,12 +4,15 @@
 
 use super::score::{MemberFacts, Skill};
 use crate::domain::member::MemberKind;
+use crate::domain::qualification::QualificationKind;
 use std::collections::HashMap;
 
-/// Service-menu categories with their group interned to a small number.
+/// Service-menu categories with their group interned to a small number,
+/// and the qualification (资质) each needs.
 #[derive(Debug, Clone, Default)]
 pub struct Menu {
     skill_of: HashMap<i64, Skill>,
+    requires: HashMap<i64, QualificationKind>,
 }
 
 impl Menu {
@@ -22,7 +25,21 @@ impl Menu {
             let group = *groups.entry(group_name).or_insert(next);
             skill_of.insert(category_id, Skill { category_id, group });
         }
-        Menu { skill_of }
+        Menu {
+            skill_of,
+            requires: HashMap::new(),
+        }
+    }
+
+    /// The same menu, with `category_id` needing `kind`.
+    pub fn require(mut self, category_id: i64, kind: QualificationKind) -> Menu {
+        self.requires.insert(category_id, kind);
+        self
+    }
+
+    /// The qualification a category needs, if any.
+    pub fn requires(&self, category_id: i64) -> Option<QualificationKind> {
+        self.requires.get(&category_id).copied()
     }
 
     /// A category's skill (an unknown one matches no group).
@@ -61,5 +78,8 @@ mod tests {
         assert_eq!(m.skill(1).group, m.skill(3).group);
         assert_ne!(m.skill(1).group, m.skill(2).group);
         assert_eq!(m.skill(9).group, u32::MAX);
+        let m = m.require(2, QualificationKind::LawyerLicence);
+        assert_eq!(m.requires(2), Some(QualificationKind::LawyerLicence));
+        assert_eq!(m.requires(1), None);
     }
 }

@@ -13,11 +13,13 @@
 //! | fairness | no task in the recent period | `1/(1+recent)` |
 //!
 //! Members who are not active, already full, unavailable at the requested
-//! time, or are the requester themselves are excluded, with that reason.
+//! time, are the requester themselves, or lack a valid qualification (资质)
+//! the request's category needs, are excluded, with that reason.
 
 use super::availability::{Availability, Fit, Slot};
 use super::geo::GeoPoint;
 use crate::domain::member::MemberStatus;
+use crate::domain::qualification::QualificationKind;
 use serde::{Deserialize, Serialize};
 
 /// Points per factor. Per-community setting; these defaults sum to 100.
@@ -86,6 +88,8 @@ pub struct MemberFacts {
     pub recent: u32,
     /// No-shows (爽约) recorded against them in the recent period.
     pub no_shows: u32,
+    /// Qualification kinds they hold that count today (verified, not expired).
+    pub qualifications: Vec<QualificationKind>,
 }
 
 impl MemberFacts {
@@ -106,6 +110,8 @@ pub struct RequestFacts {
     pub when: Option<Slot>,
     /// The resident and whoever entered it: never their own helper.
     pub requesters: [i64; 2],
+    /// The qualification its category needs (资质), if any.
+    pub requires: Option<QualificationKind>,
 }
 
 /// Why a member is not a candidate.
@@ -121,6 +127,9 @@ pub enum Exclusion {
     Unavailable,
     /// The member posted (or is) the request's resident.
     Requester,
+    /// The category needs this qualification and the member holds none
+    /// that counts today (missing, unverified, rejected or expired).
+    Unqualified(QualificationKind),
 }
 
 impl Exclusion {
@@ -131,6 +140,7 @@ impl Exclusion {
             Exclusion::Full => "full",
             Exclusion::Unavailable => "unavailable",
             Exclusion::Requester => "requester",
+            Exclusion::Unqualified(_) => "qualification",
         }
     }
 }
@@ -219,6 +229,11 @@ fn screen(w: &Weights, req: &RequestFacts, m: &MemberFacts) -> Result<Screened, 
     }
     if req.requesters.contains(&m.user_id) {
         return Err(Exclusion::Requester);
+    }
+    if let Some(kind) = req.requires
+        && !m.qualifications.contains(&kind)
+    {
+        return Err(Exclusion::Unqualified(kind));
     }
     if m.active >= m.max_active {
         return Err(Exclusion::Full);

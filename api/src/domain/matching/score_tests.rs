@@ -30,6 +30,7 @@ fn member(id: i64) -> MemberFacts {
         rating_count: 0,
         recent: 0,
         no_shows: 0,
+        qualifications: Vec::new(),
     }
 }
 
@@ -41,6 +42,7 @@ fn request() -> RequestFacts {
         location: None,
         when: None,
         requesters: [100, 100],
+        requires: None,
     }
 }
 
@@ -178,6 +180,38 @@ fn exclusions_name_their_reason() {
 }
 
 #[test]
+fn a_category_that_needs_a_qualification_leaves_out_those_without_it() {
+    use crate::domain::qualification::QualificationKind::{ElectricianCertificate, LawyerLicence};
+    let w = Weights::default();
+    let r = RequestFacts {
+        requires: Some(ElectricianCertificate),
+        ..request()
+    };
+    let e = |m: MemberFacts| evaluate(&w, &r, &m).err();
+    assert_eq!(e(member(1)), Some(Exclusion::Unqualified(ElectricianCertificate)));
+    assert_eq!(
+        e(MemberFacts {
+            qualifications: vec![LawyerLicence],
+            ..member(1)
+        }),
+        Some(Exclusion::Unqualified(ElectricianCertificate))
+    );
+    assert_eq!(
+        e(MemberFacts {
+            qualifications: vec![LawyerLicence, ElectricianCertificate],
+            ..member(1)
+        }),
+        None
+    );
+    assert_eq!(Exclusion::Unqualified(LawyerLicence).code(), "qualification");
+    let ranked = rank(&w, &r, &[member(1)], 5);
+    assert_eq!(
+        ranked.excluded,
+        vec![(0, Exclusion::Unqualified(ElectricianCertificate))]
+    );
+}
+
+#[test]
 fn weights_must_be_sane() {
     assert!(Weights::default().is_valid());
     let zero = Weights {
@@ -215,6 +249,7 @@ fn arb_member() -> impl Strategy<Value = MemberFacts> {
             |(id, st, grid, loc, skills, max, active, (rs, rc), recent, win)| MemberFacts {
                 user_id: id,
                 no_shows: 0,
+                qualifications: Vec::new(),
                 status: [MemberStatus::Active, MemberStatus::Pending, MemberStatus::Suspended][usize::from(st)],
                 grid_id: grid,
                 location: loc.and_then(|(a, b)| GeoPoint::new(a, b)),
@@ -256,6 +291,7 @@ proptest! {
             location: loc.and_then(|(a, b)| GeoPoint::new(a, b)),
             when: hour.map(saturday),
             requesters: [7, 8],
+            requires: None,
         };
         let r = rank(&w, &req, &members, limit);
         prop_assert_eq!(r.eligible + r.excluded.len(), members.len());

@@ -1,7 +1,8 @@
 //! Loads what the matching engine scores on (see `store::matching`) and
 //! keeps it in memory per community: reading 5 000 rows through the SQLite
 //! driver costs tens of milliseconds, so the roster is reused while its
-//! stamp (row count and Σ `version` of the profiles) is unchanged, and the
+//! stamp (row count and Σ `version` of the profiles and of the
+//! qualifications, and the local date) is unchanged, and the
 //! whole pool while the community's requests' stamp is too. Every change
 //! to a profile or a request bumps its `version`, so a stale copy is never
 //! used; each replica checks the database, so replicas need no shared cache.
@@ -25,7 +26,11 @@ const STANDING_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60)
 /// The service menu with its groups.
 pub async fn menu(db: &impl ConnectionTrait) -> Result<Menu, ApiError> {
     let cats = store::directory::categories(db, false).await?;
-    Ok(Menu::new(cats.iter().map(|c| (c.id.0, c.group_name.as_str()))))
+    let menu = Menu::new(cats.iter().map(|c| (c.id.0, c.group_name.as_str())));
+    Ok(cats
+        .iter()
+        .filter_map(|c| c.qualification.map(|k| (c.id.0, k)))
+        .fold(menu, |m, (id, k)| m.require(id, k)))
 }
 
 /// Who a member is, for showing them next to their score.
@@ -48,7 +53,12 @@ pub async fn pool(
     now: DateTime<Utc>,
 ) -> Result<Arc<Pool>, ApiError> {
     let db = &app.db;
-    let roster_at = store::matching::roster_stamp(db, community_id).await?;
+    let today = crate::clock::local_date(now, app.local_offset);
+    let roster_at = (
+        store::matching::roster_stamp(db, community_id).await?,
+        store::matching::qualification_stamp(db, community_id).await?,
+        today,
+    );
     let standing_at = store::matching::standing_stamp(db, community_id).await?;
     if let Some(p) = app
         .pools
@@ -60,7 +70,7 @@ pub async fn pool(
     let roster = match app.rosters.get(&community_id.0, &roster_at, None) {
         Some(r) => r,
         None => {
-            let fresh = Arc::new(store::matching::roster(db, community_id, menu).await?);
+            let fresh = Arc::new(store::matching::roster(db, community_id, menu, today).await?);
             app.rosters.put(community_id.0, roster_at, fresh.clone());
             fresh
         }
@@ -119,6 +129,7 @@ pub fn request_facts(r: &HelpRequest, menu: &Menu, offset: FixedOffset) -> Reque
             .preferred_time
             .map(|t| Slot::of(t.with_timezone(&offset).naive_local())),
         requesters: [r.resident_id.0, r.entered_by.0],
+        requires: menu.requires(r.category_id.0),
     }
 }
 

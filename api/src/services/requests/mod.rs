@@ -9,7 +9,7 @@ mod view;
 pub use create::{NewRequest, create};
 pub use list::{RequestFilter, list};
 pub use transition::{Acting, Env, Note, Outcome, act, act_as, act_in, after_commit};
-pub use view::{EventView, RequestView};
+pub use view::{CategoryRef, EventView, PersonRef, RequestView};
 
 use crate::auth::CurrentUser;
 use crate::domain::RequestId;

@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::infra::live::LiveEvent;
 use crate::msg;
 use crate::services::members::{self, Room};
-use crate::services::{ledger, notify, rules, scope};
+use crate::services::{ledger, notify, qualifications, rules, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest, requests::NewEvent};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -113,9 +113,11 @@ async fn actor(db: &impl ConnectionTrait, who: Acting<'_>, req: &HelpRequest) ->
 }
 
 /// A dispatch must name an active member of the request's own community
-/// with a free place; a claim needs a free place too.
+/// with a free place; a claim needs a free place too. Both need a valid
+/// qualification (资质) when the request's category asks for one.
 async fn check_room(
     db: &impl ConnectionTrait,
+    env: Env<'_>,
     req: &HelpRequest,
     action: &Action,
     who: Acting<'_>,
@@ -126,7 +128,7 @@ async fn check_room(
         _ => return Ok(()),
     };
     match members::room(db, member, req.community_id).await? {
-        Room::Yes => Ok(()),
+        Room::Yes => qualifications::check(db, env, member, req.category_id).await,
         Room::Full => Err(ApiError::MemberFull),
         Room::NotMember if dispatch => Err(ApiError::field(
             "assignee_id",
@@ -204,7 +206,7 @@ async fn plan(
     let mut state = before.state();
     state.lapsed = lapsed(db, env, &before).await?;
     let next = request::apply(&state, action, &actor)?;
-    check_room(db, &before, action, who).await?;
+    check_room(db, env, &before, action, who).await?;
     let close = match next.status {
         Status::Closed => {
             let verifier = who.id().ok_or(ApiError::Forbidden)?;
@@ -230,7 +232,7 @@ async fn write(
     let id = before.id;
     // A place taken meanwhile by another request: checked again under the
     // write lock (SQLite), so two claims cannot both fill the last place.
-    check_room(db, &before, action, who).await?;
+    check_room(db, env, &before, action, who).await?;
     let mut after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
         .await?
         .ok_or(ApiError::Conflict)?;

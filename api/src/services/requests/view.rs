@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::messages::{self, Msg};
 use crate::msg;
 use crate::services::members::Location;
+use crate::services::qualifications::QualificationRef;
 use crate::services::rules;
 use crate::store::{self, requests::Event, requests::HelpRequest, users::User};
 use chrono::{DateTime, Utc};
@@ -28,6 +29,8 @@ pub struct PersonRef {
 pub struct CategoryRef {
     pub code: String,
     pub name: String,
+    /// The qualification (资质) a member needs to serve it, if any.
+    pub qualification: Option<QualificationRef>,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,6 +151,7 @@ pub(super) async fn many(
                     name: cat
                         .map(|c| lang.pick(&c.name_zh, &c.name_en).to_owned())
                         .unwrap_or_default(),
+                    qualification: cat.and_then(|c| c.qualification).map(|k| QualificationRef::of(k, lang)),
                 },
                 title: r.title.clone(),
                 description: r.description.clone(),
