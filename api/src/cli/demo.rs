@@ -5,11 +5,13 @@
 use crate::auth::CurrentUser;
 use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, Review};
+use crate::domain::qualification::{Decision, QualificationKind};
 use crate::domain::request::{Action, Urgency};
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{CommunityId, GridId, Phone, Role};
 use crate::services::auth::{NewAccount, acting_as, create_account};
 use crate::services::members::{self, MemberInput};
+use crate::services::qualifications::QualificationInput;
 use crate::services::requests::{self, NewRequest};
 use crate::services::setup::new_community;
 use crate::services::{ledger, market};
@@ -49,9 +51,6 @@ async fn demo_user(
     acting_as(&state.db, u.id).await.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// `--demo`: a demo community (阳光社区) with residents, members and one
-/// request in every state, driven through the real transitions so that the
-/// timelines are genuine. Does nothing if the demo community exists.
 /// A plain demo request for building `building` of 阳光社区.
 fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
     NewRequest {
@@ -68,6 +67,82 @@ fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
     }
 }
 
+/// 资质 of the demo members: 陈志强's medical licence (no expiry), 赵敏's
+/// lawyer's licence expiring in 20 days (the first sweep reminds her and
+/// 李主任) with its renewal waiting for review, 孙伟's electrician's
+/// certificate, and a nursing licence of 陈志强's that was sent back.
+async fn qualifications(state: &AppState, admin: &CurrentUser, members: &[CurrentUser]) -> anyhow::Result<()> {
+    let today = state.clock.today(state.local_offset);
+    let in_days = |n: i64| Some(today + chrono::Duration::days(n));
+    let entries = [
+        (
+            0,
+            QualificationKind::MedicalLicence,
+            "110330000123456",
+            "杭州市卫生健康委员会",
+            None,
+            Some(true),
+        ),
+        (
+            1,
+            QualificationKind::LawyerLicence,
+            "13301201810012345",
+            "浙江省司法厅",
+            in_days(20),
+            Some(true),
+        ),
+        (
+            1,
+            QualificationKind::LawyerLicence,
+            "13301202610012345",
+            "浙江省司法厅",
+            in_days(385),
+            None,
+        ),
+        (
+            2,
+            QualificationKind::ElectricianCertificate,
+            "T330102197805126612",
+            "浙江省应急管理厅",
+            in_days(3 * 365),
+            Some(true),
+        ),
+        (
+            0,
+            QualificationKind::NurseLicence,
+            "202433001234",
+            "杭州市卫生健康委员会",
+            in_days(5 * 365),
+            Some(false),
+        ),
+    ];
+    for (i, kind, number, issuer, expires_on, verdict) in entries {
+        let m = members.get(i).context("demo member")?;
+        let input = QualificationInput {
+            kind,
+            number: number.into(),
+            issuer: issuer.into(),
+            expires_on,
+            note: None,
+        };
+        let q = crate::services::qualifications::record(state, m, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo qualification: {e}"))?;
+        let decision = match verdict {
+            Some(true) => (Decision::Verify, None),
+            Some(false) => (Decision::Reject, Some("证书照片不清晰，请重新上传".to_owned())),
+            None => continue,
+        };
+        crate::services::qualifications::decide(state, admin, q.id, decision.0, decision.1)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo qualification review: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `--demo`: a demo community (阳光社区) with residents, members and one
+/// request in every state, driven through the real transitions so that the
+/// timelines are genuine. Does nothing if the demo community exists.
 pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     if store::directory::communities(&state.db)
         .await?
@@ -148,6 +223,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("demo approval: {e}"))?;
     }
+    qualifications(state, &admin, &members).await?;
     let stories: [(&str, &str, &str, usize); 9] = [
         ("elderly_care", "帮独居老人买菜", "腿脚不便，需要每周帮忙买一次菜", 0),
         ("appliance_repair", "热水器不出热水", "燃气热水器打不着火", 0),
@@ -163,7 +239,13 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     let depth = [0usize, 1, 2, 3, 4, 5, 6, 7, 8];
     for ((cat, title, desc, who), depth) in stories.into_iter().zip(depth) {
         let r = &residents[who];
-        let m = &members[depth % members.len()];
+        // Professional services go to the member holding the 资质.
+        let m = match cat {
+            "health" => &members[0],
+            "legal_advice" => &members[1],
+            "appliance_repair" => &members[2],
+            _ => &members[depth % members.len()],
+        };
         let v = requests::create(
             state,
             r,
