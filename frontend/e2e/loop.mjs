@@ -3,7 +3,8 @@
 // a resident posts a request, an admin dispatches it from the candidate
 // list, the member accepts and completes it, the resident rates it, the
 // admin verifies it, and the member's points and honor-board place show
-// the credit. Screenshots of the key screens go to e2e/artifacts/.
+// the credit; a member records a qualification (资质) that the admin
+// verifies. Screenshots of the key screens go to e2e/artifacts/.
 //
 //   LINLI_BIN=../target/debug/linli npm run e2e
 import { chromium } from 'playwright-core'
@@ -196,6 +197,36 @@ try {
   await admin.waitForSelector('.van-popup', { state: 'hidden' })
   await shot(admin, '10-admin-reclaimed')
   console.log(`e2e: request #${second.id} confirmed to the resident, withdrawn with a reason, reclaimed by the admin`)
+
+  step = 'a member records a qualification; the admin sees who is left out and verifies it'
+  const zhao = await signIn(phone, phones.赵敏)
+  await zhao.goto(`${base}/#/me`)
+  await zhao.click('[data-testid=my-qualifications]')
+  await zhao.waitForSelector('[data-testid=qualification-status]')
+  await zhao.click('[data-testid=add-qualification]')
+  await zhao.selectOption('select[name=kind]', 'electrician_certificate')
+  await zhao.fill('input[name=number]', 'T330106199203154321')
+  await zhao.fill('input[name=issuer]', '浙江省应急管理厅')
+  await zhao.fill('input[name=expires_on]', new Date(Date.now() + 400 * 86400e3).toISOString().slice(0, 10))
+  await zhao.click('[data-testid=save-qualification]')
+  await zhao.waitForSelector('.van-cell:has-text("电工证") [data-testid=qualification-status]:has-text("待审核")')
+  await zhao.waitForSelector('.van-popup', { state: 'hidden' })
+  await shot(zhao, '11-member-qualifications')
+  const repair = await api(rt, 'POST', '/requests', { category: 'appliance_repair', title: '插座松动冒火花', address: '阳光社区2号楼101' })
+  await admin.goto(`${base}/#/requests/${repair.id}`)
+  await admin.waitForSelector('[data-testid=excluded-summary]:has-text("无有效资质")')
+  await admin.waitForSelector('[data-reason=qualification]:has-text("赵敏")')
+  await shot(admin, '12-admin-candidates-excluded')
+  await admin.goto(`${base}/#/admin`)
+  await admin.click('[data-testid=admin-qualifications]')
+  const pendingCell = admin.locator('.van-cell', { hasText: '赵敏' }).filter({ hasText: '电工证' }).first()
+  await pendingCell.waitFor()
+  await shot(admin, '13-admin-qualifications')
+  await pendingCell.locator('[data-testid^=verify-]').click()
+  await admin.waitForSelector('.van-toast:has-text("操作成功")')
+  await admin.goto(`${base}/#/requests/${repair.id}`)
+  await admin.waitForSelector('.van-cell__title:has-text("赵敏") >> xpath=ancestor::*[contains(@class,"van-cell")]//*[starts-with(@data-testid,"dispatch-")]')
+  console.log(`e2e: 赵敏's 电工证 recorded, left out of #${repair.id}'s candidates, verified, then a candidate`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1
