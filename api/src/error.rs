@@ -111,6 +111,18 @@ pub enum ApiError {
     /// The credit's points were voided already.
     #[error("already voided")]
     AlreadyVoided,
+    /// The requester disputes the completion: an admin rules first.
+    #[error("disputed")]
+    Disputed,
+    /// This completion, rating or deduction was appealed already (one appeal each).
+    #[error("already appealed")]
+    AppealExists,
+    /// The time to appeal (`appeal_days`, community rule) is over.
+    #[error("appeal window of {0} days is over")]
+    AppealTooLate(u32),
+    /// The appeal was ruled on already.
+    #[error("appeal already ruled")]
+    AppealRuled,
     /// Someone changed the rule meanwhile.
     #[error("rule changed meanwhile")]
     RuleConflict,
@@ -153,6 +165,10 @@ impl ApiError {
             ApiError::OutOfStock => "reward.out_of_stock".into(),
             ApiError::RedemptionState(_) => "redemption.invalid_transition".into(),
             ApiError::AlreadyVoided => "points.already_voided".into(),
+            ApiError::Disputed => "request.disputed".into(),
+            ApiError::AppealExists => "appeal.exists".into(),
+            ApiError::AppealTooLate(_) => "appeal.too_late".into(),
+            ApiError::AppealRuled => "appeal.already_ruled".into(),
             ApiError::RuleConflict => "rule.conflict".into(),
             ApiError::FontMissing(_) => "certificate.font_missing".into(),
             ApiError::Unavailable(_) => "service.unavailable".into(),
@@ -190,6 +206,7 @@ impl ApiError {
                 )
             }
             ApiError::FontMissing(why) => msg!("error.certificate.font_missing", why = why.as_str()),
+            ApiError::AppealTooLate(days) => msg!("error.appeal.too_late", days = *days),
             other => Msg::new(format!("error.{}", other.code())),
         }
     }
@@ -212,6 +229,7 @@ impl From<Refusal> for ApiError {
             Refusal::Forbidden => ApiError::Forbidden,
             Refusal::AlreadyTaken => ApiError::AlreadyTaken,
             Refusal::WrongState(s) => ApiError::InvalidTransition(s),
+            Refusal::Disputed => ApiError::Disputed,
         }
     }
 }
@@ -268,6 +286,10 @@ impl ResponseError for ApiError {
             | ApiError::OutOfStock
             | ApiError::RedemptionState(_)
             | ApiError::AlreadyVoided
+            | ApiError::Disputed
+            | ApiError::AppealExists
+            | ApiError::AppealTooLate(_)
+            | ApiError::AppealRuled
             | ApiError::RuleConflict => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
@@ -343,6 +365,10 @@ mod tests {
             ApiError::OutOfStock,
             ApiError::RedemptionState(redemption::Status::Fulfilled),
             ApiError::AlreadyVoided,
+            ApiError::Disputed,
+            ApiError::AppealExists,
+            ApiError::AppealTooLate(7),
+            ApiError::AppealRuled,
             ApiError::RuleConflict,
             ApiError::FontMissing("x".into()),
             ApiError::Unavailable(sea_orm::DbErr::Custom("x".into())),

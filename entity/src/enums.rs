@@ -75,6 +75,12 @@ pub enum EventStep {
     Withdraw,
     #[sea_orm(string_value = "no_show")]
     NoShow,
+    #[sea_orm(string_value = "dispute")]
+    Dispute,
+    #[sea_orm(string_value = "redo")]
+    Redo,
+    #[sea_orm(string_value = "settle")]
+    Settle,
 }
 
 /// Account role.

@@ -44,6 +44,8 @@ pub struct Model {
     pub assigned_at: Option<DateTimeUtc>,
     /// 1, then 2… after each reopening by a dissatisfied follow-up (回访).
     pub round: i32,
+    /// A resident disputes the reported completion; `verify` waits for the ruling.
+    pub disputed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! sea-orm entities for Linli. Entities only: behaviour lives in `linli::services`,
 //! and HTTP bodies never deserialize into these types.
 
+pub mod appeal;
 pub mod audit_log;
 pub mod certificate;
 pub mod community;

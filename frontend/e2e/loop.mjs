@@ -227,6 +227,60 @@ try {
   await admin.goto(`${base}/#/requests/${repair.id}`)
   await admin.waitForSelector('.van-cell__title:has-text("赵敏") >> xpath=ancestor::*[contains(@class,"van-cell")]//*[starts-with(@data-testid,"dispatch-")]')
   console.log(`e2e: 赵敏's 电工证 recorded, left out of #${repair.id}'s candidates, verified, then a candidate`)
+
+  step = 'the resident disputes a completion; the admin upholds it and the work goes back'
+  const done = async (title, stars) => {
+    const q = await api(rt, 'POST', '/requests', { category: 'elderly_care', title, address: '阳光社区1号楼302' })
+    await api(at, 'POST', `/requests/${q.id}/dispatch`, { assignee_id: memberId })
+    for (const a of ['accept', 'start']) await api(mt, 'POST', `/requests/${q.id}/${a}`, {})
+    await api(mt, 'POST', `/requests/${q.id}/complete`, { hours: 1, summary: '已打扫干净' })
+    if (stars) {
+      await api(rt, 'POST', `/requests/${q.id}/review`, { stars })
+      await api(at, 'POST', `/requests/${q.id}/verify`, {})
+    }
+    return q.id
+  }
+  const cleaning = await done('帮忙打扫厨房', 0)
+  await resident.goto(`${base}/#/requests/${cleaning}`)
+  await resident.click('[data-testid=dispute]')
+  await resident.fill('[data-testid=reason] textarea', '厨房没有打扫，地上还是油')
+  await resident.click('[data-testid=reason-submit]')
+  await resident.waitForSelector('[data-testid=disputed]')
+  await resident.waitForSelector('[data-testid=appeal-status]:has-text("待裁定")')
+  await shot(resident, '14-resident-disputed')
+  await admin.goto(`${base}/#/requests/${cleaning}`)
+  await admin.waitForSelector('[data-testid=disputed]')
+  if (await admin.locator('[data-testid=verify]').count()) throw new Error('verify offered while disputed')
+  await admin.fill('[data-testid=rule-reason] textarea', '电话核实属实，请返工')
+  await admin.click('[data-testid=rule-submit]')
+  await status(admin, '服务中')
+  await admin.waitForSelector('[data-testid=appeal-status]:has-text("成立")')
+  await shot(admin, '15-admin-dispute-upheld')
+  console.log(`e2e: request #${cleaning} disputed by the resident, upheld by the admin, back in progress`)
+  await api(mt, 'POST', `/requests/${cleaning}/complete`, { hours: 1, summary: '重新打扫，地面已清洁' })
+
+  step = 'a member appeals a 1-star rating; the admin upholds the appeal'
+  const rated = await done('陪老人散步', 1)
+  await member.goto(`${base}/#/requests/${rated}`)
+  await member.click('[data-testid=appeal-rating]')
+  await member.fill('[data-testid=reason] textarea', '按时到了，老人家属误会了')
+  await member.click('[data-testid=reason-submit]')
+  await member.waitForSelector('[data-testid=appeal-status]:has-text("待裁定")')
+  await shot(member, '16-member-appealed')
+  await admin.goto(`${base}/#/admin`)
+  await admin.click('[data-testid=admin-appeals]')
+  const card = admin.locator('[data-testid^=appeal-]', { hasText: '陪老人散步' }).first()
+  await card.waitFor()
+  await card.locator('[data-testid=outcome-upheld]').click()
+  await card.locator('[data-testid=rule-reason] textarea').fill('门禁记录显示按时到达')
+  await shot(admin, '17-admin-appeals')
+  await card.locator('[data-testid=rule-submit]').click()
+  await card.locator('[data-testid=appeal-status]:has-text("成立")').waitFor()
+  await member.goto(`${base}/#/me`)
+  await member.click('[data-testid=my-appeals]')
+  await member.waitForSelector('[data-testid=ruling]:has-text("门禁记录显示按时到达")')
+  await shot(member, '18-member-appeal-upheld')
+  console.log(`e2e: the 1★ rating of #${rated} appealed by ${name} and upheld`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1

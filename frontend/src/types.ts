@@ -20,6 +20,8 @@ export interface Request {
   review_comment: string | null
   created_at: string
   closed_at: string | null
+  /** The requester disputes the completion (争议); an admin rules first. */
+  disputed: boolean
   /** What the caller may do now (the server's state machine). */
   allowed_actions: string[]
 }
@@ -45,4 +47,32 @@ export interface Qualification {
   expired: boolean
   days_left: number | null
   expiring_soon: boolean
+}
+/** 争议与申诉: a dispute of a completion, an appeal of a rating or a deduction. */
+export interface Appeal {
+  id: number
+  kind: 'completion' | 'rating' | 'deduction'
+  kind_label: string
+  status: 'open' | 'upheld' | 'overturned' | 'partial'
+  status_label: string
+  request: { id: number; title: string; reported_hours: number | null } | null
+  entry: { id: number; points: number; reason: string | null; created_at: string } | null
+  stars: number | null
+  appellant: Person
+  respondent: Person | null
+  reason: string
+  ruling: { hours: number | null; stars: number | null; points: number | null; reason: string | null; by: Person | null; at: string | null }
+  created_at: string
+  can_rule: boolean
+}
+/** One row of a member's points ledger. */
+export interface PointsEntry {
+  id: number
+  kind: string
+  points: number
+  request_id: number | null
+  occurred_on: string
+  reason: string | null
+  actor_name: string
+  created_at: string
 }

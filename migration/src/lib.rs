@@ -13,6 +13,7 @@ mod m20261126_000004_supervision;
 mod m20261203_000005_system_actor;
 mod m20261203_000006_lifecycle;
 mod m20261203_000007_qualifications;
+mod m20261204_000010_appeals;
 mod util;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_system_actor::Migration),
             Box::new(m20261203_000006_lifecycle::Migration),
             Box::new(m20261203_000007_qualifications::Migration),
+            Box::new(m20261204_000010_appeals::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! services so that timelines, ledgers and boards are genuine.
 
 use crate::auth::CurrentUser;
+use crate::domain::appeal::AppealKind;
 use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, Review};
 use crate::domain::qualification::{Decision, QualificationKind};
@@ -14,7 +15,7 @@ use crate::services::members::{self, MemberInput};
 use crate::services::qualifications::QualificationInput;
 use crate::services::requests::{self, NewRequest};
 use crate::services::setup::new_community;
-use crate::services::{ledger, market};
+use crate::services::{appeals, ledger, market};
 use crate::state::AppState;
 use crate::store;
 use anyhow::Context;
@@ -143,6 +144,78 @@ async fn qualifications(state: &AppState, admin: &CurrentUser, members: &[Curren
 /// `--demo`: a demo community (阳光社区) with residents, members and one
 /// request in every state, driven through the real transitions so that the
 /// timelines are genuine. Does nothing if the demo community exists.
+/// 争议与申诉 to rule on: 刘桂兰 disputes a cleaning 陈志强 reported done,
+/// and 赵敏 appeals a 2★ rating.
+async fn disputes(
+    state: &AppState,
+    admin: &CurrentUser,
+    residents: &[CurrentUser],
+    members: &[CurrentUser],
+) -> anyhow::Result<()> {
+    let stories = [
+        (
+            &residents[2],
+            &members[0],
+            "清洗油烟机",
+            None,
+            "油烟机还是很脏，只擦了外壳",
+        ),
+        (
+            &residents[1],
+            &members[1],
+            "陪同办理社保卡",
+            Some(2),
+            "当天下大雨晚到十分钟，已提前电话告知，事情也办好了",
+        ),
+    ];
+    for (r, m, title, stars, reason) in stories {
+        let v = requests::create(state, r, demo_request("errands", title, 3))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        let mut steps: Vec<(&CurrentUser, Action)> = vec![
+            (admin, Action::Dispatch { assignee: m.id }),
+            (m, Action::Accept),
+            (m, Action::Start),
+            (
+                m,
+                Action::Complete {
+                    minutes: ServiceMinutes::from_minutes(120).context("minutes")?,
+                    summary: format!("{title}，已完成"),
+                },
+            ),
+        ];
+        if let Some(n) = stars {
+            steps.push((
+                r,
+                Action::Review {
+                    stars: Stars::new(n).context("stars")?,
+                    comment: Some("来晚了".into()),
+                },
+            ));
+            steps.push((admin, Action::Verify));
+        }
+        for (who, action) in steps {
+            requests::act(state, who, v.id, action, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo dispute: {e}"))?;
+        }
+        let (who, kind) = match stars {
+            None => (r, AppealKind::Completion),
+            Some(_) => (m, AppealKind::Rating),
+        };
+        let input = appeals::FileInput {
+            kind,
+            request_id: Some(v.id),
+            entry_id: None,
+            reason: reason.into(),
+        };
+        appeals::file(state, who, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo appeal: {e}"))?;
+    }
+    Ok(())
+}
+
 pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     if store::directory::communities(&state.db)
         .await?
@@ -387,6 +460,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
                 .map_err(|e| anyhow::anyhow!("demo no-show: {e}"))?;
         }
     }
+    disputes(state, &admin, &residents, &members).await?;
     // 爱心超市 shelves and a commendation, so points have somewhere to go.
     for (name, price, stock) in [("理发券", 8, 20), ("食用油 1.8L", 20, 10), ("大米 5kg", 30, 5)] {
         let input = market::RewardInput {

@@ -26,6 +26,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod appeal;
 pub mod board;
 pub mod delivery;
 pub mod ids;

@@ -68,6 +68,9 @@ pub fn for_transition(action: &Action, before: &State, _next: &State) -> Vec<Not
         Action::Cancel if before.assignee_id.is_some() => vec![n(FormerHolder, t, true)],
         Action::Reopen => vec![n(FormerHolder, t, true), n(Admins, t, false)],
         Action::Repool => vec![n(FormerHolder, t, true), n(Admins, t, true)],
+        // 争议: the member and the admins hear of it; a ruling reaches both parties.
+        Action::Dispute => vec![n(Holder, t, true), n(Admins, t, true)],
+        Action::Redo | Action::Settle => vec![n(Holder, t, true), n(Resident, t, false)],
         Action::Cancel | Action::Publish => Vec::new(),
     }
 }

@@ -47,6 +47,8 @@ pub struct RatingRule {
     /// for the admins' review.
     pub no_show_limit: u32,
     pub no_show_window_days: u32,
+    /// Days a member has to appeal a rating or a deduction (申诉期限).
+    pub appeal_days: u32,
 }
 
 impl Default for RatingRule {
@@ -64,6 +66,7 @@ impl Default for RatingRule {
             review_days: 7,
             no_show_limit: 2,
             no_show_window_days: 30,
+            appeal_days: 7,
         }
     }
 }
@@ -87,6 +90,8 @@ pub enum RuleProblem {
     ReviewDays,
     /// A limit of 1 to 10 no-shows in a window of 1 to 365 days.
     NoShow,
+    /// 1 to 60 days to appeal.
+    AppealDays,
 }
 
 impl RuleProblem {
@@ -102,6 +107,7 @@ impl RuleProblem {
             RuleProblem::MinBalance => "min_balance_to_redeem".into(),
             RuleProblem::ReviewDays => "review_days".into(),
             RuleProblem::NoShow => "no_show_limit".into(),
+            RuleProblem::AppealDays => "appeal_days".into(),
         }
     }
 
@@ -167,6 +173,9 @@ impl RatingRule {
         }
         if !(1..=10).contains(&self.no_show_limit) || !(1..=365).contains(&self.no_show_window_days) {
             out.push(RuleProblem::NoShow);
+        }
+        if !(1..=60).contains(&self.appeal_days) {
+            out.push(RuleProblem::AppealDays);
         }
         out
     }

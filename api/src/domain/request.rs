@@ -6,6 +6,11 @@
 //!    └─cancel (pending/dispatched/open)                                                       reviewed ──verify──▶ closed
 //! ```
 //!
+//! A requester may dispute a completed or reviewed request (争议): it keeps
+//! its state with `disputed` set, and `verify` waits until an admin rules —
+//! `redo` (upheld: back to in progress, the report set aside) or `settle`
+//! (overturned or partly upheld).
+//!
 //! No request can get stuck: an admin can reclaim a dispatched, accepted or
 //! in-progress request (back to pending), and can verify a completed one
 //! without a rating once the resident's time to rate has lapsed.
@@ -147,6 +152,12 @@ code_enum! {
         Withdraw,
         /// 爽约 — the agreed time passed and the holder never started.
         NoShow,
+        /// 有异议 — the resident disputes the reported completion.
+        Dispute,
+        /// 返工 — a dispute upheld: the work goes back to the holder.
+        Redo,
+        /// 争议已裁定 — a dispute overturned or partly upheld: verification may go on.
+        Settle,
     }
 }
 
@@ -186,6 +197,15 @@ pub enum Action {
     /// 爽约: the resident or an admin records that the agreed time passed
     /// without a start; back to pending, the holder's no-show recorded.
     NoShow,
+    /// 有异议: the requester disputes a reported completion before it is
+    /// verified; `verify` waits until an admin rules.
+    Dispute,
+    /// 返工: an admin upholds a dispute — the report (and any rating) is set
+    /// aside and the holder works on.
+    Redo,
+    /// An admin overturns a dispute, or upholds part of it: the flag is
+    /// cleared and verification goes on.
+    Settle,
 }
 
 impl Action {
@@ -207,12 +227,18 @@ impl Action {
             Action::Reclaim => Step::Reclaim,
             Action::Withdraw => Step::Withdraw,
             Action::NoShow => Step::NoShow,
+            Action::Dispute => Step::Dispute,
+            Action::Redo => Step::Redo,
+            Action::Settle => Step::Settle,
         }
     }
 
     /// Actions that must say why (the timeline note is required).
     pub fn needs_reason(&self) -> bool {
-        matches!(self, Action::Reclaim | Action::Withdraw)
+        matches!(
+            self,
+            Action::Reclaim | Action::Withdraw | Action::Dispute | Action::Redo | Action::Settle
+        )
     }
 
     /// The action's name: the URL segment and the timeline's `action`.
@@ -227,7 +253,7 @@ impl Action {
 
     /// One of each action, for asking "could this caller do it now?"
     /// ([`allowed`]); the data they carry changes no rule.
-    fn samples(actor: &Actor) -> [Action; 15] {
+    fn samples(actor: &Actor) -> [Action; 18] {
         let someone = actor.person_id().unwrap_or(UserId(0));
         [
             Action::Dispatch { assignee: someone },
@@ -251,6 +277,9 @@ impl Action {
             Action::Reclaim,
             Action::Withdraw,
             Action::NoShow,
+            Action::Dispute,
+            Action::Redo,
+            Action::Settle,
         ]
     }
 }
@@ -298,6 +327,9 @@ pub struct State {
     pub summary: Option<String>,
     pub rating: Option<i16>,
     pub review_comment: Option<String>,
+    /// The requester disputes the reported completion (争议): nobody
+    /// verifies until an admin rules.
+    pub disputed: bool,
     /// Deadlines that have passed, judged by the service on the one clock
     /// (never stored).
     pub lapsed: Lapsed,
@@ -324,6 +356,7 @@ impl State {
             summary: None,
             rating: None,
             review_comment: None,
+            disputed: false,
             lapsed: Lapsed::default(),
         }
     }
@@ -349,6 +382,9 @@ impl State {
         if !rating_ok {
             return Err(format!("{s:?} with rating {:?}", self.rating));
         }
+        if self.disputed && !matches!(s, Status::Completed | Status::Reviewed) {
+            return Err(format!("{s:?} disputed"));
+        }
         Ok(())
     }
 }
@@ -362,6 +398,9 @@ pub enum Refusal {
     AlreadyTaken,
     /// Not allowed in the current state (409 `request.invalid_transition`).
     WrongState(Status),
+    /// The requester disputes the completion; an admin must rule first
+    /// (409 `request.disputed`).
+    Disputed,
 }
 
 /// Who may try an action at all, before looking at the state.
@@ -376,12 +415,14 @@ fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
         | Action::Verify
         | Action::Reopen
         | Action::Repool
-        | Action::Reclaim => actor.admin_here,
+        | Action::Reclaim
+        | Action::Redo
+        | Action::Settle => actor.admin_here,
         Action::Claim => actor.member_here,
         Action::Accept | Action::Decline | Action::Withdraw | Action::Start | Action::Complete { .. } => {
             state.assignee_id == Some(actor.id) && actor.member_here
         }
-        Action::Review { .. } => state.is_requester(actor.id),
+        Action::Review { .. } | Action::Dispute => state.is_requester(actor.id),
         Action::Cancel => state.is_requester(actor.id) || actor.admin_here,
         Action::NoShow => state.is_requester(actor.id) || actor.admin_here,
     }
@@ -428,9 +469,20 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
             next.rating = Some(stars.get());
             next.review_comment = comment.clone();
         }
+        (Action::Verify, Completed | Reviewed) if state.disputed => return Err(Refusal::Disputed),
         (Action::Verify, Reviewed) => next.status = Closed,
         // The resident never rated: closed without a rating once their time is up.
         (Action::Verify, Completed) if state.lapsed.review => next.status = Closed,
+        (Action::Dispute, Completed | Reviewed) if !state.disputed => next.disputed = true,
+        (Action::Redo, Completed | Reviewed) if state.disputed => {
+            next.status = InProgress;
+            next.disputed = false;
+            next.service_minutes = None;
+            next.summary = None;
+            next.rating = None;
+            next.review_comment = None;
+        }
+        (Action::Settle, Completed | Reviewed) if state.disputed => next.disputed = false,
         (Action::Cancel, Pending | Dispatched | Open) => {
             next.status = Cancelled;
             next.assignee_id = None;
@@ -459,7 +511,7 @@ pub fn allowed(state: &State, actor: &Actor) -> Vec<Step> {
 }
 
 /// Every (from, to) pair [`apply`] can produce; the timeline never shows another.
-pub const EDGES: [(Status, Status); 17] = [
+pub const EDGES: [(Status, Status); 21] = [
     (Status::Pending, Status::Dispatched),
     (Status::Open, Status::Dispatched),
     (Status::Pending, Status::Open),
@@ -477,6 +529,11 @@ pub const EDGES: [(Status, Status); 17] = [
     (Status::Dispatched, Status::Cancelled),
     (Status::Open, Status::Cancelled),
     (Status::Closed, Status::Pending),
+    // A dispute and its settling keep the state; upholding it sends the work back.
+    (Status::Completed, Status::Completed),
+    (Status::Reviewed, Status::Reviewed),
+    (Status::Completed, Status::InProgress),
+    (Status::Reviewed, Status::InProgress),
 ];
 
 #[cfg(test)]

@@ -312,6 +312,9 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Action::Reclaim),
         Just(Action::Withdraw),
         Just(Action::NoShow),
+        Just(Action::Dispute),
+        Just(Action::Redo),
+        Just(Action::Settle),
     ]
 }
 
@@ -381,20 +384,87 @@ proptest! {
             state.lapsed = lapsed;
             if let Ok(next) = apply(&state, &action, &actor(who)) {
                 match action {
-                    Action::Dispatch { .. } | Action::Publish | Action::Verify | Action::Reopen | Action::Reclaim => {
-                        prop_assert_eq!(who, ADMIN)
-                    }
+                    Action::Dispatch { .. }
+                    | Action::Publish
+                    | Action::Verify
+                    | Action::Reopen
+                    | Action::Reclaim
+                    | Action::Redo
+                    | Action::Settle => prop_assert_eq!(who, ADMIN),
                     Action::Repool => prop_assert!(who == ADMIN || who == SYSTEM),
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
                     Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline | Action::Withdraw =>
                         prop_assert_eq!(state.assignee_id, Some(who)),
-                    Action::Review { .. } => prop_assert!(who == RESIDENT || who == HELPER),
+                    Action::Review { .. } | Action::Dispute => prop_assert!(who == RESIDENT || who == HELPER),
                     Action::Cancel | Action::NoShow => prop_assert!(who == RESIDENT || who == HELPER || who == ADMIN),
                 }
                 state = next;
             }
         }
     }
+}
+
+/// A completed request, reported by MEMBER_A.
+fn completed() -> State {
+    let pending = State::new(RESIDENT, RESIDENT);
+    let steps = [
+        (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+        (Action::Accept, MEMBER_A),
+        (Action::Start, MEMBER_A),
+        (
+            Action::Complete {
+                minutes: minutes(120),
+                summary: "done".into(),
+            },
+            MEMBER_A,
+        ),
+    ];
+    steps
+        .iter()
+        .fold(pending, |s, (a, who)| apply(&s, a, &actor(*who)).expect("step"))
+}
+
+#[test]
+fn a_dispute_holds_verification_until_an_admin_rules() {
+    let done = completed();
+    assert_eq!(
+        apply(&done, &Action::Dispute, &actor(MEMBER_A)),
+        Err(Refusal::Forbidden)
+    );
+    let disputed = apply(&done, &Action::Dispute, &actor(RESIDENT)).expect("dispute");
+    assert_eq!((disputed.status, disputed.disputed), (Status::Completed, true));
+    // Once per completion; the resident may still rate, nobody may verify.
+    assert!(apply(&disputed, &Action::Dispute, &actor(RESIDENT)).is_err());
+    let rated = apply(
+        &disputed,
+        &Action::Review {
+            stars: stars(2),
+            comment: None,
+        },
+        &actor(RESIDENT),
+    )
+    .expect("rate");
+    assert_eq!(apply(&rated, &Action::Verify, &actor(ADMIN)), Err(Refusal::Disputed));
+    assert!(!allowed(&rated, &actor(ADMIN)).contains(&Step::Verify));
+    assert_eq!(allowed(&rated, &actor(ADMIN)), vec![Step::Redo, Step::Settle]);
+    // Overturned: verification goes on.
+    let settled = apply(&rated, &Action::Settle, &actor(ADMIN)).expect("settle");
+    assert!(!settled.disputed);
+    assert_eq!(
+        apply(&settled, &Action::Verify, &actor(ADMIN)).map(|s| s.status),
+        Ok(Status::Closed)
+    );
+    // Upheld: the work goes back to the holder, report and rating set aside.
+    let redo = apply(&rated, &Action::Redo, &actor(ADMIN)).expect("redo");
+    assert_eq!(
+        (redo.status, redo.assignee_id, redo.disputed),
+        (Status::InProgress, Some(MEMBER_A), false)
+    );
+    assert_eq!((redo.service_minutes, redo.rating), (None, None));
+    assert_eq!(redo.check_invariants(), Ok(()));
+    // Nothing to rule without a dispute.
+    assert!(apply(&done, &Action::Redo, &actor(ADMIN)).is_err());
+    assert!(apply(&done, &Action::Settle, &actor(ADMIN)).is_err());
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! HTTP routes under `/api/v1`. Handlers are thin: extract, call a service,
 //! return its view. Bodies are `…Body` types local to each module.
 
+mod appeals;
 mod auth;
 mod boards;
 mod certificates;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(exports::configure)
             .configure(notices::configure)
             .configure(qualifications::configure)
+            .configure(appeals::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure);

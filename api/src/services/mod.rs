@@ -3,6 +3,7 @@
 //! transaction, and talks to the database only through `store`. Handlers
 //! call these and never touch the schema themselves.
 
+pub mod appeals;
 pub mod audit;
 pub mod auth;
 pub mod boards;

@@ -30,6 +30,7 @@ fn problem(p: &RuleProblem) -> FieldError {
         RuleProblem::MinBalance => Msg::new("rule.min_balance"),
         RuleProblem::ReviewDays => Msg::new("rule.review_days"),
         RuleProblem::NoShow => Msg::new("rule.no_show"),
+        RuleProblem::AppealDays => Msg::new("rule.appeal_days"),
     };
     FieldError::new(p.field(), p.code(), m)
 }

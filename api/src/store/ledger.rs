@@ -412,6 +412,22 @@ pub async fn entries_of_request(db: &impl ConnectionTrait, request_id: RequestId
         .collect())
 }
 
+pub async fn entry(db: &impl ConnectionTrait, id: EntryId) -> Result<Option<Entry>, ApiError> {
+    Ok(points_entry::Entity::find_by_id(id.0).one(db).await?.map(entry_of))
+}
+
+/// Every service record of a request (all rounds, reversals and corrections), oldest first.
+pub async fn records_of_request(db: &impl ConnectionTrait, request_id: RequestId) -> Result<Vec<Record>, ApiError> {
+    Ok(service_record::Entity::find()
+        .filter(service_record::Column::RequestId.eq(request_id.0))
+        .order_by_asc(service_record::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(record_of)
+        .collect())
+}
+
 pub async fn record(db: &impl ConnectionTrait, id: RecordId) -> Result<Option<Record>, ApiError> {
     Ok(service_record::Entity::find_by_id(id.0).one(db).await?.map(record_of))
 }

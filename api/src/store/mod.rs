@@ -8,6 +8,7 @@
 //! them in one transaction; timestamps come in as arguments from the
 //! service's clock.
 
+pub mod appeals;
 pub mod audit;
 pub mod boards;
 pub mod certificates;

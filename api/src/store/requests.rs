@@ -48,6 +48,8 @@ pub struct HelpRequest {
     pub assigned_at: Option<DateTime<Utc>>,
     /// 1, then +1 each time a follow-up reopens it (a close credits once per round).
     pub round: i32,
+    /// The requester disputes the reported completion (争议).
+    pub disputed: bool,
 }
 
 impl HelpRequest {
@@ -62,6 +64,7 @@ impl HelpRequest {
             summary: self.summary.clone(),
             rating: self.rating,
             review_comment: self.review_comment.clone(),
+            disputed: self.disputed,
             lapsed: Lapsed::default(),
         }
     }
@@ -106,6 +109,7 @@ pub(super) fn request_of(r: help_request::Model) -> HelpRequest {
         location: GeoPoint::from_parts(r.lat, r.lng),
         assigned_at: r.assigned_at,
         round: r.round,
+        disputed: r.disputed,
     }
 }
 
@@ -184,6 +188,7 @@ pub async fn transition(
         .col_expr(C::Summary, Expr::value(next.summary.clone()))
         .col_expr(C::Rating, Expr::value(next.rating))
         .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
+        .col_expr(C::Disputed, Expr::value(next.disputed))
         .col_expr(C::Version, Expr::col(C::Version).add(1))
         .col_expr(C::UpdatedAt, Expr::value(now));
     if next.assignee_id != before.assignee_id {
@@ -284,8 +289,18 @@ pub async fn last_step_at(
     request_id: RequestId,
     step: Step,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
+    Ok(last_step(db, request_id, step).await?.map(|(_, at)| at))
+}
+
+/// The id and time of the latest `step` on a request's timeline.
+pub async fn last_step(
+    db: &impl ConnectionTrait,
+    request_id: RequestId,
+    step: Step,
+) -> Result<Option<(i64, DateTime<Utc>)>, ApiError> {
     Ok(request_event::Entity::find()
         .select_only()
+        .column(request_event::Column::Id)
         .column(request_event::Column::CreatedAt)
         .filter(request_event::Column::RequestId.eq(request_id.0))
         .filter(request_event::Column::Action.eq(db::EventStep::from(step)))

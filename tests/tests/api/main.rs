@@ -1,6 +1,7 @@
 //! All integration tests build into this one binary. Each test runs against
 //! SQLite and PostgreSQL (see `helpers::both_backends!`).
 
+mod appeals;
 mod auth;
 mod boards;
 mod concurrency;

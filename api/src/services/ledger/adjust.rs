@@ -5,13 +5,14 @@
 
 use super::{EntryView, RecordView, boards_moved, entry_views, record_views};
 use crate::auth::CurrentUser;
+use crate::domain::board::Delta;
 use crate::domain::ledger::{EntryKind, RecordKind};
 use crate::domain::{CommunityId, EntryId, RecordId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::msg;
 use crate::services::{audit, directory, members, rules, scope};
 use crate::state::AppState;
-use crate::store::{self, ledger::Entry, ledger::NewEntry, ledger::NewRecord, ledger::Place};
+use crate::store::{self, ledger::Entry, ledger::NewEntry, ledger::NewRecord, ledger::Place, ledger::Record};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
@@ -194,6 +195,73 @@ pub async fn correct_record(
         .await?
         .ok_or(ApiError::NotFound("record"))?;
     scope::require_admin_of(db, me, old.community_id).await?;
+    let now = app.clock.now();
+    let txn = store::begin_write(db).await?;
+    let amended = amend_record(
+        &txn,
+        now,
+        &old,
+        Amendment {
+            minutes: reported_minutes,
+            reported_minutes: Some(reported_minutes),
+            rating: old.rating,
+            reason: &reason,
+            actor: me.id,
+        },
+    )
+    .await?;
+    audit::log(
+        &txn,
+        now,
+        me.id,
+        Some(old.community_id),
+        "record.correct",
+        ("service_record", Some(old.id.0)),
+        serde_json::json!({
+            "from_minutes": old.minutes,
+            "to_minutes": amended.record.minutes,
+            "points": amended.points,
+            "reason": reason,
+            "new_record_id": amended.record.id,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    boards_moved(app, &amended.deltas).await;
+    one(record_views(vec![amended.record]), "correction")
+}
+
+/// What an amended service record says instead.
+pub struct Amendment<'a> {
+    /// The minutes to credit (capped by the rule as at the first credit).
+    pub minutes: i32,
+    /// What the member reported, kept on the record.
+    pub reported_minutes: Option<i32>,
+    /// The rating that counts (`None`: none).
+    pub rating: Option<i16>,
+    pub reason: &'a str,
+    pub actor: UserId,
+}
+
+/// An amended record: the new row, the board movements, the points difference.
+pub struct Amended {
+    pub record: Record,
+    pub deltas: Vec<Delta>,
+    pub points: i64,
+}
+
+/// Amends a service record in the caller's transaction, the one way hours
+/// or a rating change after a credit: a reversal of `old`, a corrected copy
+/// and, under the rule the credit was made with, a correction entry for
+/// the points difference (none once the request's points were voided).
+/// `old` is reversed at most once (unique index): a second amendment of
+/// the same row is a conflict.
+pub async fn amend_record(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+    old: &Record,
+    a: Amendment<'_>,
+) -> Result<Amended, ApiError> {
     if old.kind == RecordKind::Reversal {
         return Err(ApiError::field(
             "record_id",
@@ -201,7 +269,6 @@ pub async fn correct_record(
             msg!("field.record_id.reversal"),
         ));
     }
-    let now = app.clock.now();
     let community = directory::community(db, old.community_id).await?;
     let rule = match old.rule_id {
         Some(id) => rules::by_id(db, id).await?,
@@ -214,11 +281,10 @@ pub async fn correct_record(
     let multiplier = category
         .as_ref()
         .map_or(100, |c| rule.rule.multiplier_pct(&c.code, c.points_multiplier_pct));
-    let credit = rule.rule.credit(reported_minutes, multiplier, old.rating);
-    // What the old record earned, by the same rule (how it was computed).
-    let before = rule
-        .rule
-        .credit(old.reported_minutes.unwrap_or(old.minutes), multiplier, old.rating);
+    let credit = rule.rule.credit(a.minutes, multiplier, a.rating);
+    // What the old record earned, by the same rule: its minutes are the
+    // credited ones (after the cap or a ruling), which give its points.
+    let before = rule.rule.credit(old.minutes, multiplier, old.rating);
     let voided = match old.request_id {
         Some(r) => !request_points(db, r).await?.1.is_empty(),
         None => false,
@@ -229,77 +295,83 @@ pub async fn correct_record(
         community_id: old.community_id,
         street: &community.street,
     };
-    let copy = |kind: RecordKind, minutes: i32, reported: Option<i32>, reverses: Option<RecordId>| NewRecord {
-        place,
-        kind,
-        minutes,
-        reported_minutes: reported,
-        rating: old.rating,
-        request_id: old.request_id,
-        credit_of: None,
-        reverses_id: reverses,
-        category_id: old.category_id,
-        activity: old.activity.clone(),
-        service_date: old.service_date,
-        place_text: old.place.clone(),
-        content: old.content.clone(),
-        organiser: old.organiser.clone(),
-        person_in_charge: old.person_in_charge.clone(),
-        rule_id: old.rule_id,
-        reason: Some(reason.clone()),
-        actor_id: me.id,
-    };
-    let txn = store::begin_write(db).await?;
+    let copy =
+        |kind: RecordKind, minutes: i32, reported: Option<i32>, rating: Option<i16>, reverses: Option<RecordId>| {
+            NewRecord {
+                place,
+                kind,
+                minutes,
+                reported_minutes: reported,
+                rating,
+                request_id: old.request_id,
+                credit_of: None,
+                reverses_id: reverses,
+                category_id: old.category_id,
+                activity: old.activity.clone(),
+                service_date: old.service_date,
+                place_text: old.place.clone(),
+                content: old.content.clone(),
+                organiser: old.organiser.clone(),
+                person_in_charge: old.person_in_charge.clone(),
+                rule_id: old.rule_id,
+                reason: Some(a.reason.to_owned()),
+                actor_id: a.actor,
+            }
+        };
     let (_, undone) = store::ledger::append_record(
-        &txn,
+        db,
         copy(
             RecordKind::Reversal,
             -old.minutes,
             old.reported_minutes.map(|m| -m),
+            old.rating,
             Some(old.id),
         ),
         now,
     )
     .await?;
     let (fresh, redone) = store::ledger::append_record(
-        &txn,
-        copy(RecordKind::Correction, credit.minutes, Some(reported_minutes), None),
+        db,
+        copy(
+            RecordKind::Correction,
+            credit.minutes,
+            a.reported_minutes,
+            a.rating,
+            None,
+        ),
         now,
     )
     .await?;
     let mut deltas = vec![undone, redone];
     if points_delta != 0 {
         let (_, d) = store::ledger::append_entry(
-            &txn,
+            db,
             NewEntry {
-                reason: Some(reason.clone()),
+                reason: Some(a.reason.to_owned()),
                 request_id: old.request_id,
                 record_id: Some(fresh.id),
                 rule_id: old.rule_id,
-                ..NewEntry::plain(place, EntryKind::Correction, points_delta, old.service_date, me.id)
+                ..NewEntry::plain(place, EntryKind::Correction, points_delta, old.service_date, a.actor)
             },
             now,
         )
         .await?;
         deltas.push(d);
     }
-    audit::log(
-        &txn,
-        now,
-        me.id,
-        Some(old.community_id),
-        "record.correct",
-        ("service_record", Some(old.id.0)),
-        serde_json::json!({
-            "from_minutes": old.minutes,
-            "to_minutes": credit.minutes,
-            "points": points_delta,
-            "reason": reason,
-            "new_record_id": fresh.id,
-        }),
-    )
-    .await?;
-    txn.commit().await?;
-    boards_moved(app, &deltas).await;
-    one(record_views(vec![fresh]), "correction")
+    Ok(Amended {
+        record: fresh,
+        deltas,
+        points: points_delta,
+    })
+}
+
+/// The record that counts now for a request's latest credit: its service
+/// record, or the last correction of it (never a reversed one).
+pub async fn live_record(db: &impl ConnectionTrait, request_id: RequestId) -> Result<Option<Record>, ApiError> {
+    let rows = store::ledger::records_of_request(db, request_id).await?;
+    let reversed: Vec<RecordId> = rows.iter().filter_map(|r| r.reverses_id).collect();
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.kind != RecordKind::Reversal && !reversed.contains(&r.id))
+        .max_by_key(|r| r.id))
 }

@@ -31,6 +31,9 @@ pub struct ClosePlan {
     verifier_name: String,
     /// The day the member reported the service done (local date).
     service_date: chrono::NaiveDate,
+    /// A partly upheld dispute (争议) allows these minutes instead of the
+    /// reported ones; the record keeps both.
+    ruled_minutes: Option<i32>,
 }
 
 /// Reads the rule in force, the category, the community and the day of the
@@ -53,9 +56,10 @@ pub async fn plan_close(
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
-    let completed = store::requests::last_step_at(db, request.id, Step::Complete)
-        .await?
-        .unwrap_or(env.now);
+    let (completed, ruled_minutes) = match store::requests::last_step(db, request.id, Step::Complete).await? {
+        Some((event, at)) => (at, store::appeals::ruled_minutes(db, event).await?),
+        None => (env.now, None),
+    };
     Ok(ClosePlan {
         request: request.clone(),
         member_id,
@@ -65,6 +69,7 @@ pub async fn plan_close(
         verifier,
         verifier_name,
         service_date: crate::clock::local_date(completed, env.offset),
+        ruled_minutes,
     })
 }
 
@@ -77,7 +82,10 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan, now: Date
         .rule
         .rule
         .multiplier_pct(&plan.category.code, plan.category.points_multiplier_pct);
-    let credit = plan.rule.rule.credit(reported, multiplier, req.rating);
+    let credit = plan
+        .rule
+        .rule
+        .credit(plan.ruled_minutes.unwrap_or(reported), multiplier, req.rating);
     let place = Place {
         member_id: plan.member_id,
         community_id: req.community_id,

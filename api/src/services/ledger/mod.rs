@@ -8,7 +8,10 @@ mod adjust;
 mod credit;
 mod statement;
 
-pub use adjust::{AwardInput, AwardKind, award, correct_record, list_awards, void_credit};
+pub use adjust::{
+    Amended, Amendment, AwardInput, AwardKind, amend_record, award, correct_record, list_awards, live_record,
+    void_credit,
+};
 pub use credit::{ClosePlan, credit_close, plan_close};
 pub use statement::{EntryView, PointsPage, RecordView, ServiceSummary, points, records, summary, summary_for};
 pub(crate) use statement::{entry_views, record_views};

@@ -63,6 +63,9 @@ pub struct RequestView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The requester disputes the reported completion (争议): an admin
+    /// rules before it can be verified (`GET /appeals?request_id=`).
+    pub disputed: bool,
     /// What the caller may do to it now (the state machine's answer): the
     /// screens offer exactly these.
     pub allowed_actions: Vec<Step>,
@@ -183,6 +186,7 @@ pub(super) async fn many(
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 closed_at: r.closed_at,
+                disputed: r.disputed,
                 allowed_actions: {
                     let mut state = r.state();
                     let days = review_days
