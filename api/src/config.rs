@@ -132,6 +132,9 @@ pub struct Settings {
     /// Admins hear of a task-hall request still unclaimed this many hours
     /// before its agreed time.
     pub unclaimed_alert_hours: i64,
+    /// 重复反映: a new request is compared with those of its community and
+    /// category posted within this many days.
+    pub duplicate_window_days: i64,
     /// Run the outbox worker and the sweeper in this process.
     pub background_jobs: bool,
     /// The built web UI (`npm run build` in `frontend/`); served at `/` when
@@ -169,6 +172,7 @@ impl Default for Settings {
             follow_up_days: 7,
             verify_days: 3,
             unclaimed_alert_hours: 12,
+            duplicate_window_days: 14,
             background_jobs: true,
             frontend_dir: PathBuf::from("frontend/dist"),
         }

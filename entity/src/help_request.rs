@@ -46,6 +46,10 @@ pub struct Model {
     pub round: i32,
     /// A resident disputes the reported completion; `verify` waits for the ruling.
     pub disputed: bool,
+    /// At posting: the earlier request that looked the same (疑似重复).
+    pub similar_to: Option<i64>,
+    /// Merged into this request (the duplicate is cancelled as merged).
+    pub merged_into: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ pub mod rating_rule;
 pub mod redemption;
 pub mod reminder_sent;
 pub mod request_event;
+pub mod request_follower;
 pub mod reward;
 pub mod service_category;
 pub mod service_record;

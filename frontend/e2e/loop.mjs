@@ -281,6 +281,34 @@ try {
   await member.waitForSelector('[data-testid=ruling]:has-text("门禁记录显示按时到达")')
   await shot(member, '18-member-appeal-upheld')
   console.log(`e2e: the 1★ rating of #${rated} appealed by ${name} and upheld`)
+
+  step = 'a neighbour posting the same problem is shown it; the admin merges the duplicate'
+  const light = await api(rt, 'POST', '/requests', {
+    category: 'environment', title: '7号楼楼道灯坏了', description: '晚上很黑，老人上下楼不安全', address: '阳光社区7号楼1单元',
+  })
+  const zhang = await signIn(phone, '13900000002')
+  await zhang.goto(`${base}/#/requests/new`)
+  await zhang.selectOption('select[name=category]', 'environment')
+  await zhang.fill('input[name=title]', '七号楼楼道的灯不亮了')
+  await zhang.fill('textarea[name=description]', '一单元楼道灯坏了好几天')
+  await zhang.fill('input[name=address]', '7号楼1单元')
+  await zhang.waitForSelector(`[data-testid=similar]:has-text("邻居已反映过类似问题")`)
+  await zhang.waitForSelector(`[data-testid=follow-${light.id}]`)
+  await shot(zhang, '19-resident-similar')
+  await zhang.click('button[type=submit]')
+  await zhang.waitForURL(/#\/requests\/\d+$/)
+  const dupId = zhang.url().match(/requests\/(\d+)$/)[1]
+  await admin.goto(`${base}/#/requests/${dupId}`)
+  await admin.waitForSelector(`[data-testid=possible-duplicate]:has-text("#${light.id}")`)
+  await admin.click('[data-testid=merge]')
+  await admin.click('.van-dialog__confirm')
+  await status(admin, '已合并')
+  await admin.waitForSelector('[data-testid=merged]')
+  await shot(admin, '20-admin-merged')
+  await zhang.goto(`${base}/#/requests/${light.id}`)
+  await zhang.waitForSelector('[data-testid=following]')
+  await shot(zhang, '21-resident-following')
+  console.log(`e2e: #${dupId} flagged as like #${light.id}, merged; its resident follows #${light.id}`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1

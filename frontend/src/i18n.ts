@@ -65,11 +65,16 @@ const zh = {
   filedAt: '提交时间', appellant: '申请人', respondent: '相关方', reportedHours: '上报时长', givenStars: '原评价', deducted: '扣分', ruledBy: '裁定人',
   openTab: '待裁定', ruledTab: '已裁定', starsN: '{n} 星', hoursN: '{n} 小时', pointsN: '{n} 分',
   entryKind: { service: '服务积分', award: '嘉许', deduction: '扣分', void: '作废', correction: '更正', redemption: '兑换', refund: '退回' },
+  duplicateTag: '疑似重复',
+  similarFound: '邻居已反映过类似问题，可以直接关注进展：', followThis: '关注这条', followed: '已关注，有进展会通知您',
+  similarStillPost: '不是同一件事？继续填写并提交即可。', following: '您已关注这条需求，有进展会通知您',
+  possibleDuplicate: '疑似重复：与 #{id} 相似', mergeInto: '合并到 #{id}', mergeConfirm: '确定把本条合并到 #{id}？本条将关闭，居民会改为关注 #{id} 的进展。',
+  mergedInto: '已合并到 #{id}，请查看该需求的进展',
   act: {
     create: '提交需求', dispatch: '派单', publish: '发布到任务大厅', accept: '确认接单', claim: '抢单', decline: '退回派单',
     start: '开始服务', complete: '完成服务', review: '评价', verify: '审核通过', cancel: '取消', reopen: '回访后重新办理',
     repool: '超时退回', reclaim: '社区收回', withdraw: '退单', no_show: '爽约',
-    dispute: '居民提出异议', redo: '异议成立，返工', settle: '异议已裁定',
+    dispute: '居民提出异议', redo: '异议成立，返工', settle: '异议已裁定', merge: '合并',
   },
 }
 
@@ -138,11 +143,16 @@ const en: typeof zh = {
   filedAt: 'Filed', appellant: 'Filed by', respondent: 'Other party', reportedHours: 'Reported', givenStars: 'Rating', deducted: 'Deducted', ruledBy: 'Ruled by',
   openTab: 'To rule', ruledTab: 'Ruled', starsN: '{n} stars', hoursN: '{n} h', pointsN: '{n} points',
   entryKind: { service: 'Service', award: 'Award', deduction: 'Deduction', void: 'Void', correction: 'Correction', redemption: 'Redemption', refund: 'Refund' },
+  duplicateTag: 'Possible duplicate',
+  similarFound: 'Neighbours reported something like this already; you can follow it instead:', followThis: 'Follow this', followed: 'Following: you will hear of its progress',
+  similarStillPost: 'Not the same thing? Go on and submit.', following: 'You follow this request and will hear of its progress',
+  possibleDuplicate: 'Possible duplicate of #{id}', mergeInto: 'Merge into #{id}', mergeConfirm: 'Merge this into #{id}? This one closes and its resident follows #{id} instead.',
+  mergedInto: 'Merged into #{id}: see its progress there',
   act: {
     create: 'Posted', dispatch: 'Dispatched', publish: 'Published to the task hall', accept: 'Confirmed', claim: 'Claimed', decline: 'Declined',
     start: 'Started', complete: 'Completed', review: 'Rated', verify: 'Verified', cancel: 'Cancelled', reopen: 'Reopened after follow-up',
     repool: 'Back to the pool (overdue)', reclaim: 'Taken back', withdraw: 'Given back', no_show: 'No-show',
-    dispute: 'Disputed by the resident', redo: 'Dispute upheld: redo', settle: 'Dispute ruled',
+    dispute: 'Disputed by the resident', redo: 'Dispute upheld: redo', settle: 'Dispute ruled', merge: 'Merged',
   },
 }
 

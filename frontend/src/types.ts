@@ -22,6 +22,12 @@ export interface Request {
   closed_at: string | null
   /** The requester disputes the completion (争议); an admin rules first. */
   disputed: boolean
+  /** Merged into this request (已合并). */
+  merged_into: number | null
+  /** To admins: the earlier request it looked like when posted (疑似重复). */
+  similar_to: number | null
+  /** The caller follows it (关注). */
+  following: boolean
   /** What the caller may do now (the server's state machine). */
   allowed_actions: string[]
 }
@@ -76,3 +82,5 @@ export interface PointsEntry {
   actor_name: string
   created_at: string
 }
+/** A request neighbours reported lately that looks like a draft (邻居已反映过类似问题). */
+export interface Similar { id: number; title: string; status: string; status_label: string; created_at: string; likeness: number }

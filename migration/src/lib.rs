@@ -14,6 +14,7 @@ mod m20261203_000005_system_actor;
 mod m20261203_000006_lifecycle;
 mod m20261203_000007_qualifications;
 mod m20261204_000010_appeals;
+mod m20261204_000011_duplicates;
 mod util;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_lifecycle::Migration),
             Box::new(m20261203_000007_qualifications::Migration),
             Box::new(m20261204_000010_appeals::Migration),
+            Box::new(m20261204_000011_duplicates::Migration),
         ]
     }
 }

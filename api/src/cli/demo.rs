@@ -461,6 +461,27 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         }
     }
     disputes(state, &admin, &residents, &members).await?;
+    // 重复反映: two neighbours report the same broken light; the second is
+    // flagged to 李主任 as like the first (merge it from its page).
+    for (r, title, description) in [
+        (&residents[0], "5号楼楼道灯坏了", "晚上楼道很黑，老人上下楼不安全"),
+        (
+            &residents[1],
+            "五号楼楼道的灯不亮了",
+            "楼道灯坏了好几天，晚上看不见台阶",
+        ),
+    ] {
+        requests::create(
+            state,
+            r,
+            NewRequest {
+                description: description.into(),
+                ..demo_request("environment", title, 5)
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo duplicate: {e}"))?;
+    }
     // 爱心超市 shelves and a commendation, so points have somewhere to go.
     for (name, price, stock) in [("理发券", 8, 20), ("食用油 1.8L", 20, 10), ("大米 5kg", 30, 5)] {
         let input = market::RewardInput {

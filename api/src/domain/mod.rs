@@ -43,6 +43,7 @@ pub mod reminder;
 pub mod request;
 pub mod role;
 pub mod scope;
+pub mod similarity;
 pub mod sla;
 pub mod stars;
 pub mod stats;

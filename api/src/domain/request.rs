@@ -18,7 +18,7 @@
 //! returns the next state or why not. The service layer writes the result with
 //! one conditional UPDATE so that concurrent actors have exactly one winner.
 
-use super::ids::UserId;
+use super::ids::{RequestId, UserId};
 use super::values::{ServiceMinutes, Stars};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -158,6 +158,9 @@ code_enum! {
         Redo,
         /// 争议已裁定 — a dispute overturned or partly upheld: verification may go on.
         Settle,
+        /// 合并 — a duplicate merged into the main request (and, on the main
+        /// request's timeline, the merge it received).
+        Merge,
     }
 }
 
@@ -206,6 +209,11 @@ pub enum Action {
     /// An admin overturns a dispute, or upholds part of it: the flag is
     /// cleared and verification goes on.
     Settle,
+    /// 合并: an admin closes a duplicate (not yet served) as merged into
+    /// another request; its resident follows that one.
+    Merge {
+        into: RequestId,
+    },
 }
 
 impl Action {
@@ -230,6 +238,7 @@ impl Action {
             Action::Dispute => Step::Dispute,
             Action::Redo => Step::Redo,
             Action::Settle => Step::Settle,
+            Action::Merge { .. } => Step::Merge,
         }
     }
 
@@ -253,7 +262,7 @@ impl Action {
 
     /// One of each action, for asking "could this caller do it now?"
     /// ([`allowed`]); the data they carry changes no rule.
-    fn samples(actor: &Actor) -> [Action; 18] {
+    fn samples(actor: &Actor) -> [Action; 19] {
         let someone = actor.person_id().unwrap_or(UserId(0));
         [
             Action::Dispatch { assignee: someone },
@@ -280,6 +289,7 @@ impl Action {
             Action::Dispute,
             Action::Redo,
             Action::Settle,
+            Action::Merge { into: RequestId(0) },
         ]
     }
 }
@@ -330,6 +340,8 @@ pub struct State {
     /// The requester disputes the reported completion (争议): nobody
     /// verifies until an admin rules.
     pub disputed: bool,
+    /// Merged into this request (a cancelled duplicate).
+    pub merged_into: Option<RequestId>,
     /// Deadlines that have passed, judged by the service on the one clock
     /// (never stored).
     pub lapsed: Lapsed,
@@ -357,6 +369,7 @@ impl State {
             rating: None,
             review_comment: None,
             disputed: false,
+            merged_into: None,
             lapsed: Lapsed::default(),
         }
     }
@@ -384,6 +397,9 @@ impl State {
         }
         if self.disputed && !matches!(s, Status::Completed | Status::Reviewed) {
             return Err(format!("{s:?} disputed"));
+        }
+        if self.merged_into.is_some() && s != Status::Cancelled {
+            return Err(format!("{s:?} merged"));
         }
         Ok(())
     }
@@ -417,7 +433,8 @@ fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
         | Action::Repool
         | Action::Reclaim
         | Action::Redo
-        | Action::Settle => actor.admin_here,
+        | Action::Settle
+        | Action::Merge { .. } => actor.admin_here,
         Action::Claim => actor.member_here,
         Action::Accept | Action::Decline | Action::Withdraw | Action::Start | Action::Complete { .. } => {
             state.assignee_id == Some(actor.id) && actor.member_here
@@ -486,6 +503,12 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
         (Action::Cancel, Pending | Dispatched | Open) => {
             next.status = Cancelled;
             next.assignee_id = None;
+        }
+        // A duplicate nobody serves yet ends as merged.
+        (Action::Merge { into }, Pending | Dispatched | Open) => {
+            next.status = Cancelled;
+            next.assignee_id = None;
+            next.merged_into = Some(*into);
         }
         (Action::Reopen, Closed) => {
             next = State::new(state.resident_id, state.entered_by);

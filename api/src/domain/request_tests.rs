@@ -315,6 +315,7 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Action::Dispute),
         Just(Action::Redo),
         Just(Action::Settle),
+        Just(Action::Merge { into: RequestId(99) }),
     ]
 }
 
@@ -390,7 +391,8 @@ proptest! {
                     | Action::Reopen
                     | Action::Reclaim
                     | Action::Redo
-                    | Action::Settle => prop_assert_eq!(who, ADMIN),
+                    | Action::Settle
+                    | Action::Merge { .. } => prop_assert_eq!(who, ADMIN),
                     Action::Repool => prop_assert!(who == ADMIN || who == SYSTEM),
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
                     Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline | Action::Withdraw =>
@@ -486,7 +488,7 @@ fn allowed_actions_are_what_apply_accepts() {
     assert_eq!(allowed(&pending, &actor(RESIDENT)), vec![Step::Cancel]);
     assert_eq!(
         allowed(&pending, &actor(ADMIN)),
-        vec![Step::Dispatch, Step::Publish, Step::Cancel]
+        vec![Step::Dispatch, Step::Publish, Step::Cancel, Step::Merge]
     );
     let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
     assert_eq!(

@@ -9,7 +9,7 @@
 //!   its list query from the same rule ([`Viewer::sees_all_of`] and
 //!   friends), and the live stream filters events with [`Viewer::can_view`].
 
-use super::ids::{CommunityId, UserId};
+use super::ids::{CommunityId, RequestId, UserId};
 use super::request::Status;
 use super::role::Role;
 
@@ -48,6 +48,7 @@ impl Authority {
 /// The parts of a request that decide who may see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Visibility {
+    pub id: RequestId,
     pub community_id: CommunityId,
     pub status: Status,
     pub resident_id: UserId,
@@ -63,6 +64,10 @@ pub struct Viewer {
     pub role: Role,
     pub community_id: CommunityId,
     pub administers: Vec<CommunityId>,
+    /// Requests they follow without being party to them (a merged
+    /// duplicate's resident, a neighbour who chose to follow): they see
+    /// them, and act on nothing.
+    pub follows: Vec<RequestId>,
 }
 
 impl Viewer {
@@ -82,6 +87,7 @@ impl Viewer {
 
     pub fn can_view(&self, r: &Visibility) -> bool {
         self.is_party(r)
+            || self.follows.contains(&r.id)
             || self.administers(r.community_id)
             || (self.sees_hall_of() == Some(r.community_id) && r.status == Status::Open)
     }
@@ -104,6 +110,7 @@ mod tests {
 
     fn req(status: Status, assignee: Option<i64>) -> Visibility {
         Visibility {
+            id: RequestId(7),
             community_id: CommunityId(1),
             status,
             resident_id: UserId(1),
@@ -118,6 +125,7 @@ mod tests {
             role,
             community_id: CommunityId(community),
             administers: administers.iter().copied().map(CommunityId).collect(),
+            follows: Vec::new(),
         }
     }
 

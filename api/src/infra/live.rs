@@ -48,6 +48,7 @@ impl LiveEvent {
             LiveEvent::Request { request: r, .. } => {
                 r.former_assignee_id == Some(viewer.id)
                     || viewer.can_view(&Visibility {
+                        id: r.id,
                         community_id: r.community_id,
                         status: r.status,
                         resident_id: r.resident_id,

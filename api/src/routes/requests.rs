@@ -19,7 +19,12 @@ use validator::Validate;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/requests", web::post().to(create_request))
         .route("/requests", web::get().to(list_requests))
+        // Before `/requests/{id}`.
+        .route("/requests/similar", web::get().to(similar_requests))
         .route("/requests/{id}", web::get().to(get_request))
+        // Before `/requests/{id}/{action}`.
+        .route("/requests/{id}/follow", web::post().to(follow_request))
+        .route("/requests/{id}/merge", web::post().to(merge_request))
         .route("/requests/{id}/events", web::get().to(request_events))
         .route("/requests/{id}/{action}", web::post().to(act_on_request));
 }
@@ -84,6 +89,68 @@ async fn create_request(
         resident_id: b.resident_id,
     };
     Ok(HttpResponse::Created().json(requests::create(&state, &me, new).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct SimilarQuery {
+    #[validate(length(min = 1, max = 40))]
+    category: String,
+    #[validate(length(max = 100))]
+    #[serde(default)]
+    title: String,
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    description: String,
+    #[validate(length(max = 200))]
+    #[serde(default)]
+    address: String,
+    lat: Option<f64>,
+    lng: Option<f64>,
+}
+
+/// 邻居已反映过类似问题: what neighbours posted lately that looks like this draft.
+async fn similar_requests(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<SimilarQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let draft = requests::Draft {
+        title: &q.title,
+        description: &q.description,
+        address: &q.address,
+        grid_id: me.grid_id,
+        location: location_fields(q.lat, q.lng)?,
+    };
+    Ok(HttpResponse::Ok().json(requests::similar(&state, &me, &q.category, draft).await?))
+}
+
+async fn follow_request(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RequestId>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(requests::follow(&state, &me, id.into_inner()).await?))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    /// The main request the duplicate is merged into.
+    into: RequestId,
+    #[validate(length(max = 500))]
+    note: Option<String>,
+}
+
+async fn merge_request(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RequestId>,
+    body: ValidJson<MergeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    Ok(HttpResponse::Ok().json(requests::merge(&state, &me, id.into_inner(), b.into, b.note).await?))
 }
 
 async fn list_requests(

@@ -61,7 +61,7 @@ fn title(topic: Topic, req: &HelpRequest, offset: chrono::FixedOffset) -> Msg {
 }
 
 /// The notice's text (also the mail's body).
-fn body(title: &Msg, req: &HelpRequest, link: &str) -> Msg {
+pub(crate) fn body(title: &Msg, req: &HelpRequest, link: &str) -> Msg {
     msg!(
         "notice.body",
         title = title.clone(),
@@ -79,7 +79,12 @@ pub(crate) async fn people(
 ) -> Result<Vec<UserId>, ApiError> {
     let req = s.request;
     Ok(match audience {
-        Audience::Resident => vec![req.resident_id],
+        // Followers (关注, a merged duplicate's resident) hear what the resident hears.
+        Audience::Resident => {
+            let mut ids = store::followers::of(db, req.id).await?;
+            ids.push(req.resident_id);
+            ids
+        }
         Audience::Holder => req.assignee_id.into_iter().collect(),
         Audience::FormerHolder => s.former_assignee_id.into_iter().collect(),
         Audience::Admins => store::users::ids_with_role(db, Role::Admin, &[req.community_id]).await?,

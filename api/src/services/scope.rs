@@ -79,10 +79,17 @@ pub async fn viewer(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<Viewe
     } else {
         Vec::new()
     };
+    // Only residents follow requests (a merged duplicate, 关注).
+    let follows = if me.role == crate::domain::Role::Resident {
+        store::followers::followed_by(db, me.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Viewer {
         id: me.id,
         role: me.role,
         community_id: me.community_id,
         administers,
+        follows,
     })
 }

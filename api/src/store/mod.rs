@@ -15,6 +15,7 @@ pub mod certificates;
 pub mod directory;
 pub mod enums;
 pub mod exports;
+pub mod followers;
 pub mod json;
 pub mod ledger;
 pub mod market;

@@ -50,6 +50,10 @@ pub struct HelpRequest {
     pub round: i32,
     /// The requester disputes the reported completion (争议).
     pub disputed: bool,
+    /// At posting: the earlier request that looked the same (疑似重复).
+    pub similar_to: Option<RequestId>,
+    /// A duplicate merged into this request.
+    pub merged_into: Option<RequestId>,
 }
 
 impl HelpRequest {
@@ -65,6 +69,7 @@ impl HelpRequest {
             rating: self.rating,
             review_comment: self.review_comment.clone(),
             disputed: self.disputed,
+            merged_into: self.merged_into,
             lapsed: Lapsed::default(),
         }
     }
@@ -72,6 +77,7 @@ impl HelpRequest {
     /// The part that decides who may see it.
     pub fn visibility(&self) -> Visibility {
         Visibility {
+            id: self.id,
             community_id: self.community_id,
             status: self.status,
             resident_id: self.resident_id,
@@ -110,7 +116,50 @@ pub(super) fn request_of(r: help_request::Model) -> HelpRequest {
         assigned_at: r.assigned_at,
         round: r.round,
         disputed: r.disputed,
+        similar_to: r.similar_to.map(RequestId),
+        merged_into: r.merged_into.map(RequestId),
     }
+}
+
+/// Recent requests of one community and category that a new one may
+/// repeat: posted since `since`, neither cancelled nor merged, newest first,
+/// at most `limit`.
+pub async fn recent_alike(
+    db: &impl ConnectionTrait,
+    community_id: CommunityId,
+    category_id: CategoryId,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    Ok(help_request::Entity::find()
+        .filter(C::CommunityId.eq(community_id.0))
+        .filter(C::CategoryId.eq(category_id.0))
+        .filter(C::CreatedAt.gte(since))
+        .filter(C::Status.ne(db::RequestStatus::Cancelled))
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(request_of)
+        .collect())
+}
+
+/// Bumps a request's version if it is still at `version` and not merged:
+/// a merge into it takes it as a lock, so two requests cannot be merged
+/// into each other at once. `false`: it changed meanwhile.
+pub async fn touch(db: &impl ConnectionTrait, r: &HelpRequest, now: DateTime<Utc>) -> Result<bool, ApiError> {
+    use help_request::Column as C;
+    let done = help_request::Entity::update_many()
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(r.id.0))
+        .filter(C::Version.eq(r.version))
+        .filter(C::MergedInto.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: RequestId) -> Result<Option<HelpRequest>, ApiError> {
@@ -132,6 +181,8 @@ pub struct NewRequest<'a> {
     pub urgency: Urgency,
     pub due_at: Option<DateTime<Utc>>,
     pub location: Option<GeoPoint>,
+    /// The earlier request that looked the same (疑似重复), if any.
+    pub similar_to: Option<RequestId>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, n: NewRequest<'_>, now: DateTime<Utc>) -> Result<HelpRequest, ApiError> {
@@ -163,6 +214,7 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewRequest<'_>, now: DateTime<
             lng: Set(n.location.map(GeoPoint::lng)),
             assigned_at: Set(None),
             round: Set(1),
+            similar_to: Set(n.similar_to.map(|r| r.0)),
             ..Default::default()
         }
         .insert(db)
@@ -189,6 +241,7 @@ pub async fn transition(
         .col_expr(C::Rating, Expr::value(next.rating))
         .col_expr(C::ReviewComment, Expr::value(next.review_comment.clone()))
         .col_expr(C::Disputed, Expr::value(next.disputed))
+        .col_expr(C::MergedInto, Expr::value(next.merged_into.map(|r| r.0)))
         .col_expr(C::Version, Expr::col(C::Version).add(1))
         .col_expr(C::UpdatedAt, Expr::value(now));
     if next.assignee_id != before.assignee_id {
@@ -319,6 +372,9 @@ fn visible_to(v: &Viewer) -> Condition {
         .add(C::ResidentId.eq(v.id.0))
         .add(C::EnteredBy.eq(v.id.0))
         .add(C::AssigneeId.eq(v.id.0));
+    if !v.follows.is_empty() {
+        c = c.add(C::Id.is_in(v.follows.iter().map(|r| r.0)));
+    }
     if !v.administers.is_empty() {
         c = c.add(C::CommunityId.is_in(v.administers.iter().map(|x| x.0)));
     }
@@ -332,13 +388,18 @@ fn visible_to(v: &Viewer) -> Condition {
     c
 }
 
-/// The viewer's own: posted by them, for them, or held by them.
+/// The viewer's own: posted by them, for them, held by them, or followed.
 fn own(v: &Viewer) -> Condition {
     use help_request::Column as C;
-    Condition::any()
+    let c = Condition::any()
         .add(C::ResidentId.eq(v.id.0))
         .add(C::EnteredBy.eq(v.id.0))
-        .add(C::AssigneeId.eq(v.id.0))
+        .add(C::AssigneeId.eq(v.id.0));
+    if v.follows.is_empty() {
+        c
+    } else {
+        c.add(C::Id.is_in(v.follows.iter().map(|r| r.0)))
+    }
 }
 
 #[derive(Debug, Default)]

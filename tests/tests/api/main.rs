@@ -6,6 +6,7 @@ mod auth;
 mod boards;
 mod concurrency;
 mod documents;
+mod duplicates;
 mod errors;
 mod forbidden;
 mod frontend;

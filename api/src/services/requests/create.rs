@@ -28,7 +28,7 @@ pub struct NewRequest {
 }
 
 #[tracing::instrument(skip(app, me, new), fields(user = %me.id))]
-pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result<RequestView, ApiError> {
+pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result<Created, ApiError> {
     let db = &app.db;
     // Who the request is for: the caller, or (代下单) a resident of a community they administer.
     let resident = match new.resident_id.filter(|r| *r != me.id) {
@@ -48,8 +48,24 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     let category = directory::category_by_code(db, &new.category, "category").await?;
     let grid_id = new.grid_id.or(grid_id);
     directory::check_placement(db, community_id, grid_id).await?;
-    let now = app.clock.now();
+    let env = super::Env::of(app);
+    let now = env.now;
     let on_behalf = resident_id != me.id;
+    // 邻居已反映过类似问题: compared on the pool, before the write lock.
+    let similar = super::duplicates::find_similar(
+        db,
+        env,
+        community_id,
+        category.id,
+        &super::duplicates::Draft {
+            title: new.title.trim(),
+            description: new.description.trim(),
+            address: new.address.trim(),
+            grid_id,
+            location: new.location,
+        },
+    )
+    .await?;
     let txn = store::begin_write(db).await?;
     let row = store::requests::insert(
         &txn,
@@ -67,6 +83,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
             urgency: new.urgency,
             due_at: Some(now + Duration::hours(i64::from(category.sla_hours))),
             location: new.location,
+            similar_to: similar.first().map(|(r, _)| r.id),
         },
         now,
     )
@@ -85,7 +102,31 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
         now,
     )
     .await?;
+    let live = match similar.first() {
+        Some((like, _)) => super::duplicates::flag(&txn, env, &row, like.id).await?,
+        None => Vec::new(),
+    };
     txn.commit().await?;
+    app.hub.publish(live).await;
     let viewer = scope::viewer(db, me).await?;
-    view::one(db, &viewer, &row, now).await
+    Ok(Created {
+        request: view::one(db, &viewer, &row, now).await?,
+        similar: super::duplicates::views(&similar),
+    })
+}
+
+/// A posted request, and what neighbours reported already that looks the
+/// same (邻居已反映过类似问题).
+#[derive(Debug, serde::Serialize)]
+pub struct Created {
+    #[serde(flatten)]
+    pub request: RequestView,
+    pub similar: Vec<super::duplicates::SimilarView>,
+}
+
+impl std::ops::Deref for Created {
+    type Target = RequestView;
+    fn deref(&self) -> &RequestView {
+        &self.request
+    }
 }

@@ -1,12 +1,14 @@
 //! Service requests: post, read, list, timeline, and every transition.
 
 mod create;
+mod duplicates;
 mod list;
 mod no_show;
 mod transition;
 mod view;
 
-pub use create::{NewRequest, create};
+pub use create::{Created, NewRequest, create};
+pub use duplicates::{Draft, SimilarView, follow, merge, similar};
 pub use list::{RequestFilter, list};
 pub use transition::{Acting, Env, Note, Outcome, act, act_as, act_in, after_commit};
 pub use view::{CategoryRef, EventView, PersonRef, RequestView};

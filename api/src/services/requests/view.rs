@@ -66,6 +66,13 @@ pub struct RequestView {
     /// The requester disputes the reported completion (争议): an admin
     /// rules before it can be verified (`GET /appeals?request_id=`).
     pub disputed: bool,
+    /// A duplicate merged into this request (its status is cancelled; the
+    /// label says 已合并).
+    pub merged_into: Option<RequestId>,
+    /// To admins: the earlier request this one looked like when posted (疑似重复).
+    pub similar_to: Option<RequestId>,
+    /// The caller follows it (关注) without being party to it.
+    pub following: bool,
     /// What the caller may do to it now (the state machine's answer): the
     /// screens offer exactly these.
     pub allowed_actions: Vec<Step>,
@@ -171,7 +178,11 @@ pub(super) async fn many(
                 },
                 on_behalf: r.entered_by != r.resident_id,
                 status: r.status,
-                status_label: status_label(r.status, lang),
+                status_label: if r.merged_into.is_some() {
+                    msg!("status.merged").render(lang)
+                } else {
+                    status_label(r.status, lang)
+                },
                 assignee: r
                     .assignee_id
                     .map(|a| person(&users, a, admin || requester || a == viewer.id)),
@@ -187,6 +198,9 @@ pub(super) async fn many(
                 updated_at: r.updated_at,
                 closed_at: r.closed_at,
                 disputed: r.disputed,
+                merged_into: r.merged_into,
+                similar_to: r.similar_to.filter(|_| admin),
+                following: viewer.follows.contains(&r.id),
                 allowed_actions: {
                     let mut state = r.state();
                     let days = review_days
@@ -254,7 +268,11 @@ pub(super) async fn events(
             };
             EventView {
                 id: e.id,
-                to_label: status_label(e.to_status, lang),
+                to_label: if e.step == Step::Merge && e.to_status == Status::Cancelled {
+                    msg!("status.merged").render(lang)
+                } else {
+                    status_label(e.to_status, lang)
+                },
                 action: e.step,
                 from_status: e.from_status,
                 to_status: e.to_status,
