@@ -29,3 +29,5 @@ pub mod service_record;
 pub mod session;
 pub mod supervision_mark;
 pub mod user;
+pub mod visit;
+pub mod visit_code;

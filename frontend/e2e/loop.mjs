@@ -115,10 +115,22 @@ try {
   await member.goto(`${base}/#/requests/${id}`)
   await member.click('[data-testid=accept]')
   await status(member, '已接单')
+  // 签到: the resident reads out the code their page shows; the member types it.
+  const codeOf = async () => {
+    await resident.goto(`${base}/#/requests/${id}`)
+    return (await resident.locator('[data-testid=visit-code-digits]').innerText()).trim()
+  }
+  const inCode = await codeOf()
+  await shot(resident, '3a-resident-visit-code')
   await member.click('[data-testid=start]')
+  await member.fill('[data-testid=in-code] input', inCode)
+  await member.click('[data-testid=start-with-code]')
   await status(member, '服务中')
+  await member.waitForSelector('[data-testid=check-in]:has-text("居民验证码")')
+  const outCode = await codeOf()
   await member.fill('input[name=hours]', '2')
   await member.fill('textarea[name=summary]', '更换了阀芯，不再漏水')
+  await member.fill('[data-testid=out-code] input', outCode)
   await member.click('[data-testid=complete]')
   await status(member, '待评价')
   await shot(member, '3-member-completed')

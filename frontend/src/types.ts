@@ -28,6 +28,10 @@ export interface Request {
   similar_to: number | null
   /** The caller follows it (关注). */
   following: boolean
+  /** 签到 / 签退 of the current visit (single view). */
+  check_in?: CheckIn
+  /** The resident's one-time code for the next step (requester only). */
+  visit_code?: { kind: 'in' | 'out'; code: string }
   /** What the caller may do now (the server's state machine). */
   allowed_actions: string[]
 }
@@ -84,3 +88,5 @@ export interface PointsEntry {
 }
 /** A request neighbours reported lately that looks like a draft (邻居已反映过类似问题). */
 export interface Similar { id: number; title: string; status: string; status_label: string; created_at: string; likeness: number }
+export interface VisitStep { method: 'code' | 'position' | 'admin' | 'none'; method_label: string; at: string; distance_m: number | null; confirmed_by_admin: boolean }
+export interface CheckIn { check_in: VisitStep | null; check_out: VisitStep | null; on_site_minutes: number | null; reported_minutes: number | null; hours_flagged: boolean }

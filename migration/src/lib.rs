@@ -15,6 +15,7 @@ mod m20261203_000006_lifecycle;
 mod m20261203_000007_qualifications;
 mod m20261204_000010_appeals;
 mod m20261204_000011_duplicates;
+mod m20261204_000012_check_in;
 mod util;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_qualifications::Migration),
             Box::new(m20261204_000010_appeals::Migration),
             Box::new(m20261204_000011_duplicates::Migration),
+            Box::new(m20261204_000012_check_in::Migration),
         ]
     }
 }

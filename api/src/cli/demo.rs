@@ -3,7 +3,9 @@
 //! services so that timelines, ledgers and boards are genuine.
 
 use crate::auth::CurrentUser;
+use crate::domain::RequestId;
 use crate::domain::appeal::AppealKind;
+use crate::domain::check_in::VisitKind;
 use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, Review};
 use crate::domain::qualification::{Decision, QualificationKind};
@@ -195,9 +197,7 @@ async fn disputes(
             steps.push((admin, Action::Verify));
         }
         for (who, action) in steps {
-            requests::act(state, who, v.id, action, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo dispute: {e}"))?;
+            step(state, who, v.id, action).await?;
         }
         let (who, kind) = match stars {
             None => (r, AppealKind::Completion),
@@ -213,6 +213,22 @@ async fn disputes(
             .await
             .map_err(|e| anyhow::anyhow!("demo appeal: {e}"))?;
     }
+    Ok(())
+}
+
+/// One demo step, as a person would take it: a start checks in with the
+/// resident's one-time code (签到), as the member would at the door.
+async fn step(state: &AppState, who: &CurrentUser, id: RequestId, action: Action) -> anyhow::Result<()> {
+    let proof = match action {
+        Action::Start => store::visits::current_code(&state.db, id, VisitKind::In)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo code: {e}"))?
+            .map(|c| requests::Proof::Code(c.code)),
+        _ => None,
+    };
+    requests::act_with_proof(state, who, id, action, proof, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
     Ok(())
 }
 
@@ -371,9 +387,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             d => (d - 1).min(steps.len()),
         };
         for (who, action) in steps.into_iter().take(keep) {
-            requests::act(state, who, v.id, action, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo step: {e}"))?;
+            step(state, who, v.id, action).await?;
         }
     }
     // Service already done by each member, so the 光荣榜, certificates and
@@ -412,9 +426,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             (&admin, Action::Verify),
         ];
         for (who, action) in steps {
-            requests::act(state, who, v.id, action, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo service: {e}"))?;
+            step(state, who, v.id, action).await?;
         }
     }
     // A few more waiting to be dispatched: try 一键派单 (POST /dispatch/auto).
@@ -455,9 +467,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         .await
         .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
         for (who, action) in [(&admin, Action::Dispatch { assignee: m.id }), (m, Action::Accept)] {
-            requests::act(state, who, v.id, action, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo no-show: {e}"))?;
+            step(state, who, v.id, action).await?;
         }
     }
     disputes(state, &admin, &residents, &members).await?;

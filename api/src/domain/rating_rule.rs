@@ -49,6 +49,14 @@ pub struct RatingRule {
     pub no_show_window_days: u32,
     /// Days a member has to appeal a rating or a deduction (申诉期限).
     pub appeal_days: u32,
+    /// 签到: a start and a completion need proof (the resident's code, a
+    /// position, or an admin's confirmation); otherwise proof is optional
+    /// and its absence is shown to the verifier.
+    pub check_in_required: bool,
+    /// A position within this many metres of the request's proves the visit.
+    pub check_in_radius_m: u32,
+    /// Reported minutes beyond the time on site plus this are flagged.
+    pub hours_tolerance_minutes: u32,
 }
 
 impl Default for RatingRule {
@@ -67,6 +75,9 @@ impl Default for RatingRule {
             no_show_limit: 2,
             no_show_window_days: 30,
             appeal_days: 7,
+            check_in_required: false,
+            check_in_radius_m: 300,
+            hours_tolerance_minutes: 30,
         }
     }
 }
@@ -92,6 +103,8 @@ pub enum RuleProblem {
     NoShow,
     /// 1 to 60 days to appeal.
     AppealDays,
+    /// A radius of 20 to 5000 m and a tolerance of 0 to 240 minutes.
+    CheckIn,
 }
 
 impl RuleProblem {
@@ -108,6 +121,7 @@ impl RuleProblem {
             RuleProblem::ReviewDays => "review_days".into(),
             RuleProblem::NoShow => "no_show_limit".into(),
             RuleProblem::AppealDays => "appeal_days".into(),
+            RuleProblem::CheckIn => "check_in_radius_m".into(),
         }
     }
 
@@ -176,6 +190,9 @@ impl RatingRule {
         }
         if !(1..=60).contains(&self.appeal_days) {
             out.push(RuleProblem::AppealDays);
+        }
+        if !(20..=5000).contains(&self.check_in_radius_m) || self.hours_tolerance_minutes > 240 {
+            out.push(RuleProblem::CheckIn);
         }
         out
     }

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Before `/requests/{id}/{action}`.
         .route("/requests/{id}/follow", web::post().to(follow_request))
         .route("/requests/{id}/merge", web::post().to(merge_request))
+        .route("/requests/{id}/check-in/confirm", web::post().to(confirm_visit))
         .route("/requests/{id}/events", web::get().to(request_events))
         .route("/requests/{id}/{action}", web::post().to(act_on_request));
 }
@@ -207,6 +208,9 @@ struct CompleteBody {
     summary: String,
     #[validate(length(max = 500))]
     note: Option<String>,
+    /// 签退 proof.
+    #[validate(nested)]
+    proof: Option<ProofBody>,
 }
 
 #[derive(Deserialize, Validate)]
@@ -219,10 +223,12 @@ struct ReviewBody {
 }
 
 /// The action named in the URL, with its body.
-fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, Option<String>), ApiError> {
-    let simple = |a: Action| -> Result<(Action, Option<String>), ApiError> {
+type Parsed = (Action, Option<String>, Option<requests::Proof>);
+
+fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<Parsed, ApiError> {
+    let simple = |a: Action| -> Result<Parsed, ApiError> {
         let b: NoteBody = parse_valid(req, body)?;
-        Ok((a, b.note))
+        Ok((a, b.note, None))
     };
     match name {
         "dispatch" => {
@@ -232,6 +238,7 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
                     assignee: b.assignee_id,
                 },
                 b.note,
+                None,
             ))
         }
         "complete" => {
@@ -244,6 +251,7 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
                     summary: b.summary.trim().to_owned(),
                 },
                 b.note,
+                proof(b.proof)?,
             ))
         }
         "review" => {
@@ -256,6 +264,7 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
                     comment: b.comment.clone(),
                 },
                 b.comment,
+                None,
             ))
         }
         "publish" => simple(Action::Publish),
@@ -265,7 +274,10 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<(Action, O
         "withdraw" => simple(Action::Withdraw),
         "reclaim" => simple(Action::Reclaim),
         "no_show" | "no-show" => simple(Action::NoShow),
-        "start" => simple(Action::Start),
+        "start" => {
+            let b: StartBody = parse_valid(req, body)?;
+            Ok((Action::Start, b.note, proof(b.proof)?))
+        }
         "verify" => simple(Action::Verify),
         "cancel" => simple(Action::Cancel),
         _ => Err(ApiError::NotFound("route")),
@@ -280,6 +292,67 @@ async fn act_on_request(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
-    let (action, note) = parse_action(&req, &name, &body)?;
-    Ok(HttpResponse::Ok().json(requests::act(&state, &me, id, action, note).await?))
+    let (action, note, proof) = parse_action(&req, &name, &body)?;
+    Ok(HttpResponse::Ok().json(requests::act_with_proof(&state, &me, id, action, proof, note).await?))
+}
+
+/// 签到 / 签退 proof: `{"method":"code","code":"4831"}` or
+/// `{"method":"position","lat":…,"lng":…}`.
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ProofBody {
+    method: ProofMethod,
+    #[validate(length(min = 1, max = 12))]
+    code: Option<String>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum ProofMethod {
+    Code,
+    Position,
+}
+
+fn proof(b: Option<ProofBody>) -> Result<Option<requests::Proof>, ApiError> {
+    let Some(b) = b else { return Ok(None) };
+    Ok(Some(match b.method {
+        ProofMethod::Code => requests::Proof::Code(
+            b.code
+                .ok_or_else(|| ApiError::field("code", "required", msg!("field.code.required")))?,
+        ),
+        ProofMethod::Position => requests::Proof::Position(
+            location_fields(b.lat, b.lng)?
+                .ok_or_else(|| ApiError::field("lat", "required", msg!("field.proof.position_required")))?,
+        ),
+    }))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct StartBody {
+    #[validate(length(max = 500))]
+    note: Option<String>,
+    #[validate(nested)]
+    proof: Option<ProofBody>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ConfirmBody {
+    kind: crate::domain::check_in::VisitKind,
+    #[validate(length(max = 500))]
+    note: Option<String>,
+}
+
+/// An admin confirms a check-in or check-out made without proof.
+async fn confirm_visit(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RequestId>,
+    body: ValidJson<ConfirmBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    Ok(HttpResponse::Ok().json(requests::confirm_visit(&state, &me, id.into_inner(), b.kind, b.note).await?))
 }

@@ -31,6 +31,7 @@ fn problem(p: &RuleProblem) -> FieldError {
         RuleProblem::ReviewDays => Msg::new("rule.review_days"),
         RuleProblem::NoShow => Msg::new("rule.no_show"),
         RuleProblem::AppealDays => Msg::new("rule.appeal_days"),
+        RuleProblem::CheckIn => Msg::new("rule.check_in"),
     };
     FieldError::new(p.field(), p.code(), m)
 }

@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod stats;
 pub mod supervision;
 pub mod users;
+pub mod visits;
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionOptions, TransactionTrait};
 

@@ -4,6 +4,7 @@
 mod appeals;
 mod auth;
 mod boards;
+mod check_in;
 mod concurrency;
 mod documents;
 mod duplicates;

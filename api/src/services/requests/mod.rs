@@ -1,5 +1,6 @@
 //! Service requests: post, read, list, timeline, and every transition.
 
+mod check_in;
 mod create;
 mod duplicates;
 mod list;
@@ -7,10 +8,16 @@ mod no_show;
 mod transition;
 mod view;
 
+pub use check_in::{Proof, confirm as confirm_visit};
 pub use create::{Created, NewRequest, create};
 pub use duplicates::{Draft, SimilarView, follow, merge, similar};
 pub use list::{RequestFilter, list};
-pub use transition::{Acting, Env, Note, Outcome, act, act_as, act_in, after_commit};
+pub use transition::{Acting, Env, Note, Outcome, act_as, act_in, after_commit};
+
+/// A person's action on a request; a start or completion may carry a
+/// proof of the visit (签到 / 签退).
+pub use check_in::act as act_with_proof;
+pub use transition::act;
 pub use view::{CategoryRef, EventView, PersonRef, RequestView};
 
 use crate::auth::CurrentUser;

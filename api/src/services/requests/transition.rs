@@ -253,6 +253,10 @@ async fn write(
         env.now,
     )
     .await?;
+    // 签到 / 签退: the resident's one-time code for the next visit step.
+    if let Some(kind) = super::check_in::code_needed(action) {
+        super::check_in::issue_code(db, id, kind, env.now).await?;
+    }
     if let (Action::NoShow, Some(member)) = (action, before.assignee_id) {
         after = no_show::record(db, env, after, member, event.id, who.id()).await?;
     }

@@ -73,6 +73,14 @@ pub struct RequestView {
     pub similar_to: Option<RequestId>,
     /// The caller follows it (关注) without being party to it.
     pub following: bool,
+    /// 签到 / 签退 of the current visit (single views, to the holder, the
+    /// requester and admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<super::check_in::CheckInView>,
+    /// The resident's one-time code for the next step (single views, to the
+    /// requester only): tell it to the member when they arrive / finish.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit_code: Option<super::check_in::CodeView>,
     /// What the caller may do to it now (the state machine's answer): the
     /// screens offer exactly these.
     pub allowed_actions: Vec<Step>,
@@ -201,6 +209,8 @@ pub(super) async fn many(
                 merged_into: r.merged_into,
                 similar_to: r.similar_to.filter(|_| admin),
                 following: viewer.follows.contains(&r.id),
+                check_in: None,
+                visit_code: None,
                 allowed_actions: {
                     let mut state = r.state();
                     let days = review_days
@@ -221,10 +231,14 @@ pub(super) async fn one(
     r: &HelpRequest,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ApiError> {
-    many(db, viewer, std::slice::from_ref(r), now)
+    let mut v = many(db, viewer, std::slice::from_ref(r), now)
         .await?
         .pop()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))?;
+    let (check_in, code) = super::check_in::details(db, r, viewer.id, viewer.administers(r.community_id)).await?;
+    v.check_in = check_in;
+    v.visit_code = code;
+    Ok(v)
 }
 
 pub(super) async fn events(
