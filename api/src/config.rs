@@ -135,6 +135,8 @@ pub struct Settings {
     /// 重复反映: a new request is compared with those of its community and
     /// category posted within this many days.
     pub duplicate_window_days: i64,
+    /// 周期服务: each occurrence's request is made this many days ahead.
+    pub series_lead_days: i64,
     /// Run the outbox worker and the sweeper in this process.
     pub background_jobs: bool,
     /// The built web UI (`npm run build` in `frontend/`); served at `/` when
@@ -173,6 +175,7 @@ impl Default for Settings {
             verify_days: 3,
             unclaimed_alert_hours: 12,
             duplicate_window_days: 14,
+            series_lead_days: 3,
             background_jobs: true,
             frontend_dir: PathBuf::from("frontend/dist"),
         }

@@ -50,6 +50,10 @@ pub struct Model {
     pub similar_to: Option<i64>,
     /// Merged into this request (the duplicate is cancelled as merged).
     pub merged_into: Option<i64>,
+    /// An occurrence of this recurring need (周期服务).
+    pub series_id: Option<i64>,
+    /// The local date of that occurrence (unique per series).
+    pub occurrence_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

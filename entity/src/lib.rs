@@ -26,6 +26,7 @@ pub mod request_follower;
 pub mod reward;
 pub mod service_category;
 pub mod service_record;
+pub mod service_series;
 pub mod session;
 pub mod supervision_mark;
 pub mod user;

@@ -30,6 +30,8 @@ export interface Request {
   following: boolean
   /** 签到 / 签退 of the current visit (single view). */
   check_in?: CheckIn
+  /** An occurrence of a recurring service (周期服务). */
+  occurrence: { series_id: number; on: string } | null
   /** The resident's one-time code for the next step (requester only). */
   visit_code?: { kind: 'in' | 'out'; code: string }
   /** What the caller may do now (the server's state machine). */
@@ -90,3 +92,27 @@ export interface PointsEntry {
 export interface Similar { id: number; title: string; status: string; status_label: string; created_at: string; likeness: number }
 export interface VisitStep { method: 'code' | 'position' | 'admin' | 'none'; method_label: string; at: string; distance_m: number | null; confirmed_by_admin: boolean }
 export interface CheckIn { check_in: VisitStep | null; check_out: VisitStep | null; on_site_minutes: number | null; reported_minutes: number | null; hours_flagged: boolean }
+/** 周期服务 / 结对帮扶: a recurring need and its pair. */
+export interface Series {
+  id: number
+  resident: Person
+  member: Person | null
+  category: { code: string; name: string }
+  title: string
+  description: string
+  address: string
+  pattern: 'weekly' | 'biweekly' | 'monthly'
+  weekday: number | null
+  day_of_month: number | null
+  time: string
+  schedule_label: string
+  starts_on: string
+  ends_on: string | null
+  status: 'active' | 'paused' | 'ended'
+  status_label: string
+  version: number
+  next_on: string | null
+  history: { done: number; missed: number; upcoming: number }
+  occurrences?: { request_id: number; on: string; status: string; status_label: string; assignee: Person | null }[]
+  can_manage: boolean
+}

@@ -16,6 +16,7 @@ mod m20261203_000007_qualifications;
 mod m20261204_000010_appeals;
 mod m20261204_000011_duplicates;
 mod m20261204_000012_check_in;
+mod m20261204_000013_series;
 mod util;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_appeals::Migration),
             Box::new(m20261204_000011_duplicates::Migration),
             Box::new(m20261204_000012_check_in::Migration),
+            Box::new(m20261204_000013_series::Migration),
         ]
     }
 }

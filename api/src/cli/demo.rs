@@ -10,17 +10,20 @@ use crate::domain::matching::{Availability, GeoPoint, Window};
 use crate::domain::member::{MemberKind, Review};
 use crate::domain::qualification::{Decision, QualificationKind};
 use crate::domain::request::{Action, Urgency};
+use crate::domain::series::Pattern;
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{CommunityId, GridId, Phone, Role};
 use crate::services::auth::{NewAccount, acting_as, create_account};
 use crate::services::members::{self, MemberInput};
 use crate::services::qualifications::QualificationInput;
 use crate::services::requests::{self, NewRequest};
+use crate::services::series::{self, SeriesInput};
 use crate::services::setup::new_community;
 use crate::services::{appeals, ledger, market};
 use crate::state::AppState;
 use crate::store;
 use anyhow::Context;
+use chrono::Datelike;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "linli-demo";
@@ -469,6 +472,46 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         for (who, action) in [(&admin, Action::Dispatch { assignee: m.id }), (m, Action::Accept)] {
             step(state, who, v.id, action).await?;
         }
+    }
+    // 周期服务 / 结对帮扶: 王秀英 is visited every week by 陈志强 (the first
+    // visit is already planned and dispatched to him); 刘桂兰's utility
+    // bills are paid monthly by whoever the community dispatches.
+    let today = state.clock.today(state.local_offset);
+    let in_two_days = (today + chrono::Duration::days(2)).weekday().number_from_monday();
+    for (r, member, title, pattern, weekday, day) in [
+        (
+            &residents[0],
+            Some(members[0].id),
+            "每周上门陪伴王奶奶",
+            Pattern::Weekly,
+            Some(in_two_days),
+            None,
+        ),
+        (&residents[2], None, "每月代缴水电费", Pattern::Monthly, None, Some(10)),
+    ] {
+        let input = SeriesInput {
+            resident_id: Some(r.id),
+            category: if pattern == Pattern::Weekly {
+                "elderly_care"
+            } else {
+                "errands"
+            }
+            .into(),
+            title: title.into(),
+            description: "结对帮扶，定期上门".into(),
+            address: "阳光社区1号楼302".into(),
+            location: None,
+            pattern,
+            weekday,
+            day_of_month: day,
+            minute_of_day: 9 * 60,
+            starts_on: today,
+            ends_on: None,
+            member_id: member,
+        };
+        series::create(state, &admin, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo series: {e}"))?;
     }
     disputes(state, &admin, &residents, &members).await?;
     // 重复反映: two neighbours report the same broken light; the second is

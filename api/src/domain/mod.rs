@@ -44,6 +44,7 @@ pub mod reminder;
 pub mod request;
 pub mod role;
 pub mod scope;
+pub mod series;
 pub mod similarity;
 pub mod sla;
 pub mod stars;

@@ -255,9 +255,11 @@ impl Action {
         self.step().as_str()
     }
 
-    /// Actions a machine takes on its own ([`Actor::System`]).
+    /// Actions a machine takes on its own ([`Actor::System`]): the sweeper
+    /// repools, and the series generator dispatches an occurrence to the
+    /// member paired with the resident (结对).
     pub fn by_system(&self) -> bool {
-        matches!(self, Action::Repool)
+        matches!(self, Action::Repool | Action::Dispatch { .. })
     }
 
     /// One of each action, for asking "could this caller do it now?"

@@ -385,8 +385,8 @@ proptest! {
             state.lapsed = lapsed;
             if let Ok(next) = apply(&state, &action, &actor(who)) {
                 match action {
-                    Action::Dispatch { .. }
-                    | Action::Publish
+                    Action::Dispatch { .. } => prop_assert!(who == ADMIN || who == SYSTEM),
+                    Action::Publish
                     | Action::Verify
                     | Action::Reopen
                     | Action::Reclaim
@@ -470,7 +470,7 @@ fn a_dispute_holds_verification_until_an_admin_rules() {
 }
 
 #[test]
-fn the_system_repools_and_does_nothing_else() {
+fn the_system_repools_dispatches_and_does_nothing_else() {
     let pending = State::new(RESIDENT, RESIDENT);
     let dispatched = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
     let back = apply(&dispatched, &Action::Repool, &Actor::System).expect("repool");
@@ -497,6 +497,7 @@ fn allowed_actions_are_what_apply_accepts() {
     );
     assert_eq!(allowed(&dispatched, &actor(MEMBER_B)), Vec::<Step>::new());
     assert_eq!(allowed(&dispatched, &Actor::System), vec![Step::Repool]);
+    assert_eq!(allowed(&pending, &Actor::System), vec![Step::Dispatch]);
 }
 
 proptest! {

@@ -16,6 +16,7 @@ mod members;
 mod notices;
 mod qualifications;
 mod requests;
+mod series;
 mod supervision;
 mod users;
 
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(notices::configure)
             .configure(qualifications::configure)
             .configure(appeals::configure)
+            .configure(series::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure);

@@ -19,6 +19,7 @@ pub mod qualifications;
 pub mod requests;
 pub mod rules;
 pub mod scope;
+pub mod series;
 pub mod setup;
 pub mod stats;
 pub mod supervision;

@@ -28,6 +28,7 @@ pub mod qualifications;
 pub mod reminders;
 pub mod requests;
 pub mod rules;
+pub mod series;
 pub mod sessions;
 pub mod stats;
 pub mod supervision;

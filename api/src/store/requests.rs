@@ -54,6 +54,8 @@ pub struct HelpRequest {
     pub similar_to: Option<RequestId>,
     /// A duplicate merged into this request.
     pub merged_into: Option<RequestId>,
+    /// An occurrence of a recurring need (周期服务): the series and the day.
+    pub occurrence: Option<(i64, chrono::NaiveDate)>,
 }
 
 impl HelpRequest {
@@ -118,7 +120,21 @@ pub(super) fn request_of(r: help_request::Model) -> HelpRequest {
         disputed: r.disputed,
         similar_to: r.similar_to.map(RequestId),
         merged_into: r.merged_into.map(RequestId),
+        occurrence: r.series_id.zip(r.occurrence_on),
     }
+}
+
+/// The occurrences of a series, by day.
+pub async fn of_series(db: &impl ConnectionTrait, series_id: i64) -> Result<Vec<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    Ok(help_request::Entity::find()
+        .filter(C::SeriesId.eq(series_id))
+        .order_by_asc(C::OccurrenceOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(request_of)
+        .collect())
 }
 
 /// Recent requests of one community and category that a new one may
@@ -183,43 +199,61 @@ pub struct NewRequest<'a> {
     pub location: Option<GeoPoint>,
     /// The earlier request that looked the same (疑似重复), if any.
     pub similar_to: Option<RequestId>,
+    /// An occurrence of a series: unique per (series, day).
+    pub occurrence: Option<(i64, chrono::NaiveDate)>,
+}
+
+fn new_row(n: NewRequest<'_>, now: DateTime<Utc>) -> help_request::ActiveModel {
+    help_request::ActiveModel {
+        community_id: Set(n.community_id.0),
+        grid_id: Set(n.grid_id.map(|g| g.0)),
+        resident_id: Set(n.resident_id.0),
+        entered_by: Set(n.entered_by.0),
+        category_id: Set(n.category_id.0),
+        title: Set(n.title.to_owned()),
+        description: Set(n.description.to_owned()),
+        address: Set(n.address.to_owned()),
+        contact_phone: Set(n.contact_phone.to_owned()),
+        preferred_time: Set(n.preferred_time),
+        urgency: Set(n.urgency.into()),
+        status: Set(db::RequestStatus::Pending),
+        assignee_id: Set(None),
+        due_at: Set(n.due_at),
+        service_minutes: Set(None),
+        summary: Set(None),
+        rating: Set(None),
+        review_comment: Set(None),
+        version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        lat: Set(n.location.map(GeoPoint::lat)),
+        lng: Set(n.location.map(GeoPoint::lng)),
+        assigned_at: Set(None),
+        round: Set(1),
+        similar_to: Set(n.similar_to.map(|r| r.0)),
+        series_id: Set(n.occurrence.map(|o| o.0)),
+        occurrence_on: Set(n.occurrence.map(|o| o.1)),
+        ..Default::default()
+    }
 }
 
 pub async fn insert(db: &impl ConnectionTrait, n: NewRequest<'_>, now: DateTime<Utc>) -> Result<HelpRequest, ApiError> {
-    Ok(request_of(
-        help_request::ActiveModel {
-            community_id: Set(n.community_id.0),
-            grid_id: Set(n.grid_id.map(|g| g.0)),
-            resident_id: Set(n.resident_id.0),
-            entered_by: Set(n.entered_by.0),
-            category_id: Set(n.category_id.0),
-            title: Set(n.title.to_owned()),
-            description: Set(n.description.to_owned()),
-            address: Set(n.address.to_owned()),
-            contact_phone: Set(n.contact_phone.to_owned()),
-            preferred_time: Set(n.preferred_time),
-            urgency: Set(n.urgency.into()),
-            status: Set(db::RequestStatus::Pending),
-            assignee_id: Set(None),
-            due_at: Set(n.due_at),
-            service_minutes: Set(None),
-            summary: Set(None),
-            rating: Set(None),
-            review_comment: Set(None),
-            version: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            closed_at: Set(None),
-            lat: Set(n.location.map(GeoPoint::lat)),
-            lng: Set(n.location.map(GeoPoint::lng)),
-            assigned_at: Set(None),
-            round: Set(1),
-            similar_to: Set(n.similar_to.map(|r| r.0)),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?,
-    ))
+    Ok(request_of(new_row(n, now).insert(db).await?))
+}
+
+/// Inserts a series occurrence unless it exists: `None` when another
+/// replica (or an earlier run) made it — the unique (series, day) decides.
+pub async fn insert_occurrence(
+    db: &impl ConnectionTrait,
+    n: NewRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<HelpRequest>, ApiError> {
+    match new_row(n, now).insert(db).await {
+        Ok(m) => Ok(Some(request_of(m))),
+        Err(e) if super::is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Writes `next` over `before` if nobody changed the request since it was

@@ -29,6 +29,8 @@ pub struct SweepReport {
     pub reminders: usize,
     /// Reminders that a qualification (资质) expires soon, one per person.
     pub qualification_reminders: usize,
+    /// 周期服务 occurrences made (each once across replicas).
+    pub series_occurrences: usize,
 }
 
 /// One pass over every watched request at the clock's `now`.
@@ -99,6 +101,7 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
     }
     report.reminders = super::reminders::remind(app).await?;
     report.qualification_reminders = super::qualifications::remind(app).await?;
+    report.series_occurrences = crate::services::series::generate(app).await?;
     Ok(report)
 }
 

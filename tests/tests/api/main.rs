@@ -23,4 +23,5 @@ mod members;
 mod notices;
 mod qualifications;
 mod request_loop;
+mod series;
 mod supervision;

@@ -84,6 +84,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
             due_at: Some(now + Duration::hours(i64::from(category.sla_hours))),
             location: new.location,
             similar_to: similar.first().map(|(r, _)| r.id),
+            occurrence: None,
         },
         now,
     )

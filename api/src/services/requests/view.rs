@@ -73,6 +73,8 @@ pub struct RequestView {
     pub similar_to: Option<RequestId>,
     /// The caller follows it (关注) without being party to it.
     pub following: bool,
+    /// An occurrence of a recurring service (周期服务).
+    pub occurrence: Option<OccurrenceRef>,
     /// 签到 / 签退 of the current visit (single views, to the holder, the
     /// requester and admins).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,6 +86,13 @@ pub struct RequestView {
     /// What the caller may do to it now (the state machine's answer): the
     /// screens offer exactly these.
     pub allowed_actions: Vec<Step>,
+}
+
+/// Which recurring service a request is an occurrence of, and its day.
+#[derive(Debug, Serialize)]
+pub struct OccurrenceRef {
+    pub series_id: i64,
+    pub on: chrono::NaiveDate,
 }
 
 /// Who wrote a timeline line: a person, or 系统 (`id` null).
@@ -209,6 +218,7 @@ pub(super) async fn many(
                 merged_into: r.merged_into,
                 similar_to: r.similar_to.filter(|_| admin),
                 following: viewer.follows.contains(&r.id),
+                occurrence: r.occurrence.map(|(series_id, on)| OccurrenceRef { series_id, on }),
                 check_in: None,
                 visit_code: None,
                 allowed_actions: {
