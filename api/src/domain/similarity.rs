@@ -148,12 +148,7 @@ fn grams(s: &str) -> HashSet<(char, Option<char>)> {
 
 /// Dice coefficient of two texts' characters and character pairs.
 pub fn text_likeness(a: &str, b: &str) -> f64 {
-    let (x, y) = (grams(a), grams(b));
-    if x.is_empty() || y.is_empty() {
-        return 0.0;
-    }
-    let shared = x.intersection(&y).count();
-    2.0 * shared as f64 / (x.len() + y.len()) as f64
+    dice(&grams(a), &grams(b))
 }
 
 /// The numbers an address gives before 号楼/栋/幢/楼 (building) and 单元 (unit).
@@ -189,13 +184,42 @@ fn building_and_unit(address: &str) -> (Option<u32>, Option<u32>) {
     (building, unit)
 }
 
+/// A report made ready for comparing: its text's grams and its place, worked
+/// out once (a new request is compared with up to a few hundred).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    grams: HashSet<(char, Option<char>)>,
+    building: (Option<u32>, Option<u32>),
+    address: Option<HashSet<(char, Option<char>)>>,
+    grid: Option<i64>,
+    location: Option<GeoPoint>,
+}
+
+impl Prepared {
+    pub fn of(r: &Report<'_>) -> Prepared {
+        Prepared {
+            grams: grams(&format!("{}{}", r.title, r.description)),
+            building: building_and_unit(&format!("{} {}", r.address, r.title)),
+            address: (!r.address.trim().is_empty()).then(|| grams(r.address)),
+            grid: r.grid,
+            location: r.location,
+        }
+    }
+}
+
+fn dice(x: &HashSet<(char, Option<char>)>, y: &HashSet<(char, Option<char>)>) -> f64 {
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    2.0 * x.intersection(y).count() as f64 / (x.len() + y.len()) as f64
+}
+
 /// Is it the same place? `None` when nothing tells.
-fn same_place(a: &Report<'_>, b: &Report<'_>) -> Option<bool> {
+fn same_place(a: &Prepared, b: &Prepared) -> Option<bool> {
     if let (Some(p), Some(q)) = (a.location, b.location) {
         return Some(p.distance_km(q) * 1000.0 <= NEAR_METRES);
     }
-    let (ab, au) = building_and_unit(&format!("{} {}", a.address, a.title));
-    let (bb, bu) = building_and_unit(&format!("{} {}", b.address, b.title));
+    let ((ab, au), (bb, bu)) = (a.building, b.building);
     match (ab, bb) {
         (Some(x), Some(y)) if x != y => Some(false),
         (Some(_), Some(_)) => Some(match (au, bu) {
@@ -205,10 +229,10 @@ fn same_place(a: &Report<'_>, b: &Report<'_>) -> Option<bool> {
         _ => match (a.grid, b.grid) {
             (Some(x), Some(y)) if x != y => Some(false),
             // No numbers: landmarks by name (东门, 中心广场).
-            _ if !a.address.trim().is_empty() && !b.address.trim().is_empty() => {
-                Some(text_likeness(a.address, b.address) >= ADDRESS_THRESHOLD)
-            }
-            _ => None,
+            _ => match (&a.address, &b.address) {
+                (Some(x), Some(y)) => Some(dice(x, y) >= ADDRESS_THRESHOLD),
+                _ => None,
+            },
         },
     }
 }
@@ -216,13 +240,23 @@ fn same_place(a: &Report<'_>, b: &Report<'_>) -> Option<bool> {
 /// Addresses without numbers this alike name the same landmark.
 const ADDRESS_THRESHOLD: f64 = 0.5;
 
+/// How alike two prepared reports are (the text is compared only when the
+/// place does not already tell them apart).
+pub fn compare(a: &Prepared, b: &Prepared) -> Likeness {
+    let same_place = same_place(a, b);
+    Likeness {
+        text: if same_place == Some(false) {
+            0.0
+        } else {
+            dice(&a.grams, &b.grams)
+        },
+        same_place,
+    }
+}
+
 /// How alike two reports are.
 pub fn likeness(a: &Report<'_>, b: &Report<'_>) -> Likeness {
-    let text = |r: &Report<'_>| format!("{}{}", r.title, r.description);
-    Likeness {
-        text: text_likeness(&text(a), &text(b)),
-        same_place: same_place(a, b),
-    }
+    compare(&Prepared::of(a), &Prepared::of(b))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::view::{self, RequestView, status_label};
 use crate::auth::CurrentUser;
 use crate::domain::matching::GeoPoint;
 use crate::domain::request::{Action, Status, Step};
-use crate::domain::similarity::{self, Likeness, Report};
+use crate::domain::similarity::{self, Likeness, Prepared, Report};
 use crate::domain::{CategoryId, CommunityId, RequestId, Role, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -60,25 +60,25 @@ pub async fn find_similar(
 ) -> Result<Vec<(HelpRequest, Likeness)>, ApiError> {
     let since = env.now - Duration::days(env.settings.duplicate_window_days.max(1));
     let rows = store::requests::recent_alike(db, community, category, since, CANDIDATES).await?;
-    let new = Report {
+    let new = Prepared::of(&Report {
         title: draft.title,
         description: draft.description,
         address: draft.address,
         grid: draft.grid_id.map(|g| g.0),
         location: draft.location,
-    };
+    });
     let mut found: Vec<(HelpRequest, Likeness)> = rows
         .into_iter()
         .filter(|r| r.merged_into.is_none())
         .filter_map(|r| {
-            let old = Report {
+            let old = Prepared::of(&Report {
                 title: &r.title,
                 description: &r.description,
                 address: &r.address,
                 grid: r.grid_id.map(|g| g.0),
                 location: r.location,
-            };
-            let l = similarity::likeness(&new, &old);
+            });
+            let l = similarity::compare(&new, &old);
             l.is_similar().then_some((r, l))
         })
         .collect();
