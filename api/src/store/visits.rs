@@ -94,6 +94,27 @@ pub async fn of_request(db: &impl ConnectionTrait, request_id: RequestId) -> Res
         .collect()
 }
 
+/// The visits of several requests, oldest first per request (one read).
+pub async fn of_requests(
+    db: &impl ConnectionTrait,
+    ids: Vec<RequestId>,
+) -> Result<std::collections::HashMap<RequestId, Vec<Visit>>, ApiError> {
+    let mut out: std::collections::HashMap<RequestId, Vec<Visit>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = visit::Entity::find()
+        .filter(visit::Column::RequestId.is_in(ids.iter().map(|i| i.0)))
+        .order_by_asc(visit::Column::Id)
+        .all(db)
+        .await?;
+    for m in rows {
+        let v = visit_of(m)?;
+        out.entry(v.request_id).or_default().push(v);
+    }
+    Ok(out)
+}
+
 /// The resident's current code of `kind` (the newest), if any.
 #[derive(Debug, Clone)]
 pub struct Code {

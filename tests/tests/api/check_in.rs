@@ -271,3 +271,159 @@ async fn proof_rules_admin_confirmation_and_races(b: Backend) {
     assert!([x.0, y.0].iter().all(|s| *s != StatusCode::INTERNAL_SERVER_ERROR));
 }
 both_backends!(proof_rules_admin_confirmation_and_races);
+
+/// The verify queue shows each job's check-in to the admins without
+/// opening it — flagged hours, and 未签到 for work done without proof —
+/// and to nobody else.
+async fn the_verify_queue_shows_visits_to_the_verifier(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member_with_places(5).await;
+    let proved = accepted(&app, &resident, &member, true).await;
+    let code = code_of(&app, &resident, proved).await;
+    app.ok(
+        &member,
+        proved,
+        "start",
+        json!({"proof": {"method": "code", "code": code}}),
+    )
+    .await;
+    let out = code_of(&app, &resident, proved).await;
+    clock_to(&app, app.state.clock.now() + Duration::minutes(70));
+    app.ok(
+        &member,
+        proved,
+        "complete",
+        json!({"hours": 3, "summary": "陪同散步", "proof": {"method": "code", "code": out}}),
+    )
+    .await;
+    let bare = accepted(&app, &resident, &member, true).await;
+    app.ok(&member, bare, "start", json!({})).await;
+    app.ok(&member, bare, "complete", json!({"hours": 1, "summary": "陪同散步"}))
+        .await;
+    for id in [proved, bare] {
+        app.ok(&resident, id, "review", json!({"stars": 5})).await;
+    }
+
+    let (s, queue) = app.get(&app.admin.token, "/requests?status=reviewed&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    let item = |id: i64| {
+        queue["items"]
+            .as_array()
+            .and_then(|l| l.iter().find(|r| r["id"].as_i64() == Some(id)))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let p = item(proved);
+    assert_eq!(
+        (
+            p["check_in"]["hours_flagged"].as_bool(),
+            p["check_in"]["reported_minutes"].as_i64(),
+            p["check_in"]["check_in"]["method"].as_str()
+        ),
+        (Some(true), Some(180), Some("code")),
+        "{p}"
+    );
+    let on_site = p["check_in"]["on_site_minutes"].as_i64().unwrap_or(0);
+    assert!((69..=71).contains(&on_site), "{p}");
+    let n = item(bare);
+    assert_eq!(n["check_in"]["check_in"]["method"], "none", "未签到: {n}");
+    // Started and completed in the same minute without proof, an hour
+    // reported: the times of the steps still count, so it is flagged too.
+    assert_eq!(
+        (
+            n["check_in"]["hours_flagged"].as_bool(),
+            n["check_in"]["on_site_minutes"].as_i64()
+        ),
+        (Some(true), Some(0)),
+        "{n}"
+    );
+    assert!(p.get("visit_code").is_none(), "never a code in lists");
+
+    let (s, mine) = app.get(&member.token, "/requests?mine=true&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert!(
+        mine["items"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty() && l.iter().all(|r| r.get("check_in").is_none())),
+        "only admins' lists carry it: {mine}"
+    );
+    // The admin still verifies (or corrects): a flag informs, it does not block.
+    app.ok(&app.admin, proved, "verify", json!({})).await;
+}
+both_backends!(the_verify_queue_shows_visits_to_the_verifier);
+
+/// Work sent back by an upheld dispute is checked out again with a fresh
+/// code; the earlier check-out no longer shows while it is redone.
+async fn redone_work_gets_a_fresh_check_out_code(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, true).await;
+    let code = code_of(&app, &resident, id).await;
+    app.ok(&member, id, "start", json!({"proof": {"method": "code", "code": code}}))
+        .await;
+    let first = code_of(&app, &resident, id).await;
+    app.ok(
+        &member,
+        id,
+        "complete",
+        json!({"hours": 0.5, "summary": "陪同散步", "proof": {"method": "code", "code": first}}),
+    )
+    .await;
+    assert!(
+        view(&app, &resident, id).await.get("visit_code").is_none(),
+        "no code once completed"
+    );
+    let (s, dispute) = app
+        .post(
+            &resident.token,
+            "/appeals",
+            json!({"kind": "completion", "request_id": id, "reason": "没有陪够时间"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{dispute}");
+    let appeal = dispute["id"].as_i64().expect("id");
+    let (s, ruled) = app
+        .post(
+            &app.admin.token,
+            &format!("/appeals/{appeal}/rule"),
+            json!({"outcome": "upheld", "reason": "返工"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{ruled}");
+
+    let seen = view(&app, &resident, id).await;
+    assert_eq!(seen["status"], "in_progress", "{seen}");
+    assert_eq!(seen["visit_code"]["kind"], "out", "{seen}");
+    let again = code_of(&app, &resident, id).await;
+    let held = view(&app, &member, id).await;
+    assert!(held["check_in"]["check_out"].is_null(), "{held}");
+    assert_eq!(held["check_in"]["check_in"]["method"], "code", "{held}");
+    // The used code is gone (a new one could repeat it by chance: 1 in 10,000).
+    if first != again {
+        let (s, used) = app
+            .act(
+                &member,
+                id,
+                "complete",
+                json!({"hours": 0.5, "summary": "补足", "proof": {"method": "code", "code": first}}),
+            )
+            .await;
+        assert_eq!(
+            (s, field(&used)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("code", "wrong")),
+            "{used}"
+        );
+    }
+    let done = app
+        .ok(
+            &member,
+            id,
+            "complete",
+            json!({"hours": 0.5, "summary": "补足", "proof": {"method": "code", "code": again}}),
+        )
+        .await;
+    assert_eq!(done["check_in"]["check_out"]["method"], "code", "{done}");
+}
+both_backends!(redone_work_gets_a_fresh_check_out_code);
