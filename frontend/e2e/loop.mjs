@@ -142,7 +142,14 @@ try {
   await shot(resident, '4-resident-reviewed')
 
   step = 'admin verifies'
-  await admin.reload()
+  // Two hours reported, minutes on site: the verify queue says so in words.
+  await admin.goto(`${base}/#/admin/verify`)
+  const flagged = admin.locator('.van-cell', { hasText: `#${id} ` }).locator('[data-testid=hours-flag-tag]')
+  await flagged.waitFor()
+  if (!/上报 2 小时，现场 \d+ 分钟/.test(await flagged.innerText())) throw new Error(`flag reads ${await flagged.innerText()}`)
+  await shot(admin, '4a-admin-verify-flagged')
+  await admin.goto(`${base}/#/requests/${id}`)
+  await admin.waitForSelector('[data-testid=hours-flag]:has-text("请核实")')
   await admin.click('[data-testid=verify]')
   await status(admin, '已办结')
 
@@ -153,6 +160,11 @@ try {
   await member.goto(`${base}/#/board`)
   await member.waitForSelector('[data-testid=board-me]')
   await shot(member, '6-honor-board')
+  step = 'admin sees the check-in rule'
+  await admin.goto(`${base}/#/admin/rules`)
+  await admin.waitForSelector('input[name=check_in_radius_m]')
+  if ((await admin.inputValue('input[name=check_in_radius_m]')) !== '300') throw new Error('radius not shown')
+  await admin.waitForSelector('[data-testid=check-in-required]')
   step = 'admin dashboard'
   await admin.goto(`${base}/#/admin/dashboard`)
   await admin.waitForSelector('[data-testid=completion]')

@@ -190,3 +190,27 @@ pub async fn consume(db: &impl ConnectionTrait, id: i64, code: &str, now: DateTi
         .await?;
     Ok(done.rows_affected == 1)
 }
+
+/// Demo seed only (`linli serve --demo`): the seeded jobs are started and
+/// completed in the same instant, so their latest check-in is moved back to
+/// when the member would have arrived. Never used by a request's life.
+pub async fn backdate_check_in(
+    db: &impl ConnectionTrait,
+    request_id: RequestId,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let latest = visit::Entity::find()
+        .filter(visit::Column::RequestId.eq(request_id.0))
+        .filter(visit::Column::Kind.eq(VisitKind::In.as_str()))
+        .order_by_desc(visit::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(v) = latest {
+        visit::Entity::update_many()
+            .col_expr(visit::Column::CreatedAt, Expr::value(at))
+            .filter(visit::Column::Id.eq(v.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}

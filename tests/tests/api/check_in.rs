@@ -427,3 +427,32 @@ async fn redone_work_gets_a_fresh_check_out_code(b: Backend) {
     assert_eq!(done["check_in"]["check_out"]["method"], "code", "{done}");
 }
 both_backends!(redone_work_gets_a_fresh_check_out_code);
+
+/// The demo (`linli serve --demo`) shows check-in by code on its jobs, and
+/// one report in the verify queue flagged against the time on site.
+async fn the_demo_shows_check_ins_and_a_flag(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    assert!(linli::cli::demo::demo(&app.state).await.expect("demo"));
+    let admin = app.login("13900000000", linli::cli::demo::DEMO_PASSWORD).await;
+    let (s, queue) = app.get(&admin.token, "/requests?status=reviewed&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    let items = queue["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        items.iter().all(|r| r["check_in"]["check_in"]["method"] == "code"),
+        "{queue}"
+    );
+    let flagged: Vec<&Value> = items
+        .iter()
+        .filter(|r| r["check_in"]["hours_flagged"] == true)
+        .collect();
+    assert_eq!(flagged.len(), 1, "{queue}");
+    assert_eq!(
+        (
+            flagged[0]["check_in"]["reported_minutes"].as_i64(),
+            flagged[0]["check_in"]["on_site_minutes"].as_i64()
+        ),
+        (Some(240), Some(70)),
+        "{queue}"
+    );
+}
+both_backends!(the_demo_shows_check_ins_and_a_flag);
