@@ -456,3 +456,38 @@ async fn the_demo_shows_check_ins_and_a_flag(b: Backend) {
     );
 }
 both_backends!(the_demo_shows_check_ins_and_a_flag);
+
+/// A request accepted before codes existed (none stored) gets its code on
+/// the requester's first look, and it proves the visit.
+async fn a_missing_code_is_made_on_the_requesters_first_look(b: Backend) {
+    use sea_orm::{ConnectionTrait, Database};
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, false).await;
+    let db = Database::connect(&app.database_url).await.expect("db");
+    db.execute_unprepared(&format!("DELETE FROM visit_codes WHERE request_id = {id}"))
+        .await
+        .expect("delete");
+    db.close().await.expect("close");
+    let (s, none) = app
+        .act(
+            &member,
+            id,
+            "start",
+            json!({"proof": {"method": "code", "code": "1234"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, field(&none)),
+        (StatusCode::UNPROCESSABLE_ENTITY, ("code", "none")),
+        "{none}"
+    );
+    let code = code_of(&app, &resident, id).await;
+    assert_eq!(code, code_of(&app, &resident, id).await, "made once, then kept");
+    let started = app
+        .ok(&member, id, "start", json!({"proof": {"method": "code", "code": code}}))
+        .await;
+    assert_eq!(started["check_in"]["check_in"]["method"], "code", "{started}");
+}
+both_backends!(a_missing_code_is_made_on_the_requesters_first_look);

@@ -378,10 +378,15 @@ pub(super) async fn details(
         _ => None,
     };
     let code = match code {
-        Some(kind) => store::visits::current_code(db, req.id, kind)
-            .await?
-            .filter(|c| !c.used)
-            .map(|c| CodeView { kind, code: c.code }),
+        Some(kind) => {
+            let mut current = store::visits::current_code(db, req.id, kind).await?;
+            // Accepted before codes existed: made on the requester's first look.
+            if current.is_none() {
+                issue_code(db, req.id, kind, req.updated_at).await?;
+                current = store::visits::current_code(db, req.id, kind).await?;
+            }
+            current.filter(|c| !c.used).map(|c| CodeView { kind, code: c.code })
+        }
         None => None,
     };
     let visits = store::visits::of_request(db, req.id).await?;
