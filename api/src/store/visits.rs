@@ -164,17 +164,37 @@ pub async fn current_code(
         }))
 }
 
-/// A wrong try: counted, and after too many the code is replaced by `fresh`.
-pub async fn wrong_try(db: &impl ConnectionTrait, id: i64, fresh: Option<&str>) -> Result<(), ApiError> {
+/// Claims one try at the code before it is compared (so tries made at
+/// the same moment are counted too): the tries made so far including this
+/// one, or `None` when the code was used, replaced, or has no tries left.
+pub async fn claim_try(db: &impl ConnectionTrait, id: i64, code: &str, max: i32) -> Result<Option<i32>, ApiError> {
     use visit_code::Column as C;
-    let mut q = visit_code::Entity::update_many().filter(C::Id.eq(id));
-    q = match fresh {
-        Some(code) => q
-            .col_expr(C::Code, Expr::value(code))
-            .col_expr(C::Attempts, Expr::value(0)),
-        None => q.col_expr(C::Attempts, Expr::col(C::Attempts).add(1)),
-    };
-    q.exec(db).await?;
+    let done = visit_code::Entity::update_many()
+        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .filter(C::Id.eq(id))
+        .filter(C::Code.eq(code))
+        .filter(C::UsedAt.is_null())
+        .filter(C::Attempts.lt(max))
+        .exec(db)
+        .await?;
+    if done.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(visit_code::Entity::find_by_id(id).one(db).await?.map(|m| m.attempts))
+}
+
+/// Replaces an unused code by `fresh` (its tries start again); nothing if
+/// it was used or replaced meanwhile.
+pub async fn replace(db: &impl ConnectionTrait, id: i64, old: &str, fresh: &str) -> Result<(), ApiError> {
+    use visit_code::Column as C;
+    visit_code::Entity::update_many()
+        .col_expr(C::Code, Expr::value(fresh))
+        .col_expr(C::Attempts, Expr::value(0))
+        .filter(C::Id.eq(id))
+        .filter(C::Code.eq(old))
+        .filter(C::UsedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 //! the time on site flagged, and a code used once when two starts race.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, clock_to, spawn_app};
+use crate::helpers::{Backend, TestApp, User, clock_to, spawn_app, spawn_app_configured};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -431,7 +431,12 @@ both_backends!(redone_work_gets_a_fresh_check_out_code);
 /// The demo (`linli serve --demo`) shows check-in by code on its jobs, and
 /// one report in the verify queue flagged against the time on site.
 async fn the_demo_shows_check_ins_and_a_flag(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    // The demo's people have mail addresses: their mail goes to a directory of this test's own.
+    let dir = std::env::temp_dir().join(format!("linli-demo-{}", uuid::Uuid::new_v4().simple()));
+    let data = dir.clone();
+    let Some(app) = spawn_app_configured(b, None, move |s| s.data_dir = data).await else {
+        return;
+    };
     assert!(linli::cli::demo::demo(&app.state).await.expect("demo"));
     let admin = app.login("13900000000", linli::cli::demo::DEMO_PASSWORD).await;
     let (s, queue) = app.get(&admin.token, "/requests?status=reviewed&limit=50").await;
@@ -454,6 +459,8 @@ async fn the_demo_shows_check_ins_and_a_flag(b: Backend) {
         (Some(240), Some(70)),
         "{queue}"
     );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 both_backends!(the_demo_shows_check_ins_and_a_flag);
 
@@ -491,3 +498,46 @@ async fn a_missing_code_is_made_on_the_requesters_first_look(b: Backend) {
     assert_eq!(started["check_in"]["check_in"]["method"], "code", "{started}");
 }
 both_backends!(a_missing_code_is_made_on_the_requesters_first_look);
+
+/// Tries made at the same moment are counted before they are compared: a
+/// burst of wrong codes gets no more than the limit's guesses at one code
+/// (later ones are tries at its replacement).
+async fn a_burst_of_guesses_cannot_outnumber_the_limit(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, false).await;
+    let code = code_of(&app, &resident, id).await;
+    let n: u32 = code.parse().expect("digits");
+    let guesses: Vec<String> = (1..=12).map(|k| format!("{:04}", (n + k) % 10_000)).collect();
+    let answers = futures::future::join_all(
+        guesses
+            .iter()
+            .map(|g| app.act(&member, id, "start", json!({"proof": {"method": "code", "code": g}}))),
+    )
+    .await;
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{answers:?}"
+    );
+    let replaced = answers.iter().filter(|(_, b)| field(b).1 == "replaced").count();
+    assert!(replaced >= 1, "{answers:?}");
+    // Each code takes five tries, told 4, 3, 2, 1 left, then replaced: a
+    // count of tries left is told at most once per code.
+    let left = |n: u32| {
+        answers
+            .iter()
+            .filter(|(_, b)| {
+                field(b).1 == "wrong"
+                    && b["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains(&format!("再试 {n} 次")))
+            })
+            .count()
+    };
+    for n in 1..=4 {
+        assert!(left(n) <= replaced + 1, "{n} left told {} times: {answers:?}", left(n));
+    }
+    assert_ne!(code_of(&app, &resident, id).await, code, "a new code after the burst");
+}
+both_backends!(a_burst_of_guesses_cannot_outnumber_the_limit);

@@ -106,7 +106,18 @@ async fn check(app: &AppState, req: &HelpRequest, kind: VisitKind, proof: Option
                 .await?
                 .filter(|c| !c.used)
                 .ok_or_else(|| field("code", "none", msg!("field.code.none")))?;
-            if rules::code_matches(&typed, &current.code) {
+            // Every try is counted before it is compared, in a transaction
+            // of its own (it counts even though the step may fail), so tries
+            // made at once cannot outnumber the limit.
+            let txn = store::begin_write(&app.db).await?;
+            let tries = store::visits::claim_try(&txn, current.id, &current.code, rules::MAX_ATTEMPTS).await?;
+            let right = tries.is_some() && rules::code_matches(&typed, &current.code);
+            let replaced = !right && tries.is_none_or(|n| n >= rules::MAX_ATTEMPTS);
+            if replaced {
+                store::visits::replace(&txn, current.id, &current.code, &fresh_code()).await?;
+            }
+            txn.commit().await?;
+            if right {
                 return Ok(Checked {
                     method: Method::Code,
                     location: None,
@@ -114,18 +125,13 @@ async fn check(app: &AppState, req: &HelpRequest, kind: VisitKind, proof: Option
                     code: Some((current.id, current.code)),
                 });
             }
-            let replaced = current.attempts + 1 >= rules::MAX_ATTEMPTS;
-            let fresh = replaced.then(fresh_code);
-            let txn = store::begin_write(&app.db).await?;
-            store::visits::wrong_try(&txn, current.id, fresh.as_deref()).await?;
-            txn.commit().await?;
             Err(if replaced {
                 field("code", "replaced", msg!("field.code.replaced"))
             } else {
                 field(
                     "code",
                     "wrong",
-                    msg!("field.code.wrong", left = rules::MAX_ATTEMPTS - current.attempts - 1),
+                    msg!("field.code.wrong", left = rules::MAX_ATTEMPTS - tries.unwrap_or(0)),
                 )
             })
         }
