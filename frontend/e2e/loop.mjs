@@ -333,6 +333,31 @@ try {
   await zhang.waitForSelector('[data-testid=following]')
   await shot(zhang, '21-resident-following')
   console.log(`e2e: #${dupId} flagged as like #${light.id}, merged; its resident follows #${light.id}`)
+
+  step = 'a member far from the place is told so; near it, checks in by position'
+  const placed = await api(rt, 'POST', '/requests', {
+    category: 'errands', title: '帮忙取快递', address: '阳光社区1号楼302', lat: 30.2741, lng: 120.1551,
+  })
+  await api(at, 'POST', `/requests/${placed.id}/dispatch`, { assignee_id: memberId })
+  await api(mt, 'POST', `/requests/${placed.id}/accept`, {})
+  const where = member.context()
+  await where.grantPermissions(['geolocation'], { origin: base })
+  await where.setGeolocation({ latitude: 30.2841, longitude: 120.1551 }) // about 1.1 km north
+  await member.goto(`${base}/#/requests/${placed.id}`)
+  await member.click('[data-testid=start]')
+  await member.click('[data-testid=start-by-position]')
+  await member.waitForSelector('.van-toast:has-text("超出签到范围（300 米）")')
+  await shot(member, '22-member-too-far')
+  await where.setGeolocation({ latitude: 30.2744, longitude: 120.1551 }) // about 33 m
+  await member.waitForSelector('.van-toast', { state: 'hidden' })
+  await member.click('[data-testid=start-by-position]')
+  await status(member, '服务中')
+  await member.waitForSelector('[data-testid=check-in]:has-text("定位")')
+  await member.waitForSelector('[data-testid=check-in]:has-text("33 米")')
+  await member.locator('[data-testid=start-by-position]').waitFor({ state: 'hidden' })
+  await member.waitForSelector('.van-toast', { state: 'hidden' })
+  await shot(member, '23-member-checked-in-by-position')
+  console.log(`e2e: #${placed.id} refused 1.1 km away, checked in by position 33 m away`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1
