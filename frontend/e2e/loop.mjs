@@ -143,7 +143,14 @@ try {
   await shot(resident, '4-resident-reviewed')
 
   step = 'admin verifies'
-  await admin.reload()
+  // Two hours reported, minutes on site: the verify queue says so in words.
+  await admin.goto(`${base}/#/admin/verify`)
+  const flagged = admin.locator('.van-cell', { hasText: `#${id} ` }).locator('[data-testid=hours-flag-tag]')
+  await flagged.waitFor()
+  if (!/上报 2 小时，现场 \d+ 分钟/.test(await flagged.innerText())) throw new Error(`flag reads ${await flagged.innerText()}`)
+  await shot(admin, '4a-admin-verify-flagged')
+  await admin.goto(`${base}/#/requests/${id}`)
+  await admin.waitForSelector('[data-testid=hours-flag]:has-text("请核实")')
   await admin.click('[data-testid=verify]')
   await status(admin, '已办结')
 
@@ -154,6 +161,11 @@ try {
   await member.goto(`${base}/#/board`)
   await member.waitForSelector('[data-testid=board-me]')
   await shot(member, '6-honor-board')
+  step = 'admin sees the check-in rule'
+  await admin.goto(`${base}/#/admin/rules`)
+  await admin.waitForSelector('input[name=check_in_radius_m]')
+  if ((await admin.inputValue('input[name=check_in_radius_m]')) !== '300') throw new Error('radius not shown')
+  await admin.waitForSelector('[data-testid=check-in-required]')
   step = 'admin dashboard'
   await admin.goto(`${base}/#/admin/dashboard`)
   await admin.waitForSelector('[data-testid=completion]')
@@ -371,6 +383,31 @@ try {
   await admin.reload()
   await admin.waitForSelector('[data-testid=series-history]:has-text("已完成 1 次")')
   console.log(`e2e: a weekly series paired with 陈志强; its first visit #${visitId} checked in and out by the resident's codes`)
+
+  step = 'a member far from the place is told so; near it, checks in by position'
+  const placed = await api(rt, 'POST', '/requests', {
+    category: 'errands', title: '帮忙取快递', address: '阳光社区1号楼302', lat: 30.2741, lng: 120.1551,
+  })
+  await api(at, 'POST', `/requests/${placed.id}/dispatch`, { assignee_id: memberId })
+  await api(mt, 'POST', `/requests/${placed.id}/accept`, {})
+  const where = member.context()
+  await where.grantPermissions(['geolocation'], { origin: base })
+  await where.setGeolocation({ latitude: 30.2841, longitude: 120.1551 }) // about 1.1 km north
+  await member.goto(`${base}/#/requests/${placed.id}`)
+  await member.click('[data-testid=start]')
+  await member.click('[data-testid=start-by-position]')
+  await member.waitForSelector('.van-toast:has-text("超出签到范围（300 米）")')
+  await shot(member, '25-member-too-far')
+  await where.setGeolocation({ latitude: 30.2744, longitude: 120.1551 }) // about 33 m
+  await member.waitForSelector('.van-toast', { state: 'hidden' })
+  await member.click('[data-testid=start-by-position]')
+  await status(member, '服务中')
+  await member.waitForSelector('[data-testid=check-in]:has-text("定位")')
+  await member.waitForSelector('[data-testid=check-in]:has-text("33 米")')
+  await member.locator('[data-testid=start-by-position]').waitFor({ state: 'hidden' })
+  await member.waitForSelector('.van-toast', { state: 'hidden' })
+  await shot(member, '26-member-checked-in-by-position')
+  console.log(`e2e: #${placed.id} refused 1.1 km away, checked in by position 33 m away`)
 } catch (e) {
   console.error(`e2e failed at "${step}":`, e)
   process.exitCode = 1

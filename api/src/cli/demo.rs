@@ -219,9 +219,23 @@ async fn disputes(
     Ok(())
 }
 
+/// Minutes a demo member was on site for a report: what they report,
+/// except that four hours or more were an hour and ten on site — flagged
+/// for the verifier (上报 4 小时，现场 1 小时 10 分).
+fn demo_on_site(reported: i32) -> i32 {
+    if reported >= 240 { 70 } else { reported }
+}
+
 /// One demo step, as a person would take it: a start checks in with the
-/// resident's one-time code (签到), as the member would at the door.
+/// resident's one-time code (签到), as the member would at the door; a
+/// completion comes as long after the check-in as they stayed.
 async fn step(state: &AppState, who: &CurrentUser, id: RequestId, action: Action) -> anyhow::Result<()> {
+    if let Action::Complete { minutes, .. } = &action {
+        let arrived = state.clock.now() - chrono::Duration::minutes(i64::from(demo_on_site(minutes.minutes())));
+        store::visits::backdate_check_in(&state.db, id, arrived)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo visit: {e}"))?;
+    }
     let proof = match action {
         Action::Start => store::visits::current_code(&state.db, id, VisitKind::In)
             .await

@@ -94,6 +94,27 @@ pub async fn of_request(db: &impl ConnectionTrait, request_id: RequestId) -> Res
         .collect()
 }
 
+/// The visits of several requests, oldest first per request (one read).
+pub async fn of_requests(
+    db: &impl ConnectionTrait,
+    ids: Vec<RequestId>,
+) -> Result<std::collections::HashMap<RequestId, Vec<Visit>>, ApiError> {
+    let mut out: std::collections::HashMap<RequestId, Vec<Visit>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = visit::Entity::find()
+        .filter(visit::Column::RequestId.is_in(ids.iter().map(|i| i.0)))
+        .order_by_asc(visit::Column::Id)
+        .all(db)
+        .await?;
+    for m in rows {
+        let v = visit_of(m)?;
+        out.entry(v.request_id).or_default().push(v);
+    }
+    Ok(out)
+}
+
 /// The resident's current code of `kind` (the newest), if any.
 #[derive(Debug, Clone)]
 pub struct Code {
@@ -143,17 +164,37 @@ pub async fn current_code(
         }))
 }
 
-/// A wrong try: counted, and after too many the code is replaced by `fresh`.
-pub async fn wrong_try(db: &impl ConnectionTrait, id: i64, fresh: Option<&str>) -> Result<(), ApiError> {
+/// Claims one try at the code before it is compared (so tries made at
+/// the same moment are counted too): the tries made so far including this
+/// one, or `None` when the code was used, replaced, or has no tries left.
+pub async fn claim_try(db: &impl ConnectionTrait, id: i64, code: &str, max: i32) -> Result<Option<i32>, ApiError> {
     use visit_code::Column as C;
-    let mut q = visit_code::Entity::update_many().filter(C::Id.eq(id));
-    q = match fresh {
-        Some(code) => q
-            .col_expr(C::Code, Expr::value(code))
-            .col_expr(C::Attempts, Expr::value(0)),
-        None => q.col_expr(C::Attempts, Expr::col(C::Attempts).add(1)),
-    };
-    q.exec(db).await?;
+    let done = visit_code::Entity::update_many()
+        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .filter(C::Id.eq(id))
+        .filter(C::Code.eq(code))
+        .filter(C::UsedAt.is_null())
+        .filter(C::Attempts.lt(max))
+        .exec(db)
+        .await?;
+    if done.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(visit_code::Entity::find_by_id(id).one(db).await?.map(|m| m.attempts))
+}
+
+/// Replaces an unused code by `fresh` (its tries start again); nothing if
+/// it was used or replaced meanwhile.
+pub async fn replace(db: &impl ConnectionTrait, id: i64, old: &str, fresh: &str) -> Result<(), ApiError> {
+    use visit_code::Column as C;
+    visit_code::Entity::update_many()
+        .col_expr(C::Code, Expr::value(fresh))
+        .col_expr(C::Attempts, Expr::value(0))
+        .filter(C::Id.eq(id))
+        .filter(C::Code.eq(old))
+        .filter(C::UsedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -168,4 +209,28 @@ pub async fn consume(db: &impl ConnectionTrait, id: i64, code: &str, now: DateTi
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// Demo seed only (`linli serve --demo`): the seeded jobs are started and
+/// completed in the same instant, so their latest check-in is moved back to
+/// when the member would have arrived. Never used by a request's life.
+pub async fn backdate_check_in(
+    db: &impl ConnectionTrait,
+    request_id: RequestId,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let latest = visit::Entity::find()
+        .filter(visit::Column::RequestId.eq(request_id.0))
+        .filter(visit::Column::Kind.eq(VisitKind::In.as_str()))
+        .order_by_desc(visit::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(v) = latest {
+        visit::Entity::update_many()
+            .col_expr(visit::Column::CreatedAt, Expr::value(at))
+            .filter(visit::Column::Id.eq(v.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 //! the time on site flagged, and a code used once when two starts race.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, clock_to, spawn_app};
+use crate::helpers::{Backend, TestApp, User, clock_to, spawn_app, spawn_app_configured};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -271,3 +271,273 @@ async fn proof_rules_admin_confirmation_and_races(b: Backend) {
     assert!([x.0, y.0].iter().all(|s| *s != StatusCode::INTERNAL_SERVER_ERROR));
 }
 both_backends!(proof_rules_admin_confirmation_and_races);
+
+/// The verify queue shows each job's check-in to the admins without
+/// opening it — flagged hours, and 未签到 for work done without proof —
+/// and to nobody else.
+async fn the_verify_queue_shows_visits_to_the_verifier(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member_with_places(5).await;
+    let proved = accepted(&app, &resident, &member, true).await;
+    let code = code_of(&app, &resident, proved).await;
+    app.ok(
+        &member,
+        proved,
+        "start",
+        json!({"proof": {"method": "code", "code": code}}),
+    )
+    .await;
+    let out = code_of(&app, &resident, proved).await;
+    clock_to(&app, app.state.clock.now() + Duration::minutes(70));
+    app.ok(
+        &member,
+        proved,
+        "complete",
+        json!({"hours": 3, "summary": "陪同散步", "proof": {"method": "code", "code": out}}),
+    )
+    .await;
+    let bare = accepted(&app, &resident, &member, true).await;
+    app.ok(&member, bare, "start", json!({})).await;
+    app.ok(&member, bare, "complete", json!({"hours": 1, "summary": "陪同散步"}))
+        .await;
+    for id in [proved, bare] {
+        app.ok(&resident, id, "review", json!({"stars": 5})).await;
+    }
+
+    let (s, queue) = app.get(&app.admin.token, "/requests?status=reviewed&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    let item = |id: i64| {
+        queue["items"]
+            .as_array()
+            .and_then(|l| l.iter().find(|r| r["id"].as_i64() == Some(id)))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let p = item(proved);
+    assert_eq!(
+        (
+            p["check_in"]["hours_flagged"].as_bool(),
+            p["check_in"]["reported_minutes"].as_i64(),
+            p["check_in"]["check_in"]["method"].as_str()
+        ),
+        (Some(true), Some(180), Some("code")),
+        "{p}"
+    );
+    let on_site = p["check_in"]["on_site_minutes"].as_i64().unwrap_or(0);
+    assert!((69..=71).contains(&on_site), "{p}");
+    let n = item(bare);
+    assert_eq!(n["check_in"]["check_in"]["method"], "none", "未签到: {n}");
+    // Started and completed in the same minute without proof, an hour
+    // reported: the times of the steps still count, so it is flagged too.
+    assert_eq!(
+        (
+            n["check_in"]["hours_flagged"].as_bool(),
+            n["check_in"]["on_site_minutes"].as_i64()
+        ),
+        (Some(true), Some(0)),
+        "{n}"
+    );
+    assert!(p.get("visit_code").is_none(), "never a code in lists");
+
+    let (s, mine) = app.get(&member.token, "/requests?mine=true&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert!(
+        mine["items"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty() && l.iter().all(|r| r.get("check_in").is_none())),
+        "only admins' lists carry it: {mine}"
+    );
+    // The admin still verifies (or corrects): a flag informs, it does not block.
+    app.ok(&app.admin, proved, "verify", json!({})).await;
+}
+both_backends!(the_verify_queue_shows_visits_to_the_verifier);
+
+/// Work sent back by an upheld dispute is checked out again with a fresh
+/// code; the earlier check-out no longer shows while it is redone.
+async fn redone_work_gets_a_fresh_check_out_code(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, true).await;
+    let code = code_of(&app, &resident, id).await;
+    app.ok(&member, id, "start", json!({"proof": {"method": "code", "code": code}}))
+        .await;
+    let first = code_of(&app, &resident, id).await;
+    app.ok(
+        &member,
+        id,
+        "complete",
+        json!({"hours": 0.5, "summary": "陪同散步", "proof": {"method": "code", "code": first}}),
+    )
+    .await;
+    assert!(
+        view(&app, &resident, id).await.get("visit_code").is_none(),
+        "no code once completed"
+    );
+    let (s, dispute) = app
+        .post(
+            &resident.token,
+            "/appeals",
+            json!({"kind": "completion", "request_id": id, "reason": "没有陪够时间"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{dispute}");
+    let appeal = dispute["id"].as_i64().expect("id");
+    let (s, ruled) = app
+        .post(
+            &app.admin.token,
+            &format!("/appeals/{appeal}/rule"),
+            json!({"outcome": "upheld", "reason": "返工"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{ruled}");
+
+    let seen = view(&app, &resident, id).await;
+    assert_eq!(seen["status"], "in_progress", "{seen}");
+    assert_eq!(seen["visit_code"]["kind"], "out", "{seen}");
+    let again = code_of(&app, &resident, id).await;
+    let held = view(&app, &member, id).await;
+    assert!(held["check_in"]["check_out"].is_null(), "{held}");
+    assert_eq!(held["check_in"]["check_in"]["method"], "code", "{held}");
+    // The used code is gone (a new one could repeat it by chance: 1 in 10,000).
+    if first != again {
+        let (s, used) = app
+            .act(
+                &member,
+                id,
+                "complete",
+                json!({"hours": 0.5, "summary": "补足", "proof": {"method": "code", "code": first}}),
+            )
+            .await;
+        assert_eq!(
+            (s, field(&used)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("code", "wrong")),
+            "{used}"
+        );
+    }
+    let done = app
+        .ok(
+            &member,
+            id,
+            "complete",
+            json!({"hours": 0.5, "summary": "补足", "proof": {"method": "code", "code": again}}),
+        )
+        .await;
+    assert_eq!(done["check_in"]["check_out"]["method"], "code", "{done}");
+}
+both_backends!(redone_work_gets_a_fresh_check_out_code);
+
+/// The demo (`linli serve --demo`) shows check-in by code on its jobs, and
+/// one report in the verify queue flagged against the time on site.
+async fn the_demo_shows_check_ins_and_a_flag(b: Backend) {
+    // The demo's people have mail addresses: their mail goes to a directory of this test's own.
+    let dir = std::env::temp_dir().join(format!("linli-demo-{}", uuid::Uuid::new_v4().simple()));
+    let data = dir.clone();
+    let Some(app) = spawn_app_configured(b, None, move |s| s.data_dir = data).await else {
+        return;
+    };
+    assert!(linli::cli::demo::demo(&app.state).await.expect("demo"));
+    let admin = app.login("13900000000", linli::cli::demo::DEMO_PASSWORD).await;
+    let (s, queue) = app.get(&admin.token, "/requests?status=reviewed&limit=50").await;
+    assert_eq!(s, StatusCode::OK, "{queue}");
+    let items = queue["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        items.iter().all(|r| r["check_in"]["check_in"]["method"] == "code"),
+        "{queue}"
+    );
+    let flagged: Vec<&Value> = items
+        .iter()
+        .filter(|r| r["check_in"]["hours_flagged"] == true)
+        .collect();
+    assert_eq!(flagged.len(), 1, "{queue}");
+    assert_eq!(
+        (
+            flagged[0]["check_in"]["reported_minutes"].as_i64(),
+            flagged[0]["check_in"]["on_site_minutes"].as_i64()
+        ),
+        (Some(240), Some(70)),
+        "{queue}"
+    );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both_backends!(the_demo_shows_check_ins_and_a_flag);
+
+/// A request accepted before codes existed (none stored) gets its code on
+/// the requester's first look, and it proves the visit.
+async fn a_missing_code_is_made_on_the_requesters_first_look(b: Backend) {
+    use sea_orm::{ConnectionTrait, Database};
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, false).await;
+    let db = Database::connect(&app.database_url).await.expect("db");
+    db.execute_unprepared(&format!("DELETE FROM visit_codes WHERE request_id = {id}"))
+        .await
+        .expect("delete");
+    db.close().await.expect("close");
+    let (s, none) = app
+        .act(
+            &member,
+            id,
+            "start",
+            json!({"proof": {"method": "code", "code": "1234"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, field(&none)),
+        (StatusCode::UNPROCESSABLE_ENTITY, ("code", "none")),
+        "{none}"
+    );
+    let code = code_of(&app, &resident, id).await;
+    assert_eq!(code, code_of(&app, &resident, id).await, "made once, then kept");
+    let started = app
+        .ok(&member, id, "start", json!({"proof": {"method": "code", "code": code}}))
+        .await;
+    assert_eq!(started["check_in"]["check_in"]["method"], "code", "{started}");
+}
+both_backends!(a_missing_code_is_made_on_the_requesters_first_look);
+
+/// Tries made at the same moment are counted before they are compared: a
+/// burst of wrong codes gets no more than the limit's guesses at one code
+/// (later ones are tries at its replacement).
+async fn a_burst_of_guesses_cannot_outnumber_the_limit(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = accepted(&app, &resident, &member, false).await;
+    let code = code_of(&app, &resident, id).await;
+    let n: u32 = code.parse().expect("digits");
+    let guesses: Vec<String> = (1..=12).map(|k| format!("{:04}", (n + k) % 10_000)).collect();
+    let answers = futures::future::join_all(
+        guesses
+            .iter()
+            .map(|g| app.act(&member, id, "start", json!({"proof": {"method": "code", "code": g}}))),
+    )
+    .await;
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{answers:?}"
+    );
+    let replaced = answers.iter().filter(|(_, b)| field(b).1 == "replaced").count();
+    assert!(replaced >= 1, "{answers:?}");
+    // Each code takes five tries, told 4, 3, 2, 1 left, then replaced: a
+    // count of tries left is told at most once per code.
+    let left = |n: u32| {
+        answers
+            .iter()
+            .filter(|(_, b)| {
+                field(b).1 == "wrong"
+                    && b["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains(&format!("再试 {n} 次")))
+            })
+            .count()
+    };
+    for n in 1..=4 {
+        assert!(left(n) <= replaced + 1, "{n} left told {} times: {answers:?}", left(n));
+    }
+    assert_ne!(code_of(&app, &resident, id).await, code, "a new code after the burst");
+}
+both_backends!(a_burst_of_guesses_cannot_outnumber_the_limit);

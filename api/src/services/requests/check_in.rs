@@ -38,7 +38,8 @@ pub enum Proof {
 pub(super) fn code_needed(action: &Action) -> Option<VisitKind> {
     match action {
         Action::Accept | Action::Claim => Some(VisitKind::In),
-        Action::Start => Some(VisitKind::Out),
+        // A redone job (an upheld dispute) is checked out again.
+        Action::Start | Action::Redo => Some(VisitKind::Out),
         _ => None,
     }
 }
@@ -105,7 +106,18 @@ async fn check(app: &AppState, req: &HelpRequest, kind: VisitKind, proof: Option
                 .await?
                 .filter(|c| !c.used)
                 .ok_or_else(|| field("code", "none", msg!("field.code.none")))?;
-            if rules::code_matches(&typed, &current.code) {
+            // Every try is counted before it is compared, in a transaction
+            // of its own (it counts even though the step may fail), so tries
+            // made at once cannot outnumber the limit.
+            let txn = store::begin_write(&app.db).await?;
+            let tries = store::visits::claim_try(&txn, current.id, &current.code, rules::MAX_ATTEMPTS).await?;
+            let right = tries.is_some() && rules::code_matches(&typed, &current.code);
+            let replaced = !right && tries.is_none_or(|n| n >= rules::MAX_ATTEMPTS);
+            if replaced {
+                store::visits::replace(&txn, current.id, &current.code, &fresh_code()).await?;
+            }
+            txn.commit().await?;
+            if right {
                 return Ok(Checked {
                     method: Method::Code,
                     location: None,
@@ -113,18 +125,13 @@ async fn check(app: &AppState, req: &HelpRequest, kind: VisitKind, proof: Option
                     code: Some((current.id, current.code)),
                 });
             }
-            let replaced = current.attempts + 1 >= rules::MAX_ATTEMPTS;
-            let fresh = replaced.then(fresh_code);
-            let txn = store::begin_write(&app.db).await?;
-            store::visits::wrong_try(&txn, current.id, fresh.as_deref()).await?;
-            txn.commit().await?;
             Err(if replaced {
                 field("code", "replaced", msg!("field.code.replaced"))
             } else {
                 field(
                     "code",
                     "wrong",
-                    msg!("field.code.wrong", left = rules::MAX_ATTEMPTS - current.attempts - 1),
+                    msg!("field.code.wrong", left = rules::MAX_ATTEMPTS - tries.unwrap_or(0)),
                 )
             })
         }
@@ -377,33 +384,59 @@ pub(super) async fn details(
         _ => None,
     };
     let code = match code {
-        Some(kind) => store::visits::current_code(db, req.id, kind)
-            .await?
-            .filter(|c| !c.used)
-            .map(|c| CodeView { kind, code: c.code }),
+        Some(kind) => {
+            let mut current = store::visits::current_code(db, req.id, kind).await?;
+            // Accepted before codes existed: made on the requester's first look.
+            if current.is_none() {
+                issue_code(db, req.id, kind, req.updated_at).await?;
+                current = store::visits::current_code(db, req.id, kind).await?;
+            }
+            current.filter(|c| !c.used).map(|c| CodeView { kind, code: c.code })
+        }
         None => None,
     };
     let visits = store::visits::of_request(db, req.id).await?;
-    // The current visit: from the latest check-in on.
+    let summary = summarise(&visits, req.status, Lang::current());
+    Ok((summary.check_in.is_some().then_some(summary), code))
+}
+
+/// The current visit of a request from its visits (oldest first): from the
+/// latest check-in on. Without any check-in, `check_in` is `None` — 未签到
+/// to the verifier. While the work is (again) in progress there is no
+/// check-out yet: an earlier one belongs to work sent back.
+pub(super) fn summarise(visits: &[Visit], status: Status, lang: Lang) -> CheckInView {
     let start = visits
         .iter()
         .rposition(|v| v.kind == VisitKind::In && v.method != Method::Admin);
-    let Some(start) = start else {
-        return Ok((None, code));
-    };
-    let current = &visits[start..];
-    let lang = Lang::current();
+    let current = start.map_or(&[][..], |s| &visits[s..]);
     let ins: Vec<&Visit> = current.iter().filter(|v| v.kind == VisitKind::In).collect();
-    let outs: Vec<&Visit> = current.iter().filter(|v| v.kind == VisitKind::Out).collect();
+    let outs: Vec<&Visit> = current
+        .iter()
+        .filter(|v| v.kind == VisitKind::Out && status != Status::InProgress)
+        .collect();
     let out_row = outs.iter().rev().find(|v| v.method != Method::Admin);
-    Ok((
-        Some(CheckInView {
-            check_in: visit_view(&ins, lang),
-            check_out: visit_view(&outs, lang),
-            on_site_minutes: out_row.and_then(|v| v.on_site_minutes),
-            reported_minutes: out_row.and_then(|v| v.reported_minutes),
-            hours_flagged: out_row.is_some_and(|v| v.hours_flagged),
-        }),
-        code,
-    ))
+    CheckInView {
+        check_in: visit_view(&ins, lang),
+        check_out: visit_view(&outs, lang),
+        on_site_minutes: out_row.and_then(|v| v.on_site_minutes),
+        reported_minutes: out_row.and_then(|v| v.reported_minutes),
+        hours_flagged: out_row.is_some_and(|v| v.hours_flagged),
+    }
+}
+
+/// For admins' lists (the verify queue): each completed request's visit
+/// summary, so the verifier sees 未签到 and flagged hours without opening it.
+pub(super) async fn for_verifier(
+    db: &impl ConnectionTrait,
+    rows: &[&HelpRequest],
+) -> Result<std::collections::HashMap<RequestId, CheckInView>, ApiError> {
+    let mut visits = store::visits::of_requests(db, rows.iter().map(|r| r.id).collect()).await?;
+    let lang = Lang::current();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let vs = visits.remove(&r.id).unwrap_or_default();
+            (r.id, summarise(&vs, r.status, lang))
+        })
+        .collect())
 }

@@ -161,6 +161,15 @@ pub(super) async fn many(
     let users = store::users::by_ids(db, ids).await?;
     let cats = store::directory::categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
     let lang = Lang::current();
+    // 签到 for the verifier: completed work in an admin's list.
+    let mut visits = super::check_in::for_verifier(
+        db,
+        &rows
+            .iter()
+            .filter(|r| matches!(r.status, Status::Completed | Status::Reviewed) && viewer.administers(r.community_id))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -219,7 +228,7 @@ pub(super) async fn many(
                 similar_to: r.similar_to.filter(|_| admin),
                 following: viewer.follows.contains(&r.id),
                 occurrence: r.occurrence.map(|(series_id, on)| OccurrenceRef { series_id, on }),
-                check_in: None,
+                check_in: visits.remove(&r.id),
                 visit_code: None,
                 allowed_actions: {
                     let mut state = r.state();
@@ -246,7 +255,10 @@ pub(super) async fn one(
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))?;
     let (check_in, code) = super::check_in::details(db, r, viewer.id, viewer.administers(r.community_id)).await?;
-    v.check_in = check_in;
+    // The list's summary for the verifier stays when there was no check-in at all (未签到).
+    if check_in.is_some() {
+        v.check_in = check_in;
+    }
     v.visit_code = code;
     Ok(v)
 }
