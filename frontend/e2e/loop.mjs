@@ -237,7 +237,7 @@ try {
   await zhao.waitForSelector('.van-cell:has-text("电工证") [data-testid=qualification-status]:has-text("待审核")')
   await zhao.waitForSelector('.van-popup', { state: 'hidden' })
   await shot(zhao, '11-member-qualifications')
-  const repair = await api(rt, 'POST', '/requests', { category: 'appliance_repair', title: '插座松动冒火花', address: '阳光社区2号楼101' })
+  const repair = await api(rt, 'POST', '/requests', { category: 'electrical_repair', title: '插座松动冒火花', address: '阳光社区2号楼101' })
   await admin.goto(`${base}/#/requests/${repair.id}`)
   await admin.waitForSelector('[data-testid=excluded-summary]:has-text("无有效资质")')
   await admin.waitForSelector('[data-reason=qualification]:has-text("赵敏")')

@@ -17,6 +17,7 @@ mod m20261204_000010_appeals;
 mod m20261204_000011_duplicates;
 mod m20261204_000012_check_in;
 mod m20261204_000013_series;
+mod m20261204_000014_electrical;
 mod util;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_duplicates::Migration),
             Box::new(m20261204_000012_check_in::Migration),
             Box::new(m20261204_000013_series::Migration),
+            Box::new(m20261204_000014_electrical::Migration),
         ]
     }
 }

@@ -303,7 +303,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         (
             MemberKind::PartyMember,
             Some("市供电公司"),
-            &["appliance_repair", "environment", "patrol"][..],
+            &["appliance_repair", "electrical_repair", "environment", "patrol"][..],
             (30.2725, 120.1530),
             &[][..],
         ),
@@ -349,7 +349,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         let m = match cat {
             "health" => &members[0],
             "legal_advice" => &members[1],
-            "appliance_repair" => &members[2],
+            "appliance_repair" | "electrical_repair" => &members[2],
             _ => &members[depth % members.len()],
         };
         let v = requests::create(
@@ -449,7 +449,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     // A few more waiting to be dispatched: try 一键派单 (POST /dispatch/auto).
     for (i, (cat, title)) in [
         ("errands", "代买米面油"),
-        ("appliance_repair", "空调不制冷"),
+        ("electrical_repair", "插座没电，电线发烫"),
         ("mediation", "停车位纠纷"),
     ]
     .into_iter()

@@ -9,7 +9,7 @@ use crate::store::{self, directory::NewCategory};
 use anyhow::Context;
 
 /// 服务清单: code, 中文名, English name, group, SLA hours.
-const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
+const CATEGORIES: [(&str, &str, &str, &str, i32); 11] = [
     (
         "elderly_care",
         "助老助残",
@@ -18,6 +18,13 @@ const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
         48,
     ),
     ("appliance_repair", "家电维修", "Appliance repair", "生活服务", 72),
+    (
+        "electrical_repair",
+        "电路维修",
+        "Electrical wiring repair",
+        "专业服务",
+        72,
+    ),
     ("legal_advice", "法律咨询", "Legal advice", "专业服务", 72),
     ("mediation", "矛盾调解", "Dispute mediation", "社区治理", 48),
     ("environment", "环境整治", "Environment clean-up", "社区治理", 72),
@@ -28,12 +35,15 @@ const CATEGORIES: [(&str, &str, &str, &str, i32); 10] = [
     ("policy_outreach", "政策宣讲", "Policy outreach", "宣传教育", 168),
 ];
 
-/// 资质 the menu's professional services need (the same pairs migration
-/// `m20261203_000007_qualifications` set on menus written before it).
+/// 资质 the menu's professional services need. Wiring (电路维修) needs an
+/// electrician's certificate; fixing a household appliance (家电维修) does
+/// not — neighbours' everyday repairs stay open to every volunteer
+/// (migration `m20261204_000014_electrical` moved the requirement on menus
+/// written before).
 fn qualification_for(code: &str) -> Option<QualificationKind> {
     match code {
         "legal_advice" => Some(QualificationKind::LawyerLicence),
-        "appliance_repair" => Some(QualificationKind::ElectricianCertificate),
+        "electrical_repair" => Some(QualificationKind::ElectricianCertificate),
         "health" => Some(QualificationKind::MedicalLicence),
         _ => None,
     }

@@ -19,7 +19,7 @@ async fn repair_request(app: &TestApp, resident: &User, title: &str) -> i64 {
         .post(
             &resident.token,
             "/requests",
-            json!({"category": "appliance_repair", "title": title, "address": "2号楼"}),
+            json!({"category": "electrical_repair", "title": title, "address": "2号楼"}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
@@ -72,7 +72,7 @@ async fn qualification_gates_matching_dispatch_and_claim(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let resident = app.resident().await;
     let electrician = app
-        .registered_member(json!({"kind": "volunteer", "skills": ["appliance_repair"]}))
+        .registered_member(json!({"kind": "volunteer", "skills": ["electrical_repair"]}))
         .await;
 
     // The catalogue and the menu say what is needed.
@@ -84,7 +84,7 @@ async fn qualification_gates_matching_dispatch_and_claim(b: Backend) {
             .map(|c| c["qualification"]["code"].clone())
             .unwrap_or_default()
     };
-    assert_eq!(need("appliance_repair"), "electrician_certificate");
+    assert_eq!(need("electrical_repair"), "electrician_certificate");
     assert_eq!(need("legal_advice"), "lawyer_licence");
     assert_eq!(need("health"), "medical_licence");
     assert_eq!(need("elderly_care"), Value::Null);
@@ -326,7 +326,7 @@ async fn expiry_reminds_once_and_stops_counting(b: Backend) {
     };
     let resident = app.resident().await;
     let electrician = app
-        .registered_member(json!({"kind": "volunteer", "skills": ["appliance_repair"]}))
+        .registered_member(json!({"kind": "volunteer", "skills": ["electrical_repair"]}))
         .await;
     let (s, me) = app
         .put(&app.admin.token, "/me", json!({"email": "admin@example.org"}))
