@@ -138,8 +138,9 @@ pub async fn of_series(db: &impl ConnectionTrait, series_id: i64) -> Result<Vec<
 }
 
 /// Recent requests of one community and category that a new one may
-/// repeat: posted since `since`, neither cancelled nor merged, newest first,
-/// at most `limit`.
+/// repeat: posted since `since` and still open (not closed, cancelled or
+/// merged — a problem that was fixed and came back is a new report),
+/// newest first, at most `limit`.
 pub async fn recent_alike(
     db: &impl ConnectionTrait,
     community_id: CommunityId,
@@ -152,7 +153,7 @@ pub async fn recent_alike(
         .filter(C::CommunityId.eq(community_id.0))
         .filter(C::CategoryId.eq(category_id.0))
         .filter(C::CreatedAt.gte(since))
-        .filter(C::Status.ne(db::RequestStatus::Cancelled))
+        .filter(C::Status.is_not_in([db::RequestStatus::Cancelled, db::RequestStatus::Closed]))
         .order_by_desc(C::Id)
         .limit(limit)
         .all(db)

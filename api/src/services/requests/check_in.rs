@@ -179,20 +179,32 @@ pub async fn act(
     let checked = check(app, &req, kind, proof).await?;
     let note = note_of(kind, &checked, text);
     let rule = community_rules::in_force(&app.db, req.community_id).await?;
+    // When the member checked in (read before the write lock; it is fixed by now).
+    let checked_in_at = match action {
+        Action::Complete { .. } => store::visits::of_request(&app.db, id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|v| v.kind == VisitKind::In)
+            .map(|v| v.created_at),
+        _ => None,
+    };
     let mut last = ApiError::Conflict;
     for _ in 0..3 {
         let env = Env::of(app);
+        // Decide on the pool; hold SQLite's one writer only to write.
+        let planned = transition::plan(&app.db, env, Acting::Person(me), id, &action, &note).await?;
         let txn = store::begin_write(&app.db).await?;
         match write(
             &txn,
             env,
             me,
-            id,
+            planned,
             &action,
             &checked,
             &note,
             kind,
-            rule.hours_tolerance_minutes,
+            (rule.hours_tolerance_minutes, checked_in_at),
         )
         .await
         {
@@ -220,14 +232,15 @@ async fn write(
     db: &impl ConnectionTrait,
     env: Env<'_>,
     me: &CurrentUser,
-    id: RequestId,
+    planned: transition::Plan,
     action: &Action,
     checked: &Checked,
     note: &Note,
     kind: VisitKind,
-    tolerance: u32,
+    (tolerance, checked_in_at): (u32, Option<DateTime<Utc>>),
 ) -> Result<transition::Outcome, ApiError> {
-    let out = transition::act_in(db, env, Acting::Person(me), id, action, note).await?;
+    let out = transition::write(db, env, Acting::Person(me), planned, action, note).await?;
+    let id = out.request.id;
     if let Some((code_id, code)) = &checked.code
         && !store::visits::consume(db, *code_id, code, env.now).await?
     {
@@ -236,13 +249,7 @@ async fn write(
     }
     let (on_site, reported, flagged) = match action {
         Action::Complete { minutes, .. } => {
-            let since = store::visits::of_request(db, id)
-                .await?
-                .into_iter()
-                .rev()
-                .find(|v| v.kind == VisitKind::In)
-                .map(|v| v.created_at);
-            let on_site = since.map(|s| i32::try_from((env.now - s).num_minutes()).unwrap_or(i32::MAX));
+            let on_site = checked_in_at.map(|s| i32::try_from((env.now - s).num_minutes()).unwrap_or(i32::MAX));
             let flagged = on_site.is_some_and(|o| rules::hours_flagged(minutes.minutes(), o, tolerance));
             (on_site, Some(minutes.minutes()), flagged)
         }

@@ -23,7 +23,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 /// How many recent requests a new one is compared with, at most.
-const CANDIDATES: u64 = 200;
+const CANDIDATES: u64 = 50;
 /// How many similar ones are shown.
 const SHOWN: usize = 5;
 

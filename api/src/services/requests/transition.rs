@@ -178,7 +178,7 @@ pub async fn act_in(
 
 /// A transition decided from reads alone: the request as read, the state
 /// the machine allows next, and what a close will credit.
-pub struct Plan {
+pub(super) struct Plan {
     before: HelpRequest,
     next: request::State,
     close: Option<ledger::ClosePlan>,
@@ -188,7 +188,7 @@ pub struct Plan {
 /// no lock: the version-guarded UPDATE in [`write`] refuses the plan if the
 /// request changed since (so [`act_as`] reads on the pool, outside its
 /// write transaction, and SQLite's one writer is held only for the writes).
-async fn plan(
+pub(super) async fn plan(
     db: &impl ConnectionTrait,
     env: Env<'_>,
     who: Acting<'_>,
@@ -220,7 +220,7 @@ async fn plan(
 /// Writes a planned transition: the UPDATE guarded by the version read
 /// (`ApiError::Conflict` if it changed), the timeline event, the notices
 /// and (on close) the credit.
-async fn write(
+pub(super) async fn write(
     db: &impl ConnectionTrait,
     env: Env<'_>,
     who: Acting<'_>,
