@@ -127,12 +127,35 @@ async fn similar_requests(
     Ok(HttpResponse::Ok().json(requests::similar(&state, &me, &q.category, draft).await?))
 }
 
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct FollowBody {
+    /// What the resident was about to report (the draft that matched).
+    #[validate(length(min = 1, max = 100))]
+    title: String,
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    description: String,
+    #[validate(length(max = 200))]
+    #[serde(default)]
+    address: String,
+}
+
 async fn follow_request(
     state: web::Data<AppState>,
     me: CurrentUser,
     id: web::Path<RequestId>,
+    body: ValidJson<FollowBody>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(requests::follow(&state, &me, id.into_inner()).await?))
+    let b = body.0;
+    let draft = requests::Draft {
+        title: &b.title,
+        description: &b.description,
+        address: &b.address,
+        grid_id: me.grid_id,
+        location: None,
+    };
+    Ok(HttpResponse::Ok().json(requests::follow(&state, &me, id.into_inner(), draft).await?))
 }
 
 #[derive(Deserialize, Validate)]

@@ -189,14 +189,27 @@ async fn a_merged_duplicate_follows_the_main_request(b: Backend) {
         "{held}"
     );
 
-    // A neighbour may follow instead of posting; a member may not.
+    // A neighbour may follow instead of posting the same problem; knowing a
+    // request's number opens nothing; a member may not follow.
     let neighbour = app.resident().await;
+    let other = json!({"title": "楼道灯坏了", "address": "9号楼"});
     let (s, f) = app
-        .post(&neighbour.token, &format!("/requests/{third}/follow"), json!({}))
+        .post(&neighbour.token, &format!("/requests/{third}/follow"), other)
+        .await;
+    assert_eq!(
+        (s, f["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_similar")),
+        "{f}"
+    );
+    let (s, _) = app.get(&neighbour.token, &format!("/requests/{third}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let same = json!({"title": "五号楼电梯又坏了", "description": "电梯停在五楼", "address": "5号楼"});
+    let (s, f) = app
+        .post(&neighbour.token, &format!("/requests/{third}/follow"), same.clone())
         .await;
     assert_eq!((s, f["following"].as_bool()), (StatusCode::OK, Some(true)), "{f}");
     let (s, _) = app
-        .post(&member.token, &format!("/requests/{third}/follow"), json!({}))
+        .post(&member.token, &format!("/requests/{third}/follow"), same)
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }

@@ -144,7 +144,14 @@ pub async fn flag(
 
 /// 关注: a resident of the community follows a request instead of posting
 /// the same again; they see its timeline and hear what its resident hears.
-pub async fn follow(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<RequestView, ApiError> {
+/// They must be reporting the same thing (`draft`, as typed): a request is
+/// never opened to a neighbour who merely knows its number.
+pub async fn follow(
+    app: &AppState,
+    me: &CurrentUser,
+    id: RequestId,
+    draft: Draft<'_>,
+) -> Result<RequestView, ApiError> {
     let db = &app.db;
     let req = super::load(db, id).await?;
     if me.role != Role::Resident || me.community_id != req.community_id {
@@ -152,6 +159,29 @@ pub async fn follow(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<R
     }
     if req.status == Status::Cancelled {
         return Err(ApiError::InvalidTransition(req.status));
+    }
+    let same = similarity::compare(
+        &Prepared::of(&Report {
+            title: draft.title,
+            description: draft.description,
+            address: draft.address,
+            grid: draft.grid_id.map(|g| g.0),
+            location: draft.location,
+        }),
+        &Prepared::of(&Report {
+            title: &req.title,
+            description: &req.description,
+            address: &req.address,
+            grid: req.grid_id.map(|g| g.0),
+            location: req.location,
+        }),
+    );
+    if !req.state().is_requester(me.id) && !same.is_similar() {
+        return Err(ApiError::field(
+            "title",
+            "not_similar",
+            msg!("field.follow.not_similar"),
+        ));
     }
     let now = app.clock.now();
     if !req.state().is_requester(me.id) {
