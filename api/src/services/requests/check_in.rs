@@ -11,6 +11,7 @@ use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::domain::check_in::{self as rules, Method, VisitKind};
 use crate::domain::matching::GeoPoint;
+use crate::domain::rating_rule::RatingRule;
 use crate::domain::request::{Action, Status};
 use crate::domain::{RequestId, UserId};
 use crate::error::ApiError;
@@ -72,8 +73,13 @@ fn field(name: &str, code: &str, m: Msg) -> ApiError {
 
 /// Checks a proof against the request (a wrong code is counted, in a
 /// transaction of its own, so it counts even though the step fails).
-async fn check(app: &AppState, req: &HelpRequest, kind: VisitKind, proof: Option<Proof>) -> Result<Checked, ApiError> {
-    let rule = community_rules::in_force(&app.db, req.community_id).await?;
+async fn check(
+    app: &AppState,
+    req: &HelpRequest,
+    rule: &RatingRule,
+    kind: VisitKind,
+    proof: Option<Proof>,
+) -> Result<Checked, ApiError> {
     match proof {
         None if rule.check_in_required => Err(field("proof", "required", msg!("field.proof.required"))),
         None => Ok(Checked {
@@ -176,9 +182,9 @@ pub async fn act(
     if req.assignee_id != Some(me.id) {
         return transition::act(app, me, id, action, text).await;
     }
-    let checked = check(app, &req, kind, proof).await?;
-    let note = note_of(kind, &checked, text);
     let rule = community_rules::in_force(&app.db, req.community_id).await?;
+    let checked = check(app, &req, &rule, kind, proof).await?;
+    let note = note_of(kind, &checked, text);
     // When the member checked in (read before the write lock; it is fixed by now).
     let checked_in_at = match action {
         Action::Complete { .. } => store::visits::of_request(&app.db, id)

@@ -49,6 +49,29 @@ pub struct Draft<'a> {
     pub location: Option<GeoPoint>,
 }
 
+impl Draft<'_> {
+    fn prepared(&self) -> Prepared {
+        Prepared::of(&Report {
+            title: self.title,
+            description: self.description,
+            address: self.address,
+            grid: self.grid_id.map(|g| g.0),
+            location: self.location,
+        })
+    }
+}
+
+/// A posted request, ready for comparing.
+fn prepared(r: &HelpRequest) -> Prepared {
+    Prepared::of(&Report {
+        title: &r.title,
+        description: &r.description,
+        address: &r.address,
+        grid: r.grid_id.map(|g| g.0),
+        location: r.location,
+    })
+}
+
 /// Requests of `community` and `category` posted within the window that
 /// look like `draft`, most alike first.
 pub async fn find_similar(
@@ -60,25 +83,12 @@ pub async fn find_similar(
 ) -> Result<Vec<(HelpRequest, Likeness)>, ApiError> {
     let since = env.now - Duration::days(env.settings.duplicate_window_days.max(1));
     let rows = store::requests::recent_alike(db, community, category, since, CANDIDATES).await?;
-    let new = Prepared::of(&Report {
-        title: draft.title,
-        description: draft.description,
-        address: draft.address,
-        grid: draft.grid_id.map(|g| g.0),
-        location: draft.location,
-    });
+    let new = draft.prepared();
     let mut found: Vec<(HelpRequest, Likeness)> = rows
         .into_iter()
         .filter(|r| r.merged_into.is_none())
         .filter_map(|r| {
-            let old = Prepared::of(&Report {
-                title: &r.title,
-                description: &r.description,
-                address: &r.address,
-                grid: r.grid_id.map(|g| g.0),
-                location: r.location,
-            });
-            let l = similarity::compare(&new, &old);
+            let l = similarity::compare(&new, &prepared(&r));
             l.is_similar().then_some((r, l))
         })
         .collect();
@@ -160,22 +170,7 @@ pub async fn follow(
     if req.status == Status::Cancelled {
         return Err(ApiError::InvalidTransition(req.status));
     }
-    let same = similarity::compare(
-        &Prepared::of(&Report {
-            title: draft.title,
-            description: draft.description,
-            address: draft.address,
-            grid: draft.grid_id.map(|g| g.0),
-            location: draft.location,
-        }),
-        &Prepared::of(&Report {
-            title: &req.title,
-            description: &req.description,
-            address: &req.address,
-            grid: req.grid_id.map(|g| g.0),
-            location: req.location,
-        }),
-    );
+    let same = similarity::compare(&draft.prepared(), &prepared(&req));
     if !req.state().is_requester(me.id) && !same.is_similar() {
         return Err(ApiError::field(
             "title",
