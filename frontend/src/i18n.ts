@@ -182,9 +182,28 @@ const en: typeof zh = {
   },
 }
 
+type Messages = Record<string, unknown>
+/**
+ * Each screen area keeps its texts in src/locales/<area>.ts as
+ * `export default { zh: {...}, en: {...} }`; they are merged over the base
+ * catalogue above (keys must not clash: the unit test checks both languages
+ * have the same keys).
+ */
+const areas = import.meta.glob<{ default: { zh: Messages; en: Messages } }>('./locales/*.ts', { eager: true })
+function merged(base: Messages, lang: 'zh' | 'en'): Messages {
+  const out: Messages = { ...base }
+  for (const m of Object.values(areas)) {
+    for (const [k, v] of Object.entries(m.default[lang])) {
+      const prev = out[k]
+      out[k] = prev && typeof prev === 'object' && typeof v === 'object' ? { ...(prev as Messages), ...(v as Messages) } : v
+    }
+  }
+  return out
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: localStorage.getItem('linli.lang') ?? 'zh',
   fallbackLocale: 'zh',
-  messages: { zh, en },
+  messages: { zh: merged(zh, 'zh'), en: merged(en, 'en') } as { zh: typeof zh; en: typeof zh },
 })

@@ -1,0 +1,169 @@
+// Shared pieces of the end-to-end flows: a real `linli serve --demo` on a
+// temporary database, Debian's chromium through playwright-core, sign-in,
+// screenshots, API calls, axe-core and the "no Chinese left in English mode"
+// check. Each flow file in e2e/flows/ starts its own server with `boot()`.
+import { chromium } from 'playwright-core'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import net from 'node:net'
+
+const require = createRequire(import.meta.url)
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+export const artifacts = resolve('e2e/artifacts')
+export const phone = { viewport: { width: 360, height: 780 }, locale: 'zh-CN' }
+export const desk = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' }
+/** Demo accounts (password `linli-demo`). */
+export const demo = {
+  admin: '13900000000',
+  resident: '13900000001',
+  陈志强: '13900000011',
+  赵敏: '13900000012',
+  孙伟: '13900000013',
+}
+
+async function freePort() {
+  return new Promise((ok) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => ok(p))
+    })
+  })
+}
+
+/** Start a demo server and a browser; returns helpers and `close()`. */
+export async function boot(env = {}) {
+  const bin = process.env.LINLI_BIN
+  if (!bin || !existsSync(bin)) throw new Error(`set LINLI_BIN to a built linli binary (got ${bin})`)
+  const dist = resolve('dist')
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('build the UI first: npm run build')
+  const chromiumPath = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync)
+  if (!chromiumPath) throw new Error('no chromium: apt-get install chromium')
+  mkdirSync(artifacts, { recursive: true })
+  const port = await freePort()
+  const data = mkdtempSync(join(tmpdir(), 'linli-e2e-'))
+  const base = `http://127.0.0.1:${port}`
+  const server = spawn(bin, ['serve', '--demo', '--port', String(port)], {
+    env: {
+      ...process.env,
+      LINLI_DATA_DIR: data,
+      LINLI_FRONTEND_DIR: dist,
+      LINLI_ARGON2_MEMORY_KIB: '1024',
+      LINLI_ARGON2_ITERATIONS: '1',
+      LINLI_ADMIN_PASSWORD: 'admin-pass-123',
+      LINLI_LOG: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SMTP_URL: '',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break
+    } catch {
+      // not yet
+    }
+    if (i > 300) throw new Error('linli did not start')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+  const violations = []
+
+  /** A fresh browser context signed in as `who` (a phone number). */
+  async function signIn(options, who, password = 'linli-demo') {
+    const ctx = await browser.newContext(options)
+    const page = await ctx.newPage()
+    page.setDefaultTimeout(15000)
+    await page.goto(`${base}/#/login`)
+    await page.fill('input[name=phone]', who)
+    await page.fill('input[name=password]', password)
+    await page.click('button[type=submit]')
+    await page.waitForURL((u) => !u.hash.startsWith('#/login'))
+    return page
+  }
+
+  const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+
+  async function api(token, method, path, body) {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const text = await res.text()
+    const json = text ? JSON.parse(text) : null
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+    return json
+  }
+  const tokenOf = async (p, password = 'linli-demo') => (await api('', 'POST', '/auth/login', { phone: p, password })).token
+
+  /**
+   * axe-core on the page as it is now: serious and critical violations are
+   * collected under `name` and fail the flow at `close()`.
+   */
+  async function audit(page, name) {
+    await page.evaluate(axeSource)
+    const found = await page.evaluate(async () => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { resultTypes: ['violations'] })
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))
+    })
+    for (const v of found) violations.push({ screen: name, ...v })
+  }
+
+  /**
+   * Chinese characters left on an English-mode screen, outside elements
+   * marked `data-user` (what people typed: titles, names, addresses).
+   */
+  async function chineseLeft(page) {
+    return page.evaluate(() => {
+      const left = []
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement
+        if (!el || el.closest('[data-user],script,style,[aria-hidden=true]')) continue
+        const style = getComputedStyle(el)
+        if (style.display === 'none' || style.visibility === 'hidden') continue
+        const text = n.textContent.trim()
+        if (/[\u3400-\u9fff]/.test(text)) left.push(text.slice(0, 60))
+      }
+      return [...new Set(left)]
+    })
+  }
+
+  async function close() {
+    await browser.close().catch(() => {})
+    server.kill()
+    rmSync(data, { recursive: true, force: true })
+    if (violations.length) {
+      for (const v of violations) console.error(`axe ${v.impact} on ${v.screen}: ${v.id} — ${v.help} @ ${v.nodes.join(' | ')}`)
+      throw new Error(`${violations.length} serious or critical accessibility violations`)
+    }
+  }
+
+  return { base, browser, signIn, shot, api, tokenOf, audit, chineseLeft, close, violations }
+}
+
+/** Run one flow: `await flow('name', async (ctx, step) => { step('...'); ... })`. */
+export async function flow(name, body, env) {
+  let current = 'start'
+  let ctx
+  try {
+    ctx = await boot(env)
+    await body(ctx, (s) => (current = s))
+    await ctx.close()
+    ctx = null
+    console.log(`e2e ${name}: passed`)
+  } catch (e) {
+    console.error(`e2e ${name} failed at "${current}":`, e)
+    process.exitCode = 1
+    await ctx?.close().catch((err) => console.error(String(err)))
+  }
+}
