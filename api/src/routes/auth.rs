@@ -122,6 +122,8 @@ struct MeBody {
     /// Quiet hours for reminders, local `"HH:MM"`, both or neither (equal = none).
     quiet_start: Option<String>,
     quiet_end: Option<String>,
+    /// 适老化: the large, plain layout of the web UI, remembered per person.
+    elder_mode: Option<bool>,
 }
 
 /// A field that is present (even as `null`) is `Some`.
@@ -129,7 +131,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Ok(Some(Option::deserialize(d)?))
 }
 
-/// `PUT /me`: name, e-mail for notices, language, quiet hours.
+/// `PUT /me`: name, e-mail for notices, language, quiet hours, elder mode.
 async fn update_me(
     state: web::Data<AppState>,
     me: CurrentUser,
@@ -162,5 +164,6 @@ async fn update_me(
             })
         }
     };
-    Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang, quiet).await?))
+    Ok(HttpResponse::Ok()
+        .json(services::users::update_me(&state, &me, b.name, b.email, lang, quiet, b.elder_mode).await?))
 }
