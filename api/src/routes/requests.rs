@@ -12,7 +12,7 @@ use crate::msg;
 use crate::services::requests::{self, NewRequest, RequestFilter};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use validator::Validate;
 
@@ -69,6 +69,16 @@ struct ListQuery {
     cursor: Option<RequestId>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
+    /// Words in the title, description or address, or a request number (`#12`).
+    #[validate(length(max = 100))]
+    q: Option<String>,
+    /// Posted on or after / on or before these local dates (YYYY-MM-DD).
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    /// Only open requests past their current deadline.
+    overdue: Option<bool>,
+    /// Only urgent ones.
+    urgent: Option<bool>,
 }
 
 async fn create_request(
@@ -192,6 +202,11 @@ async fn list_requests(
         mine: q.mine.unwrap_or(false),
         before: q.cursor,
         limit: q.limit.unwrap_or(DEFAULT_LIMIT),
+        text: q.q,
+        from: q.from,
+        to: q.to,
+        overdue: q.overdue.unwrap_or(false),
+        urgent: q.urgent.unwrap_or(false),
     };
     let (items, next_cursor) = requests::list(&state, &me, filter).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
