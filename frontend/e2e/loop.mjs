@@ -201,13 +201,15 @@ try {
   await resident.waitForSelector('[data-testid=confirmed]:has-text("已确认，将于")')
   await shot(resident, '8-resident-confirmed')
   await member.click('[data-testid=withdraw]')
-  await member.click('[data-testid=reason-submit]') // empty: asked for a reason, nothing sent
-  await member.waitForSelector('.van-toast:has-text("请写明原因")')
+  await member.click('[data-testid=reason-submit]') // empty: asked for a reason under the field, nothing sent
+  await member.waitForSelector('[data-testid=reason] .van-field__error-message:has-text("请写明原因")')
   await member.fill('[data-testid=reason] textarea', '家里老人突然住院')
   await member.click('[data-testid=reason-submit]')
-  await status(member, '待派单')
-  await member.waitForSelector('.van-popup', { state: 'hidden' })
+  // Given back, the request is no longer the member's to see: back to 我的任务, told so.
+  await member.waitForURL((u) => u.hash === '#/tasks')
+  await member.waitForSelector('.van-toast:has-text("已退单")')
   await shot(member, '9-member-withdrew')
+  if ((await api(at, 'GET', `/requests/${second.id}`)).status !== 'pending') throw new Error('withdrawn request not pending')
 
   step = 'the admin takes an accepted request back'
   await api(at, 'POST', `/requests/${second.id}/dispatch`, { assignee_id: memberId })

@@ -47,8 +47,16 @@ export async function toError(resp: Response): Promise<ApiError> {
   } catch {
     // not JSON
   }
-  const fallback = lang === 'en' ? `Request failed (${resp.status})` : `请求失败（${resp.status}）`
-  return new ApiError(resp.status, 'unknown', fallback)
+  return new ApiError(resp.status, 'unknown', fallbackMessage(resp.status))
+}
+
+/** Words for a failure the server did not explain (a proxy's 502, a bare 503). */
+export function fallbackMessage(status: number): string {
+  const en = lang === 'en'
+  if (status === 502 || status === 503 || status === 504)
+    return en ? 'The service is unavailable just now; please try again shortly' : '服务暂时不可用，请稍后重试'
+  if (status >= 500) return en ? 'Something went wrong on the server; please try again shortly' : '服务器出错了，请稍后重试'
+  return en ? `Request failed (${status})` : `请求失败（${status}）`
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
