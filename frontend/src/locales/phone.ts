@@ -41,9 +41,9 @@ export default {
         title: '服务时间', intro: '社区按这些时间为您派单。一个时段都不填，表示任何时间都可以。',
         add: '添加时段', remove: '删除{day} {start}–{end}', start: '开始', end: '结束', none: '未设置',
         copyWeekdays: '周一的时段复制到工作日', copyWeekend: '周六的时段复制到周日',
-        maxActive: '最多同时服务', maxActiveUnit: '件', save: '保存服务时间', saved: '服务时间已保存',
+        maxActive: '最多同时服务（件）', save: '保存服务时间', saved: '服务时间已保存',
         format: '时间格式不对', order: '结束时间要晚于开始时间', overlap: '与同一天的其他时段重叠',
-        tooMany: '最多 {n} 个时段', anyTime: '任何时间都可以', nothingChanged: '没有修改',
+        tooMany: '最多 {n} 个时段', maxRange: '请填 1–20 之间的整数', anyTime: '任何时间都可以', nothingChanged: '没有修改',
         entry: '服务时间与接单数量',
       },
       market: {
@@ -102,9 +102,9 @@ export default {
         title: 'When I can serve', intro: 'The community dispatches to you in these hours. No hours at all means any time.',
         add: 'Add hours', remove: 'Remove {day} {start}–{end}', start: 'From', end: 'Until', none: 'Not set',
         copyWeekdays: "Copy Monday's hours to weekdays", copyWeekend: "Copy Saturday's hours to Sunday",
-        maxActive: 'Tasks at once, at most', maxActiveUnit: '', save: 'Save my hours', saved: 'Hours saved',
+        maxActive: 'Tasks at once, at most', save: 'Save my hours', saved: 'Hours saved',
         format: 'Not a valid time', order: 'The end must be after the start', overlap: 'Overlaps other hours that day',
-        tooMany: 'At most {n} time ranges', anyTime: 'Any time', nothingChanged: 'Nothing changed',
+        tooMany: 'At most {n} time ranges', maxRange: 'A whole number from 1 to 20', anyTime: 'Any time', nothingChanged: 'Nothing changed',
         entry: 'Hours and tasks at once',
       },
       market: {
