@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { copyDay, minutes, nextWindow, ofDay, problems, same, sorted, type Window } from './availability'
+import { copyDay, minutes, nextWindow, ofDay, problems, same, sorted, timeChoices, type Window } from './availability'
 
 const w = (weekday: number, start: string, end: string): Window => ({ weekday, start, end })
 
@@ -47,5 +47,17 @@ describe('availability editor logic', () => {
   it('compares lists whatever their order', () => {
     expect(same([w(6, '08:00', '12:00'), w(7, '08:00', '12:00')], [w(7, '08:00', '12:00'), w(6, '08:00', '12:00')])).toBe(true)
     expect(same([w(6, '08:00', '12:00')], [w(6, '08:00', '13:00')])).toBe(false)
+  })
+
+  it('offers half hours on a 24-hour clock, keeping a saved time off the grid', () => {
+    const starts = timeChoices('start')
+    expect(starts[0]).toBe('00:00')
+    expect(starts.at(-1)).toBe('23:30')
+    expect(starts).toHaveLength(48)
+    const ends = timeChoices('end', ['18:45'])
+    expect(ends[0]).toBe('00:30')
+    expect(ends.at(-1)).toBe('24:00')
+    expect(ends).toContain('18:45')
+    expect(ends.indexOf('18:45')).toBe(ends.indexOf('18:30') + 1)
   })
 })

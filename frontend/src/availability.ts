@@ -76,3 +76,17 @@ export function same(a: Window[], b: Window[]): boolean {
   const key = (ws: Window[]) => JSON.stringify(sorted(ws).map((w) => [w.weekday, w.start, w.end]))
   return key(a) === key(b)
 }
+
+/**
+ * The choices of a start or end time, every `step` minutes (24-hour
+ * clock, whatever the phone's locale): starts 00:00–23:30, ends
+ * 00:30–24:00; a saved time off the grid stays choosable.
+ */
+export function timeChoices(kind: 'start' | 'end', keep: string[] = [], step = 30): string[] {
+  const out: string[] = []
+  for (let m = kind === 'start' ? 0 : step; m <= (kind === 'start' ? 24 * 60 - step : 24 * 60); m += step) {
+    out.push(m === 24 * 60 ? '24:00' : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`)
+  }
+  for (const k of keep) if (minutes(k) !== null && !out.includes(k)) out.push(k)
+  return out.sort((a, b) => minutes(a)! - minutes(b)!)
+}
