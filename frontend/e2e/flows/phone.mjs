@@ -9,7 +9,7 @@ import { flow, phone, demo } from '../lib.mjs'
 // A 1×1 PNG, for the photo step.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
-await flow('phone', async ({ base, browser, signIn, shot, api, tokenOf, audit: ctxAudit }, step) => {
+await flow('phone', async ({ base, browser, signIn, shot, api, tokenOf, audit: ctxAudit, chineseLeft }, step) => {
   const at = await tokenOf(demo.admin)
   const rt = await tokenOf(demo.resident)
   const zt = await tokenOf(demo.赵敏)
@@ -243,4 +243,25 @@ await flow('phone', async ({ base, browser, signIn, shot, api, tokenOf, audit: c
   await shot(stranger, 'phone-17-reset')
   await stranger.goto(`${base}/#/reset-password`)
   await stranger.waitForSelector('[data-testid=reset-invalid]')
+
+  step('English mode: no Chinese left on these screens (outside what people typed)')
+  const english = async (page, path, ready, name) => {
+    await page.goto(`${base}/#${path}`)
+    await page.reload() // the language is read at start
+    await page.waitForSelector(ready).catch(async (e) => {
+      await shot(page, `phone-en-${name}-failed`)
+      throw e
+    })
+    const left = (await chineseLeft(page)).filter((x) => x !== '中文') // the switch back to Chinese
+    if (left.length) throw new Error(`Chinese left on ${path} in English: ${left.join(' | ')}`)
+    await shot(page, `phone-en-${name}`)
+  }
+  await chen.evaluate(() => localStorage.setItem('linli.lang', 'en'))
+  await english(chen, '/availability', '[data-testid=day-1]', 'availability')
+  await english(chen, '/market', '[data-testid=balance]', 'market')
+  await stranger.evaluate(() => localStorage.setItem('linli.lang', 'en'))
+  await english(stranger, `/verify/${encodeURIComponent(number)}`, '[data-testid=certificate]', 'verify')
+  await english(stranger, '/verify/LL2026-NOSUCH', '[data-testid=cert-missing]', 'verify-missing')
+  await english(stranger, '/forgot-password', '[data-testid=forgot-submit]', 'forgot')
+  await english(stranger, '/reset-password?token=x', '[data-testid=reset-submit]', 'reset')
 })
