@@ -25,7 +25,7 @@ export default {
       },
       pw: {
         title: '修改密码', old: '原密码', next: '新密码', repeat: '再输一次', submit: '修改密码',
-        hint: '至少 8 位；修改后其他设备需重新登录', changed: '密码已修改',
+        hint: '密码至少 8 位；修改后其他设备需要重新登录', changed: '密码已修改',
         oldRequired: '请输入原密码', newRequired: '请输入新密码', length: '新密码需 8–128 位', mismatch: '两次输入的新密码不一致',
         sameAsOld: '新密码不能与原密码相同',
         forgot: '忘记密码？', forgotTitle: '找回密码', forgotIntro: '请输入您登录用的手机号。',
