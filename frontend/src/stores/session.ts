@@ -9,6 +9,8 @@ export interface Me {
   community: { id: number; name: string; street: string }
   email?: string | null
   quiet_hours?: { start: string; end: string }
+  /** 长辈模式 (适老化), saved per user (`PUT /me {elder_mode}`). */
+  elder_mode?: boolean
 }
 
 const KEY = 'linli.token'
