@@ -85,7 +85,7 @@ try {
   step = 'resident posts'
   const resident = await signIn(phone, '13900000001')
   await resident.goto(`${base}/#/requests/new`)
-  await resident.selectOption('select[name=category]', 'appliance_repair')
+  await resident.click('[data-testid=category-appliance_repair]')
   await resident.fill('input[name=title]', '厨房水龙头漏水')
   await resident.fill('textarea[name=description]', '关不紧，一直滴水')
   await resident.fill('input[name=address]', '阳光社区1号楼302')
@@ -315,7 +315,7 @@ try {
   })
   const zhang = await signIn(phone, '13900000002')
   await zhang.goto(`${base}/#/requests/new`)
-  await zhang.selectOption('select[name=category]', 'environment')
+  await zhang.click('[data-testid=category-environment]')
   await zhang.fill('input[name=title]', '七号楼楼道的灯不亮了')
   await zhang.fill('textarea[name=description]', '一单元楼道灯坏了好几天')
   await zhang.fill('input[name=address]', '7号楼1单元')

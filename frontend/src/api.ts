@@ -96,3 +96,15 @@ export function hours(minutes: number): string {
   const h = Math.round((minutes / 60) * 10) / 10
   return Number.isInteger(h) ? String(h) : h.toFixed(1)
 }
+
+/** Sends raw bytes (a photo) with their content type; answers the JSON reply. */
+export async function postBytes<T>(path: string, body: Blob, contentType: string): Promise<T> {
+  let resp: Response
+  try {
+    resp = await fetch(`/api/v1${path}`, { method: 'POST', headers: { ...headers(false), 'Content-Type': contentType }, body })
+  } catch {
+    throw new ApiError(0, 'network', lang === 'en' ? 'Network error, please retry' : '网络连接失败，请稍后重试')
+  }
+  if (!resp.ok) throw await toError(resp)
+  return (await resp.json()) as T
+}

@@ -6,9 +6,11 @@ export interface Me {
   name: string
   phone: string
   role: 'resident' | 'member' | 'admin' | 'street_admin'
-  community: { id: number; name: string; street: string }
+  community: { id: number; name: string; street: string; phone?: string | null }
   email?: string | null
   quiet_hours?: { start: string; end: string }
+  /** 长辈模式 (适老化), saved per user (`PUT /me {elder_mode}`). */
+  elder_mode?: boolean
 }
 
 const KEY = 'linli.token'
