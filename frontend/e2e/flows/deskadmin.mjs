@@ -23,7 +23,7 @@ const toast = async (page, text) => {
 
 await flow(
   'deskadmin',
-  async ({ base, signIn, shot, api, tokenOf, audit }, step) => {
+  async ({ base, signIn, shot, api, tokenOf, audit, chineseLeft }, step) => {
     const at = await tokenOf(demo.admin)
     const admin = await signIn(desk, demo.admin)
 
@@ -179,10 +179,35 @@ await flow(
       if (logged.includes(a)) await admin.waitForSelector(`[data-testid=audit-row][data-action="${a}"]`)
     }
     console.log(`e2e deskadmin: audit log actions: ${[...new Set(logged)].join(', ')}`)
-    await admin.selectOption('[data-testid=audit-action-filter]', 'rule')
-    if ((await admin.locator('[data-testid=audit-row]').count()) !== (await admin.locator('[data-testid=audit-row][data-action^="rule."]').count())) throw new Error('filter let other actions through')
     await audit(admin, 'audit log')
     await shot(admin, 'deskadmin-audit')
+    await admin.selectOption('[data-testid=audit-action-filter]', 'rule')
+    if ((await admin.locator('[data-testid=audit-row]').count()) !== (await admin.locator('[data-testid=audit-row][data-action^="rule."]').count())) throw new Error('filter let other actions through')
+
+    step('English mode: no Chinese left on these screens')
+    await admin.evaluate(() => localStorage.setItem('linli.lang', 'en'))
+    for (const [path, ready] of [
+      ['/admin/members', '[data-testid=tab-active]'],
+      ['/admin/members/import', '[data-testid=template]'],
+      ['/admin/weights', '[data-testid=weights-form]'],
+      ['/admin/rules/history', '[data-testid=rule-version-2]'],
+      ['/admin/audit', '[data-testid=audit-row]'],
+    ]) {
+      await admin.goto(`${base}/#${path}`)
+      await admin.reload()
+      await admin.waitForSelector(ready)
+      if (path === '/admin/members') {
+        await admin.click('[data-testid=tab-active]')
+        await admin.waitForSelector('[data-testid=members-table]')
+      }
+      // 中文 is the language switch itself (App.vue).
+      const left = (await chineseLeft(admin)).filter((x) => x !== '中文')
+      if (left.length) throw new Error(`Chinese left on ${path}: ${left.join(' | ')}`)
+    }
+    await admin.goto(`${base}/#/admin/rules/history`)
+    await admin.waitForSelector('[data-testid=rule-changes]:has-text("Points per hour: 1 → 2")')
+    await shot(admin, 'deskadmin-rule-history-en')
+    await admin.evaluate(() => localStorage.setItem('linli.lang', 'zh'))
 
     step('the phone 管理 page links every screen')
     const adminPhone = await signIn(phone, demo.admin)

@@ -115,7 +115,7 @@ export default {
         template: 'Download the CSV template', file: 'Choose a file', paste: 'or paste the CSV here', rows: '{n} data lines', submit: 'Import',
         columns: 'Columns', colRequired: 'required', colOptional: 'optional',
         col: {
-          phone: 'Mobile number (11 digits)', name: 'Name', kind: 'As: party_member / volunteer (or 党员 / 志愿者)',
+          phone: 'Mobile number (11 digits)', name: 'Name', kind: 'As: party_member or volunteer',
           employer: 'Employer (party members at work)', party_branch: 'Party branch', skills: 'Skills as service codes, separated by ;',
           grid: 'Grid name', max_active: 'Requests at once (1–20)', availability: 'When they can serve, e.g. 6 09:00-12:00;7 14:00-17:00 (1 = Monday)',
           preferred_posts: 'Posts, separated by ;', lat: 'Latitude', lng: 'Longitude',
