@@ -23,7 +23,12 @@ const toast = async (page, text) => {
 
 await flow(
   'deskadmin',
-  async ({ base, signIn, shot, api, tokenOf, audit, chineseLeft }, step) => {
+  async ({ base, signIn, shot, api, tokenOf, audit: axe, chineseLeft }, step) => {
+    // axe once the page is still: a popup fading in has a see-through background.
+    const audit = async (page, name) => {
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {})
+      await axe(page, name)
+    }
     const at = await tokenOf(demo.admin)
     const admin = await signIn(desk, demo.admin)
 
