@@ -245,7 +245,7 @@ await flow('fixes', async ({ base, browser, signIn, shot, api, tokenOf, audit },
   const applicant = (await api(t2, 'GET', '/me')).name
   await api(t2, 'POST', '/members', { kind: 'volunteer', skills: ['elderly_care', 'errands'], max_active: 2 })
   await admin.goto(`${base}/#/admin/members`)
-  const pendingRow = admin.locator('.van-cell', { hasText: applicant }).first()
+  const pendingRow = admin.locator('tr', { hasText: applicant }).first()
   await pendingRow.waitFor()
   await until('skill names shown', async () => (await pendingRow.innerText()).includes('助老助残'))
   if (/elderly_care|errands/.test(await admin.evaluate(() => document.body.innerText))) throw new Error('skill codes on screen')
