@@ -23,6 +23,10 @@ use std::collections::HashMap;
 pub struct PersonRef {
     pub id: UserId,
     pub name: String,
+    /// The holder's phone, to call them: for admins, and for the requester
+    /// while the holder is serving them (PIPL: need to know).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,11 +127,23 @@ pub(super) fn status_label(s: Status, lang: Lang) -> String {
     messages::status(s).render(lang)
 }
 
+impl PersonRef {
+    /// Someone by their full name (`users` from `store::users::by_ids`).
+    pub fn named(users: &HashMap<UserId, User>, id: UserId) -> PersonRef {
+        PersonRef {
+            id,
+            name: users.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
+            phone: None,
+        }
+    }
+}
+
 fn person(users: &HashMap<UserId, User>, id: UserId, reveal: bool) -> PersonRef {
     let name = users.get(&id).map(|u| u.name.as_str()).unwrap_or("");
     PersonRef {
         id,
         name: if reveal { name.to_owned() } else { mask_name(name) },
+        phone: None,
     }
 }
 
@@ -212,9 +228,13 @@ pub(super) async fn many(
                 } else {
                     status_label(r.status, lang)
                 },
-                assignee: r
-                    .assignee_id
-                    .map(|a| person(&users, a, admin || requester || a == viewer.id)),
+                assignee: r.assignee_id.map(|a| {
+                    let mut p = person(&users, a, admin || requester || a == viewer.id);
+                    if admin || (requester && r.status.is_active_service()) {
+                        p.phone = users.get(&a).map(|u| u.phone.clone());
+                    }
+                    p
+                }),
                 preferred_time: r.preferred_time,
                 urgency: r.urgency,
                 due_at: r.due_at,
