@@ -8,6 +8,8 @@ export interface Me {
   role: 'resident' | 'member' | 'admin' | 'street_admin'
   community: { id: number; name: string; street: string }
   email?: string | null
+  /** The language notices are written in (`zh` | `en`). */
+  lang?: 'zh' | 'en'
   quiet_hours?: { start: string; end: string }
 }
 
