@@ -150,7 +150,8 @@ export async function boot(env = {}) {
           for (const u of theirs(a.getAttribute('data-user'))) text = text.split(u).join('')
         }
         text = text.trim()
-        if (/[\u3400-\u9fff]/.test(text)) left.push(text.slice(0, 60))
+        // Han characters, and Chinese punctuation (、。「」，：（）).
+        if (/[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]/.test(text)) left.push(text.slice(0, 60))
       }
       return [...new Set(left)]
     })

@@ -4,12 +4,18 @@ export default {
     english: {
       urgent: '急',
       dialog: '对话框',
+      colon: '：',
+      paren: '（{text}）',
+      listSep: '、',
     },
   },
   en: {
     english: {
       urgent: 'Urgent',
       dialog: 'Dialog',
+      colon: ': ',
+      paren: ' ({text})',
+      listSep: ', ',
     },
   },
 }
