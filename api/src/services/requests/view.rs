@@ -119,7 +119,12 @@ pub struct EventView {
     pub actor: ActorRef,
     /// `resident`, `member`, `admin`, `street_admin`, or `system`.
     pub actor_role: String,
+    /// The note as one line: the system's words and what a person wrote.
     pub note: Option<String>,
+    /// The system's words of the note (社区收回, 系统…), in the reader's language.
+    pub note_label: Option<String>,
+    /// What a person wrote (a reason), as they wrote it.
+    pub note_text: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -325,10 +330,12 @@ pub(super) async fn events(
                     "system".to_owned(),
                 ),
             };
-            let note = match (e.note_key, e.note) {
-                (Some(k), Some(n)) => Some(msg!("timeline.with_text", note = Msg::new(k), text = n).render(lang)),
-                (Some(k), None) => Some(Msg::new(k).render(lang)),
-                (None, n) => n,
+            let note_label = e.note_key.as_ref().map(|k| Msg::new(k.clone()).render(lang));
+            let note = match (&e.note_key, &e.note) {
+                (Some(k), Some(n)) => {
+                    Some(msg!("timeline.with_text", note = Msg::new(k.clone()), text = n).render(lang))
+                }
+                (_, n) => note_label.clone().or_else(|| n.clone()),
             };
             EventView {
                 id: e.id,
@@ -343,6 +350,8 @@ pub(super) async fn events(
                 actor,
                 actor_role: role,
                 note,
+                note_label,
+                note_text: e.note,
                 at: e.created_at,
             }
         })
