@@ -107,6 +107,20 @@ export async function boot(env = {}) {
    * collected under `name` and fail the flow at `close()`.
    */
   async function audit(page, name) {
+    // Colours are read as they are drawn: let fades and slides (a dialog
+    // bouncing in, a toast, a route change) finish first; spinners and other
+    // endless animations are left running.
+    await page.evaluate(() =>
+      Promise.race([
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => {})),
+        ),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]),
+    )
     await page.evaluate(axeSource)
     const found = await page.evaluate(async () => {
       // eslint-disable-next-line no-undef

@@ -136,7 +136,7 @@ await flow('english', async ({ base, browser, api, tokenOf, audit, chineseLeft, 
   await page.locator('.van-cell .van-button--primary').first().click()
   await page.locator('.van-dialog').waitFor()
   const buttons = (await page.locator('.van-dialog__footer').innerText()).trim()
-  if (/[\u3400-\u9fff]/.test(buttons) || !/Confirm/.test(buttons) || !/Cancel/.test(buttons))
+  if (/[\u3400-\u9fff]/.test(buttons) || !/Confirm|Redeem/.test(buttons) || !/Cancel/.test(buttons))
     failures.push(`english-member-phone-market-dialog: buttons "${buttons}"`)
   await audit(page, 'english-member-phone-market-dialog')
   await shot(page, 'english-member-phone-market-dialog')
