@@ -5,7 +5,7 @@
 // bottom tab bar.
 import { flow, phone, desk, demo } from '../lib.mjs'
 
-await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => {
+await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit, chineseLeft }, step) => {
   const at = await tokenOf(demo.admin)
   const check = (ok, what) => {
     if (!ok) throw new Error(what)
@@ -23,7 +23,7 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => 
   await audit(page, 'desk home with side nav')
 
   step('Tab to a nav link, Enter navigates')
-  await page.locator('body').click({ position: { x: 700, y: 600 } })
+  await page.evaluate(() => document.activeElement?.blur())
   let reached = false
   for (let i = 0; i < 60 && !reached; i++) {
     await page.keyboard.press('Tab')
@@ -70,6 +70,23 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => 
   await page.click('[data-testid=filter-clear]')
   await page.waitForURL((u) => !u.hash.includes('q='))
 
+  step('filter by the day posted, picked on a calendar (shown in Chinese)')
+  const today = new Date()
+  const ymd = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
+  await page.click('[data-testid=filter-dates]')
+  // It opens on today: confirm.
+  await page.click('.van-calendar__confirm')
+  await page.waitForURL((u) => u.hash.includes(`from=${ymd}`) && u.hash.includes(`to=${ymd}`))
+  const label = await page.textContent('[data-testid=filter-dates]')
+  check(label.includes(`${today.getMonth() + 1}月${today.getDate()}日`), `the range reads in Chinese: ${label}`)
+  await page.waitForSelector('.van-calendar', { state: 'hidden' })
+  if (textSupported) await page.waitForSelector('[data-testid=requests-table] tbody tr')
+  else await page.waitForSelector('[data-testid=list-error]')
+  await settled(page)
+  await audit(page, '全部需求 with a date range')
+  await page.click('[data-testid=filter-clear]')
+  await page.waitForURL((u) => !u.hash.includes('from='))
+
   step('open the drawer: who is left out and why, dispatch from it')
   await page.selectOption('[data-testid=filter-status]', 'pending')
   await page.waitForURL((u) => u.hash.includes('status=pending'))
@@ -104,11 +121,9 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => 
   const other = pending.find((r) => r.id !== electrical.id && r.allowed_actions.includes('publish'))
   await page.click(`[data-testid=open-${other.id}]`)
   await drawer.locator('[data-testid=drawer-publish]').click()
-  await page.waitForFunction(async (id) => {
-    const el = document.querySelector('[data-testid=drawer-status]')
-    return el && !el.textContent.includes('待派单')
-  }, other.id)
-  check((await api(at, 'GET', `/requests/${other.id}`)).status === 'open', 'published to the task hall')
+  await drawer.locator('[data-testid=drawer-status]:has-text("待认领")').waitFor()
+  const pub = await api(at, "GET", `/requests/${other.id}`)
+  check(pub.status === "open", `published to the task hall: #${other.id} is ${pub.status}`)
   await drawer.locator('[data-testid=drawer-close]').click()
   await page.waitForURL((u) => !u.hash.includes('open='))
 
@@ -161,6 +176,7 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => 
   await settled(page)
   await audit(page, 'auto-dispatch preview')
   const rows = await page.locator('[data-testid=plan-table] tbody tr').count()
+  if (rows < 2) console.error(page.url(), await page.locator('[data-testid=auto-plan]').innerHTML().catch(() => 'no plan'))
   check(rows >= 2, `at least two planned rows (got ${rows})`)
   // Someone else dispatches the first planned request between preview and apply.
   const firstId = Number(await page.locator('[data-testid=plan-table] tbody tr').first().getAttribute('data-request'))
@@ -178,6 +194,25 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit }, step) => 
   await shot(page, 'desk-8-auto-applied')
   await settled(page)
   await audit(page, 'auto-dispatch applied')
+
+  step('English mode leaves no Chinese on the desk screens')
+  await page.click('.lang')
+  await page.reload() // no Chinese toasts left over in the page
+  await page.click('.side-link[href="#/admin/requests"]')
+  await page.waitForSelector('[data-testid=requests-table]')
+  await page.waitForSelector('.side-heading:has-text("Work")')
+  const leftList = await chineseLeft(page)
+  await page.click(`[data-testid=open-${electrical.id}]`)
+  await drawer.locator('[data-testid=drawer-timeline]').waitFor()
+  const leftDrawer = await chineseLeft(page)
+  await shot(page, 'desk-10-english-drawer')
+  await drawer.locator('[data-testid=drawer-close]').click()
+  await page.click('.side-link[href="#/admin/map"]')
+  await page.waitForSelector('[data-testid=map-count]')
+  const leftMap = await chineseLeft(page)
+  const left = [...new Set([...leftList, ...leftDrawer, ...leftMap])]
+  check(!left.length, `Chinese left in English mode: ${left.join(' | ')}`)
+  await page.click('.lang')
 
   step('a phone keeps the bottom tab bar')
   const small = await signIn(phone, demo.admin)

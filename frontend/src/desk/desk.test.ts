@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { activeCount, apiQuery, emptyFilters, filtersFromQuery, filtersToQuery, isOverdue } from './filters'
-import { date, dateTime, distance } from './format'
+import { date, dateTime, distance, localDay, ymd } from './format'
 import { boundsOf, pinColour } from './map'
 import { matchResidents, missing, orderBody, type Resident } from './residents'
 import { planRows, reconcile, summary, type AutoPlan } from './plan'
@@ -45,6 +45,11 @@ describe('dates and distances for people', () => {
     expect(date(new Date(2025, 0, 9).toISOString(), 'zh', now)).toBe('2025年1月9日')
     expect(dateTime(null, 'zh')).toBe('')
     expect(dateTime('nonsense', 'zh')).toBe('')
+  })
+  it('turns calendar days into the API form and back', () => {
+    expect(ymd(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05')
+    expect(localDay('2026-12-04').getDate()).toBe(4)
+    expect(ymd(localDay('2026-02-28'))).toBe('2026-02-28')
   })
   it('writes metres under a kilometre', () => {
     const t = (k: string, a: Record<string, unknown>) => `${k}:${a.n}`

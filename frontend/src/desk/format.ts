@@ -31,3 +31,14 @@ export function distance(km: number | null | undefined, t: (k: string, a: Record
   if (km < 1) return t('desk.metres', { n: Math.round(km * 1000) })
   return t('desk.km', { n: (Math.round(km * 10) / 10).toFixed(1) })
 }
+
+/** A local calendar day as YYYY-MM-DD (what the API's from/to take). */
+export function ymd(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/** YYYY-MM-DD as local midnight. */
+export function localDay(s: string): Date {
+  const [y, m, d] = s.split('-').map(Number)
+  return new Date(y, m - 1, d)
+}
