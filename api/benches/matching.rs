@@ -94,6 +94,7 @@ fn requests(n: usize, rng: &mut StdRng) -> Vec<RequestFacts> {
                 .then(|| Slot::of(monday + Duration::minutes(rng.random_range(0..7 * 24 * 60)))),
             requesters: [1, 1],
             requires: None,
+            declined: vec![],
         })
         .collect()
 }

@@ -111,6 +111,15 @@ pub enum ApiError {
     /// The credit's points were voided already.
     #[error("already voided")]
     AlreadyVoided,
+    /// A photo over the size limit (in MiB).
+    #[error("photo too large")]
+    PhotoTooLarge(u32),
+    /// Not a JPEG, PNG or WebP image.
+    #[error("photo type unsupported")]
+    PhotoUnsupported,
+    /// The request has as many photos as allowed.
+    #[error("too many photos")]
+    PhotoTooMany(u32),
     /// The requester disputes the completion: an admin rules first.
     #[error("disputed")]
     Disputed,
@@ -165,6 +174,9 @@ impl ApiError {
             ApiError::OutOfStock => "reward.out_of_stock".into(),
             ApiError::RedemptionState(_) => "redemption.invalid_transition".into(),
             ApiError::AlreadyVoided => "points.already_voided".into(),
+            ApiError::PhotoTooLarge(_) => "photo.too_large".into(),
+            ApiError::PhotoUnsupported => "photo.unsupported".into(),
+            ApiError::PhotoTooMany(_) => "photo.too_many".into(),
             ApiError::Disputed => "request.disputed".into(),
             ApiError::AppealExists => "appeal.exists".into(),
             ApiError::AppealTooLate(_) => "appeal.too_late".into(),
@@ -187,6 +199,8 @@ impl ApiError {
                 msg!("error.points.insufficient", balance = *balance, needed = *needed)
             }
             ApiError::BelowRedeemMinimum(min) => msg!("error.points.below_minimum", min = *min),
+            ApiError::PhotoTooLarge(mib) => msg!("error.photo.too_large", mib = *mib),
+            ApiError::PhotoTooMany(n) => msg!("error.photo.too_many", n = *n),
             ApiError::QualificationRequired(k) => {
                 msg!(
                     "error.member.qualification_required",
@@ -290,11 +304,12 @@ impl ResponseError for ApiError {
             | ApiError::AppealExists
             | ApiError::AppealTooLate(_)
             | ApiError::AppealRuled
+            | ApiError::PhotoTooMany(_)
             | ApiError::RuleConflict => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType | ApiError::PhotoUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge | ApiError::PhotoTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable(_) | ApiError::FontMissing(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -365,6 +380,9 @@ mod tests {
             ApiError::OutOfStock,
             ApiError::RedemptionState(redemption::Status::Fulfilled),
             ApiError::AlreadyVoided,
+            ApiError::PhotoTooLarge(5),
+            ApiError::PhotoUnsupported,
+            ApiError::PhotoTooMany(6),
             ApiError::Disputed,
             ApiError::AppealExists,
             ApiError::AppealTooLate(7),

@@ -296,6 +296,7 @@ mod tests {
                 Exclusion::Full,
                 Exclusion::Unavailable,
                 Exclusion::Requester,
+                Exclusion::Declined,
                 Exclusion::Unqualified(crate::domain::qualification::QualificationKind::NurseLicence),
             ]
             .map(exclusion),

@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// JSON matching weights for this community; `None` = the defaults.
     pub matching_weights: Option<String>,
+    /// The community's service phone (打电话给社区).
+    pub phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

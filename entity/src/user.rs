@@ -22,6 +22,8 @@ pub struct Model {
     /// Quiet hours (no reminders), minutes after local midnight; equal = none.
     pub quiet_start: i16,
     pub quiet_end: i16,
+    /// 适老化: the large, plain layout of the web UI.
+    pub elder_mode: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

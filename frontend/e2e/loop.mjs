@@ -85,7 +85,7 @@ try {
   step = 'resident posts'
   const resident = await signIn(phone, '13900000001')
   await resident.goto(`${base}/#/requests/new`)
-  await resident.selectOption('select[name=category]', 'appliance_repair')
+  await resident.click('[data-testid=category-appliance_repair]')
   await resident.fill('input[name=title]', '厨房水龙头漏水')
   await resident.fill('textarea[name=description]', '关不紧，一直滴水')
   await resident.fill('input[name=address]', '阳光社区1号楼302')
@@ -201,13 +201,15 @@ try {
   await resident.waitForSelector('[data-testid=confirmed]:has-text("已确认，将于")')
   await shot(resident, '8-resident-confirmed')
   await member.click('[data-testid=withdraw]')
-  await member.click('[data-testid=reason-submit]') // empty: asked for a reason, nothing sent
-  await member.waitForSelector('.van-toast:has-text("请写明原因")')
+  await member.click('[data-testid=reason-submit]') // empty: asked for a reason under the field, nothing sent
+  await member.waitForSelector('[data-testid=reason] .van-field__error-message:has-text("请写明原因")')
   await member.fill('[data-testid=reason] textarea', '家里老人突然住院')
   await member.click('[data-testid=reason-submit]')
-  await status(member, '待派单')
-  await member.waitForSelector('.van-popup', { state: 'hidden' })
+  // Given back, the request is no longer the member's to see: back to 我的任务, told so.
+  await member.waitForURL((u) => u.hash === '#/tasks')
+  await member.waitForSelector('.van-toast:has-text("已退单")')
   await shot(member, '9-member-withdrew')
+  if ((await api(at, 'GET', `/requests/${second.id}`)).status !== 'pending') throw new Error('withdrawn request not pending')
 
   step = 'the admin takes an accepted request back'
   await api(at, 'POST', `/requests/${second.id}/dispatch`, { assignee_id: memberId })
@@ -313,7 +315,7 @@ try {
   })
   const zhang = await signIn(phone, '13900000002')
   await zhang.goto(`${base}/#/requests/new`)
-  await zhang.selectOption('select[name=category]', 'environment')
+  await zhang.click('[data-testid=category-environment]')
   await zhang.fill('input[name=title]', '七号楼楼道的灯不亮了')
   await zhang.fill('textarea[name=description]', '一单元楼道灯坏了好几天')
   await zhang.fill('input[name=address]', '7号楼1单元')

@@ -17,9 +17,12 @@ describe('api', () => {
 
   it('falls back to a readable message when the body is not JSON', async () => {
     const e = await toError(new Response('<html>bad gateway</html>', { status: 502 }))
-    expect(e.message).toBe('请求失败（502）')
+    expect(e.message).toBe('服务暂时不可用，请稍后重试')
+    expect((await toError(new Response('', { status: 500 }))).message).toBe('服务器出错了，请稍后重试')
+    expect((await toError(new Response('', { status: 418 }))).message).toBe('请求失败（418）')
     setLanguage('en')
-    expect((await toError(new Response('', { status: 500 }))).message).toBe('Request failed (500)')
+    expect((await toError(new Response('', { status: 503 }))).message).toBe('The service is unavailable just now; please try again shortly')
+    expect((await toError(new Response('', { status: 404 }))).message).toBe('Request failed (404)')
   })
 
   it('sends the token, the language and JSON', async () => {

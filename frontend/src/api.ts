@@ -47,8 +47,16 @@ export async function toError(resp: Response): Promise<ApiError> {
   } catch {
     // not JSON
   }
-  const fallback = lang === 'en' ? `Request failed (${resp.status})` : `请求失败（${resp.status}）`
-  return new ApiError(resp.status, 'unknown', fallback)
+  return new ApiError(resp.status, 'unknown', fallbackMessage(resp.status))
+}
+
+/** Words for a failure the server did not explain (a proxy's 502, a bare 503). */
+export function fallbackMessage(status: number): string {
+  const en = lang === 'en'
+  if (status === 502 || status === 503 || status === 504)
+    return en ? 'The service is unavailable just now; please try again shortly' : '服务暂时不可用，请稍后重试'
+  if (status >= 500) return en ? 'Something went wrong on the server; please try again shortly' : '服务器出错了，请稍后重试'
+  return en ? `Request failed (${status})` : `请求失败（${status}）`
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
@@ -87,4 +95,16 @@ export async function download(path: string, filename: string): Promise<void> {
 export function hours(minutes: number): string {
   const h = Math.round((minutes / 60) * 10) / 10
   return Number.isInteger(h) ? String(h) : h.toFixed(1)
+}
+
+/** Sends raw bytes (a photo) with their content type; answers the JSON reply. */
+export async function postBytes<T>(path: string, body: Blob, contentType: string): Promise<T> {
+  let resp: Response
+  try {
+    resp = await fetch(`/api/v1${path}`, { method: 'POST', headers: { ...headers(false), 'Content-Type': contentType }, body })
+  } catch {
+    throw new ApiError(0, 'network', lang === 'en' ? 'Network error, please retry' : '网络连接失败，请稍后重试')
+  }
+  if (!resp.ok) throw await toError(resp)
+  return (await resp.json()) as T
 }

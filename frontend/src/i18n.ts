@@ -52,7 +52,7 @@ const zh = {
   qualStatus: { pending: '待审核', verified: '已审核', rejected: '未通过' },
   exclusion: {
     not_approved: '报到未审核', suspended: '已暂停', full: '已满额', unavailable: '时间不合适', requester: '需求本人',
-    qualification: '无有效资质',
+    qualification: '无有效资质', declined: '退回过此单',
   },
   appeals: '争议与申诉', myAppeals: '我的申诉', pointsLedger: '积分明细', appealDays: '申诉期限（天）',
   dispute: '对服务有异议', disputeHint: '服务没做或没做好？可以向社区提出异议，社区核实后裁定。', disputePrompt: '请写明哪里没做好（服务人员和社区会看到）',
@@ -143,7 +143,7 @@ const en: typeof zh = {
   qualStatus: { pending: 'Pending', verified: 'Verified', rejected: 'Rejected' },
   exclusion: {
     not_approved: 'Not approved', suspended: 'Suspended', full: 'Full', unavailable: 'Unavailable', requester: 'Requester',
-    qualification: 'No valid qualification',
+    qualification: 'No valid qualification', declined: 'Declined this one',
   },
   appeals: 'Disputes and appeals', myAppeals: 'My appeals', pointsLedger: 'Points statement', appealDays: 'Days to appeal',
   dispute: 'Dispute this service', disputeHint: 'Not done, or not done well? Tell the community; they check and rule.', disputePrompt: 'What was not done? (the member and the community will see this)',

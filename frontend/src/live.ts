@@ -21,6 +21,13 @@ export function connectLive(): void {
   })
   source.addEventListener('resync', () => {
     s.tick += 1
+    void s.refreshUnread()
+  })
+  // After a dropped connection comes back, lines may have come meanwhile.
+  let opened = false
+  source.addEventListener('open', () => {
+    if (opened) void s.refreshUnread()
+    opened = true
   })
 }
 

@@ -37,6 +37,7 @@ export const deskNav: NavGroup[] = [
     label: 'desk.nav.people',
     items: [
       { to: '/admin/members', label: 'desk.membersNav', icon: 'friends-o' },
+      { to: '/admin/members/import', label: 'desk.importNav', icon: 'description-o' },
       { to: '/admin/qualifications', label: 'qualificationReview', icon: 'certificate' },
     ],
   },
@@ -44,7 +45,7 @@ export const deskNav: NavGroup[] = [
     label: 'desk.nav.rules',
     items: [
       { to: '/admin/rules', label: 'rules', icon: 'balance-o' },
-      { to: '/admin/rule-history', label: 'desk.ruleHistory', icon: 'records-o' },
+      { to: '/admin/rules/history', label: 'desk.ruleHistory', icon: 'records-o' },
       { to: '/admin/weights', label: 'desk.weights', icon: 'filter-o' },
       { to: '/admin/rewards', label: 'rewards', icon: 'gift-o' },
     ],

@@ -18,6 +18,7 @@ mod m20261204_000011_duplicates;
 mod m20261204_000012_check_in;
 mod m20261204_000013_series;
 mod m20261204_000014_electrical;
+mod m20261205_000015_ui;
 mod util;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_check_in::Migration),
             Box::new(m20261204_000013_series::Migration),
             Box::new(m20261204_000014_electrical::Migration),
+            Box::new(m20261205_000015_ui::Migration),
         ]
     }
 }

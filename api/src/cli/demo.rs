@@ -58,14 +58,20 @@ async fn demo_user(
 }
 
 /// A plain demo request for building `building` of 阳光社区.
+/// Buildings stand in a row east of 30.2741 N, 120.1551 E (about 80 m apart),
+/// so the desk's map has somewhere to put each request.
 fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
+    let step = u32::try_from(building).unwrap_or(0);
     NewRequest {
         category: category.into(),
         title: title.into(),
         description: String::new(),
         address: format!("阳光社区{building}号楼"),
         contact_phone: None,
-        location: None,
+        location: GeoPoint::new(
+            30.2741 + 0.0004 * f64::from(step % 3),
+            120.1551 + 0.0008 * f64::from(step),
+        ),
         preferred_time: None,
         urgency: Urgency::Normal,
         grid_id: None,
@@ -258,6 +264,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let (c, grids) = new_community(state, "阳光社区", "和平街道", &["东区网格", "西区网格"]).await?;
+    store::directory::set_phone(&state.db, c.id, Some("0571-86001234")).await?;
     let g = |i: usize| grids.get(i).map(|g| g.id);
     let admin = demo_user(state, "13900000000", "李主任", Role::Admin, c.id, None).await?;
     let residents = [
@@ -278,6 +285,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             u,
             None,
             Some(Some(format!("{}@demo.linli.local", u.phone))),
+            None,
             None,
             None,
         )
@@ -573,5 +581,30 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("demo award: {e}"))?;
     }
+    neighbour(state).await?;
     Ok(true)
+}
+
+/// A second community of 和平街道 (明月社区, its admin 周主任 13900000020
+/// and a resident with two requests) and the street's admin, 吴书记
+/// 13900000090, who watches both.
+async fn neighbour(state: &AppState) -> anyhow::Result<()> {
+    let (c, grids) = new_community(state, "明月社区", "和平街道", &["南区网格"]).await?;
+    store::directory::set_phone(&state.db, c.id, Some("0571-86005678")).await?;
+    let g = grids.first().map(|g| g.id);
+    demo_user(state, "13900000020", "周主任", Role::Admin, c.id, None).await?;
+    let resident = demo_user(state, "13900000021", "钱阿婆", Role::Resident, c.id, g).await?;
+    for (category, title, building) in [
+        ("elderly_care", "想请人陪着去菜场", 2u32),
+        ("environment", "楼道堆了杂物，老人走路不方便", 6u32),
+    ] {
+        let mut new = demo_request(category, title, building as usize);
+        new.address = format!("明月社区{building}幢");
+        new.location = GeoPoint::new(30.2801 + 0.0003 * f64::from(building), 120.1632);
+        requests::create(state, &resident, new)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+    }
+    demo_user(state, "13900000090", "吴书记", Role::StreetAdmin, c.id, None).await?;
+    Ok(())
 }

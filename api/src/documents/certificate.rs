@@ -57,6 +57,8 @@ fn format_date(d: NaiveDate) -> String {
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
 const MARGIN_X: f32 = 68.0;
+/// The verification QR code's side, in points (about 3 cm).
+const QR_SIZE: f32 = 86.0;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 const CONTENT_BOTTOM: f32 = PAGE_H - 80.0;
 const CONT_TOP: f32 = 110.0;
@@ -289,6 +291,30 @@ impl Layout<'_> {
         }
     }
 
+    /// A QR code of `text`, `size` points square, top-left at (`x`, `y`):
+    /// one filled square per dark module, with the standard quiet zone.
+    fn qr(&mut self, x: f32, y: f32, size: f32, text: &str) {
+        let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
+            return;
+        };
+        let n = code.width();
+        let module = size / (n as f32 + 8.0);
+        let (x0, y0) = (x + 4.0 * module, y + 4.0 * module);
+        for (i, color) in code.to_colors().into_iter().enumerate() {
+            if color == qrcode::Color::Dark {
+                let (row, col) = ((i / n) as f32, (i % n) as f32);
+                // A hair wider than the module, so neighbours leave no seam.
+                self.rect(
+                    x0 + col * module,
+                    y0 + row * module,
+                    module + 0.05,
+                    module + 0.05,
+                    BLACK,
+                );
+            }
+        }
+    }
+
     /// Start a new page if `height` more points do not fit.
     fn ensure(&mut self, height: f32) -> bool {
         if self.y + height <= CONTENT_BOTTOM {
@@ -440,16 +466,20 @@ fn layout(doc: &CertificateDoc, font: &CjkFont) -> Vec<Vec<Op>> {
         .iter()
         .flat_map(|line| wrap(font, line, 12.0, block_w, 0.0))
         .collect();
-    let verify = format!("本证明可在 {} 核验。", doc.verify_url);
+    let verify = format!("用手机扫描左侧二维码，或打开 {} 核验本证明。", doc.verify_url);
     let verify_lines = wrap(font, &verify, 9.5, CONTENT_W, 0.0).len() as f32;
-    l.ensure(36.0 + issuer.len() as f32 * 22.0 + 20.0 + verify_lines * 15.0 + 15.0);
+    let issuer_h = issuer.len() as f32 * 22.0;
+    l.ensure(36.0 + issuer_h.max(QR_SIZE) + 20.0 + verify_lines * 15.0 + 15.0);
     l.y += 36.0;
+    // The verification page's QR code, left of the issuer block.
+    l.qr(MARGIN_X, l.y, QR_SIZE, &doc.verify_url);
+    let below_qr = l.y + QR_SIZE;
     for line in &issuer {
         l.y += 22.0;
         let y = l.y;
         l.text(block_x, y, 12.0, BLACK, line);
     }
-    l.y += 20.0;
+    l.y = l.y.max(below_qr) + 20.0;
     l.paragraph(&verify, 9.5, 15.0, 0.0, GRAY);
     l.paragraph("本证明免费出具，不得用于商业用途。", 9.5, 15.0, 0.0, GRAY);
     l.pages

@@ -37,6 +37,7 @@ pub mod matching;
 pub mod member;
 pub mod notify;
 pub mod phone;
+pub mod photo;
 pub mod qualification;
 pub mod rating_rule;
 pub mod redemption;

@@ -18,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/auth/login", web::post().to(login))
         .route("/auth/logout", web::post().to(logout))
         .route("/auth/password", web::post().to(change_password))
+        .route("/auth/password/forgot", web::post().to(forgot_password))
+        .route("/auth/password/reset", web::post().to(reset_password))
         .route("/me", web::get().to(me))
         .route("/me", web::put().to(update_me));
 }
@@ -94,6 +96,36 @@ async fn logout(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpRespo
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ForgotBody {
+    #[validate(custom(function = "validate_phone"))]
+    phone: String,
+}
+
+/// 忘记密码: 202 whether or not the number has an account (a link is mailed
+/// when it has one with an e-mail address).
+async fn forgot_password(state: web::Data<AppState>, body: ValidJson<ForgotBody>) -> Result<HttpResponse, ApiError> {
+    services::passwords::forgot(&state, &body.0.phone).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "sent_if_registered": true })))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    #[validate(length(min = 1, max = 128))]
+    token: String,
+    #[validate(length(min = 8, max = 128))]
+    password: String,
+}
+
+/// Sets a new password with a mailed link's token; every device is signed out.
+async fn reset_password(state: web::Data<AppState>, body: ValidJson<ResetBody>) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    services::passwords::reset(&state, &b.token, b.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Changing the password signs out every device and returns a fresh token.
 async fn change_password(
     state: web::Data<AppState>,
@@ -122,6 +154,8 @@ struct MeBody {
     /// Quiet hours for reminders, local `"HH:MM"`, both or neither (equal = none).
     quiet_start: Option<String>,
     quiet_end: Option<String>,
+    /// 适老化: the large, plain layout of the web UI, remembered per person.
+    elder_mode: Option<bool>,
 }
 
 /// A field that is present (even as `null`) is `Some`.
@@ -129,7 +163,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Ok(Some(Option::deserialize(d)?))
 }
 
-/// `PUT /me`: name, e-mail for notices, language, quiet hours.
+/// `PUT /me`: name, e-mail for notices, language, quiet hours, elder mode.
 async fn update_me(
     state: web::Data<AppState>,
     me: CurrentUser,
@@ -162,5 +196,6 @@ async fn update_me(
             })
         }
     };
-    Ok(HttpResponse::Ok().json(services::users::update_me(&state, &me, b.name, b.email, lang, quiet).await?))
+    Ok(HttpResponse::Ok()
+        .json(services::users::update_me(&state, &me, b.name, b.email, lang, quiet, b.elder_mode).await?))
 }

@@ -3,6 +3,7 @@
 
 use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
+use crate::domain::photo;
 use crate::domain::request::{Action, Status, Urgency};
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{CommunityId, GridId, Phone, RequestId, UserId};
@@ -12,7 +13,7 @@ use crate::msg;
 use crate::services::requests::{self, NewRequest, RequestFilter};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use validator::Validate;
 
@@ -27,7 +28,58 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/requests/{id}/merge", web::post().to(merge_request))
         .route("/requests/{id}/check-in/confirm", web::post().to(confirm_visit))
         .route("/requests/{id}/events", web::get().to(request_events))
+        .route("/requests/{id}/photos", web::post().to(add_photo))
+        .route("/requests/{id}/photos/{photo_id}", web::get().to(get_photo))
         .route("/requests/{id}/{action}", web::post().to(act_on_request));
+}
+
+/// `POST /requests/{id}/photos`: the image itself as the body, with its
+/// `Content-Type` (JPEG, PNG or WebP; at most 5 MB, 6 per request). Read in
+/// chunks and refused as soon as it is too large.
+async fn add_photo(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<RequestId>,
+    req: actix_web::HttpRequest,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    use futures::StreamExt;
+    let ct = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if photo::Format::from_content_type(&ct).is_none() {
+        return Err(ApiError::PhotoUnsupported);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+        if body.len() + chunk.len() > photo::MAX_BYTES {
+            return Err(ApiError::PhotoTooLarge(
+                u32::try_from(photo::MAX_BYTES >> 20).unwrap_or(5),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let added = requests::photos::add(&state, &me, id.into_inner(), &ct, body.to_vec()).await?;
+    Ok(HttpResponse::Created().json(added))
+}
+
+/// `GET /requests/{id}/photos/{photo_id}`: the image, to those who may see it.
+async fn get_photo(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    path: web::Path<(RequestId, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, photo_id) = path.into_inner();
+    let (content_type, bytes) = requests::photos::get(&state, &me, id, photo_id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, max-age=86400"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes))
 }
 
 #[derive(Deserialize, Validate)]
@@ -69,6 +121,16 @@ struct ListQuery {
     cursor: Option<RequestId>,
     #[validate(range(min = 1, max = 100))]
     limit: Option<u64>,
+    /// Words in the title, description or address, or a request number (`#12`).
+    #[validate(length(max = 100))]
+    q: Option<String>,
+    /// Posted on or after / on or before these local dates (YYYY-MM-DD).
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    /// Only open requests past their current deadline.
+    overdue: Option<bool>,
+    /// Only urgent ones.
+    urgent: Option<bool>,
 }
 
 async fn create_request(
@@ -192,6 +254,11 @@ async fn list_requests(
         mine: q.mine.unwrap_or(false),
         before: q.cursor,
         limit: q.limit.unwrap_or(DEFAULT_LIMIT),
+        text: q.q,
+        from: q.from,
+        to: q.to,
+        overdue: q.overdue.unwrap_or(false),
+        urgent: q.urgent.unwrap_or(false),
     };
     let (items, next_cursor) = requests::list(&state, &me, filter).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))

@@ -16,7 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/supervision/sweep", web::post().to(sweep))
         .route("/requests/{id}/follow-ups", web::post().to(follow_up))
         .route("/requests/{id}/follow-ups", web::get().to(follow_ups))
-        .route("/stats", web::get().to(get_stats));
+        .route("/stats", web::get().to(get_stats))
+        .route("/street/overview", web::get().to(street_overview));
 }
 
 #[derive(Deserialize, Validate)]
@@ -88,4 +89,9 @@ async fn get_stats(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     Ok(HttpResponse::Ok().json(stats::stats(&state, &me, q.community_id, q.from, q.to).await?))
+}
+
+/// 街道总览: each community in the caller's scope, side by side.
+async fn street_overview(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(stats::overview(&state, &me).await?))
 }

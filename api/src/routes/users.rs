@@ -15,7 +15,8 @@ use validator::Validate;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::post().to(create_user))
         .route("/users", web::get().to(list_users))
-        .route("/users/{id}/role", web::put().to(set_role));
+        .route("/users/{id}/role", web::put().to(set_role))
+        .route("/users/{id}/password/reset", web::post().to(reset_password));
 }
 
 #[derive(Deserialize, Validate)]
@@ -93,4 +94,15 @@ async fn set_role(
     body: ValidJson<RoleBody>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(services::users::set_role(&state, &me, id.into_inner(), body.0.role).await?))
+}
+
+/// An admin gives a resident or member a temporary password (shown once,
+/// to hand over in person); every device of theirs is signed out.
+async fn reset_password(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<UserId>,
+) -> Result<HttpResponse, ApiError> {
+    let password = services::passwords::admin_reset(&state, &me, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "password": password })))
 }

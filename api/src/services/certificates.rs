@@ -60,10 +60,11 @@ pub struct Verification {
     pub issued_on: chrono::NaiveDate,
 }
 
+/// The public verification page (no sign-in): what the PDF's QR code opens.
 fn verify_url(state: &AppState, number: &str) -> String {
     format!(
-        "{}/api/v1/certificates/{number}",
-        state.settings.public_url.trim_end_matches('/')
+        "{}/#/verify/{number}",
+        state.settings.display_url(state.settings.port).trim_end_matches('/')
     )
 }
 

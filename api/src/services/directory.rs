@@ -17,6 +17,8 @@ pub struct CommunityView {
     pub name: String,
     pub street: String,
     pub district: String,
+    /// The community's service phone (打电话给社区), if it gave one.
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,6 +36,7 @@ impl From<Community> for CommunityView {
             name: c.name,
             street: c.street,
             district: c.district,
+            phone: c.phone,
         }
     }
 }

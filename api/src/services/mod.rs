@@ -15,6 +15,7 @@ pub mod market;
 pub mod matching;
 pub mod members;
 pub mod notify;
+pub mod passwords;
 pub mod qualifications;
 pub mod requests;
 pub mod rules;

@@ -14,7 +14,7 @@ use crate::messages::Msg;
 use crate::services::scope;
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -124,4 +124,72 @@ pub async fn stats(
             })
             .collect(),
     })
+}
+
+/// One community on the street overview (街道总览).
+#[derive(Debug, Serialize)]
+pub struct CommunityOverview {
+    pub id: CommunityId,
+    pub name: String,
+    /// Neither closed nor cancelled.
+    pub open: u64,
+    /// Open requests overdue (or escalated) / at risk now, per 督查.
+    pub overdue: u64,
+    pub at_risk: u64,
+    /// Posted / closed among those posted this local month.
+    pub received_month: u64,
+    pub closed_month: u64,
+    /// 办结率 this month: closed ÷ received.
+    pub completion_rate: f64,
+    pub members_active: u64,
+    pub avg_rating: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub communities: Vec<CommunityOverview>,
+}
+
+/// 街道总览: every community the caller administers (a street admin's whole
+/// street, an admin's own community), side by side.
+pub async fn overview(state: &AppState, me: &CurrentUser) -> Result<Overview, ApiError> {
+    let db = &state.db;
+    scope::require_admin(me)?;
+    let ids = scope::communities_within(db, me, None).await?;
+    let today = state.clock.today(state.local_offset);
+    let month_start = today.with_day(1).unwrap_or(today);
+    let (open, members) = store::stats::open_and_members(db, &ids).await?;
+    let names: HashMap<CommunityId, String> = store::directory::communities(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let watch = crate::services::supervision::list(state, me, None).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let month = stats(state, me, Some(id), Some(month_start), None).await?.total;
+        let late = |pick: fn(Level) -> bool| {
+            let mut seen: Vec<_> = watch
+                .iter()
+                .filter(|w| w.community_id == id && pick(w.level))
+                .map(|w| w.request_id)
+                .collect();
+            seen.sort_unstable_by_key(|r| r.0);
+            seen.dedup();
+            u64::try_from(seen.len()).unwrap_or(0)
+        };
+        out.push(CommunityOverview {
+            id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            open: open.get(&id).copied().unwrap_or(0),
+            overdue: late(|l| l != Level::AtRisk),
+            at_risk: late(|l| l == Level::AtRisk),
+            received_month: month.received,
+            closed_month: month.closed,
+            completion_rate: month.completion_rate,
+            members_active: members.get(&id).copied().unwrap_or(0),
+            avg_rating: month.avg_rating,
+        });
+    }
+    Ok(Overview { communities: out })
 }

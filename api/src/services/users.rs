@@ -50,6 +50,8 @@ pub struct MeView {
     pub lang: &'static str,
     /// No reminders between these local times (`"21:00"`–`"08:00"`; equal = none).
     pub quiet_hours: QuietView,
+    /// 适老化: the large, plain layout of the web UI.
+    pub elder_mode: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -76,11 +78,12 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
             start: QuietHours::hhmm(u.quiet.start),
             end: QuietHours::hhmm(u.quiet.end),
         },
+        elder_mode: u.elder_mode,
     })
 }
 
 /// Changes of one's own account: name, e-mail for notices (`Some(None)`
-/// removes it), language of notices, quiet hours for reminders.
+/// removes it), language of notices, quiet hours for reminders, elder mode.
 pub async fn update_me(
     app: &AppState,
     me: &CurrentUser,
@@ -88,12 +91,14 @@ pub async fn update_me(
     email: Option<Option<String>>,
     lang: Option<Lang>,
     quiet: Option<QuietHours>,
+    elder_mode: Option<bool>,
 ) -> Result<MeView, ApiError> {
     let patch = AccountPatch {
         name: name.map(|n| n.trim().to_owned()),
         email: email.map(|e| e.map(|e| e.trim().to_owned())),
         lang,
         quiet,
+        elder_mode,
     };
     store::users::patch(&app.db, me.id, patch, app.clock.now()).await?;
     self::me(app, me).await

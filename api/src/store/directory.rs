@@ -21,6 +21,8 @@ pub struct Community {
     pub created_at: DateTime<Utc>,
     /// The community's own matching weights, if it set any.
     pub matching_weights: Option<Weights>,
+    /// The community's service phone (打电话给社区).
+    pub phone: Option<String>,
 }
 
 /// 网格
@@ -66,6 +68,7 @@ fn community_of(c: community::Model) -> Result<Community, ApiError> {
         district: c.district,
         created_at: c.created_at,
         matching_weights,
+        phone: c.phone,
     })
 }
 
@@ -150,11 +153,22 @@ pub async fn insert_community(
             district: Set(district.to_owned()),
             created_at: Set(now),
             matching_weights: Set(None),
+            phone: Set(None),
             ..Default::default()
         }
         .insert(db)
         .await?,
     )
+}
+
+/// The community's service phone (打电话给社区); `None` removes it.
+pub async fn set_phone(db: &impl ConnectionTrait, id: CommunityId, phone: Option<&str>) -> Result<(), ApiError> {
+    community::Entity::update_many()
+        .col_expr(community::Column::Phone, Expr::value(phone.map(str::to_owned)))
+        .filter(community::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn set_matching_weights(db: &impl ConnectionTrait, id: CommunityId, w: &Weights) -> Result<(), ApiError> {

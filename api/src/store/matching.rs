@@ -6,13 +6,13 @@
 //! still good.
 
 use super::json::Json;
-use crate::domain::CommunityId;
 use crate::domain::matching::{Availability, GeoPoint, MemberFacts, Menu, Roster};
 use crate::domain::request::Status;
+use crate::domain::{CommunityId, RequestId};
 use crate::error::ApiError;
 use crate::state::Stamp;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{enums as db, help_request, member_profile, member_qualification, member_skill};
+use entity::{enums as db, help_request, member_profile, member_qualification, member_skill, request_event};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -181,6 +181,34 @@ pub async fn qualification_stamp(db: &impl ConnectionTrait, community_id: Commun
 pub async fn standing_stamp(db: &impl ConnectionTrait, community_id: CommunityId) -> Result<Stamp, ApiError> {
     use help_request::Column as H;
     stamp::<help_request::Entity>(db, H::CommunityId, H::Version, community_id).await
+}
+
+/// For each of `ids`, the members who declined (退回) or gave back (退单)
+/// it, in one query.
+pub async fn declined_by(
+    db: &impl ConnectionTrait,
+    ids: &[RequestId],
+) -> Result<std::collections::HashMap<RequestId, Vec<i64>>, ApiError> {
+    use request_event::Column as E;
+    let mut out: std::collections::HashMap<RequestId, Vec<i64>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, Option<i64>)> = request_event::Entity::find()
+        .select_only()
+        .column(E::RequestId)
+        .column(E::ActorId)
+        .filter(E::RequestId.is_in(ids.iter().map(|r| r.0)))
+        .filter(E::Action.is_in([db::EventStep::Decline, db::EventStep::Withdraw]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (request, actor) in rows {
+        if let Some(actor) = actor {
+            out.entry(RequestId(request)).or_default().push(actor);
+        }
+    }
+    Ok(out)
 }
 
 /// The dispatcher's queue of a community: pending, urgent first, then

@@ -24,6 +24,7 @@ pub mod members;
 pub mod no_shows;
 pub mod notices;
 pub mod outbox;
+pub mod photos;
 pub mod qualifications;
 pub mod reminders;
 pub mod requests;

@@ -11,7 +11,7 @@ use crate::domain::{CategoryId, CommunityId, GridId, RequestId, UserId};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use entity::{enums as db, help_request, request_event};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -449,6 +449,28 @@ pub struct RequestQuery {
     /// Requests with an id below this (the previous page's `next_cursor`).
     pub before: Option<RequestId>,
     pub limit: u64,
+    /// Words in the title, description or address, or the request's number.
+    pub text: Option<String>,
+    /// Posted at or after / before these instants.
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    /// Still open and past its current deadline at this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+    pub urgent_only: bool,
+}
+
+/// `%` and `_` matched literally in a LIKE pattern (escape character `\`).
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 /// What `viewer` may see, filtered, newest first.
@@ -479,6 +501,32 @@ pub async fn list(
     }
     if let Some(b) = f.before {
         q = q.filter(C::Id.lt(b.0));
+    }
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = like_pattern(text);
+        let like = |c: C| Expr::col(c).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        let mut any = Condition::any()
+            .add(like(C::Title))
+            .add(like(C::Description))
+            .add(like(C::Address));
+        if let Ok(id) = text.trim_start_matches('#').parse::<i64>() {
+            any = any.add(C::Id.eq(id));
+        }
+        q = q.filter(any);
+    }
+    if let Some(from) = f.created_from {
+        q = q.filter(C::CreatedAt.gte(from));
+    }
+    if let Some(before) = f.created_before {
+        q = q.filter(C::CreatedAt.lt(before));
+    }
+    if let Some(now) = f.overdue_at {
+        q = q
+            .filter(C::DueAt.lt(now))
+            .filter(C::Status.is_not_in([db::RequestStatus::Closed, db::RequestStatus::Cancelled]));
+    }
+    if f.urgent_only {
+        q = q.filter(C::Urgency.eq(db::Urgency::Urgent));
     }
     let rows = q.order_by_desc(C::Id).limit(f.limit + 1).all(db).await?;
     let (rows, next) = super::page(rows, f.limit, |r| r.id);

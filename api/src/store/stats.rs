@@ -77,3 +77,39 @@ pub async fn grid_names(db: &impl ConnectionTrait) -> Result<HashMap<GridId, Str
         .map(|g| (GridId(g.id), g.name))
         .collect())
 }
+
+/// Per community of `communities`: requests still open (neither closed nor
+/// cancelled), and active members (报到 approved, not suspended).
+pub async fn open_and_members(
+    db: &impl ConnectionTrait,
+    communities: &[CommunityId],
+) -> Result<(HashMap<CommunityId, u64>, HashMap<CommunityId, u64>), ApiError> {
+    use entity::member_profile;
+    let ids: Vec<i64> = communities.iter().map(|c| c.0).collect();
+    let open: Vec<(i64, i64)> = help_request::Entity::find()
+        .select_only()
+        .column(help_request::Column::CommunityId)
+        .column_as(Expr::col(help_request::Column::Id).count(), "n")
+        .filter(help_request::Column::CommunityId.is_in(ids.clone()))
+        .filter(help_request::Column::Status.is_not_in([db::RequestStatus::Closed, db::RequestStatus::Cancelled]))
+        .group_by(help_request::Column::CommunityId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let members: Vec<(i64, i64)> = member_profile::Entity::find()
+        .select_only()
+        .column(member_profile::Column::CommunityId)
+        .column_as(Expr::col(member_profile::Column::UserId).count(), "n")
+        .filter(member_profile::Column::CommunityId.is_in(ids))
+        .filter(member_profile::Column::Status.eq(db::MemberStatus::Active))
+        .group_by(member_profile::Column::CommunityId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counted = |rows: Vec<(i64, i64)>| {
+        rows.into_iter()
+            .map(|(c, n)| (CommunityId(c), u64::try_from(n).unwrap_or(0)))
+            .collect()
+    };
+    Ok((counted(open), counted(members)))
+}

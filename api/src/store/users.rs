@@ -28,6 +28,8 @@ pub struct User {
     pub email: Option<String>,
     /// No reminders then (local time).
     pub quiet: QuietHours,
+    /// 适老化: the large, plain layout of the web UI.
+    pub elder_mode: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +46,7 @@ pub(super) fn user_of(u: user::Model) -> User {
         lang: u.lang.into(),
         email: u.email,
         quiet: QuietHours::new(u.quiet_start, u.quiet_end),
+        elder_mode: u.elder_mode,
         created_at: u.created_at,
         updated_at: u.updated_at,
     }
@@ -164,6 +167,7 @@ pub struct AccountPatch {
     pub email: Option<Option<String>>,
     pub lang: Option<Lang>,
     pub quiet: Option<QuietHours>,
+    pub elder_mode: Option<bool>,
 }
 
 pub async fn patch(db: &impl ConnectionTrait, id: UserId, p: AccountPatch, now: DateTime<Utc>) -> Result<(), ApiError> {
@@ -178,6 +182,9 @@ pub async fn patch(db: &impl ConnectionTrait, id: UserId, p: AccountPatch, now: 
     }
     if let Some(l) = p.lang {
         q = q.col_expr(user::Column::Lang, Expr::value(db::Lang::from(l)));
+    }
+    if let Some(on) = p.elder_mode {
+        q = q.col_expr(user::Column::ElderMode, Expr::value(on));
     }
     if let Some(quiet) = p.quiet {
         let m = |v: u16| i16::try_from(v).unwrap_or(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import Vant from 'vant'
+import { createPinia } from 'pinia'
 import { createRouter, createMemoryHistory } from 'vue-router'
 import { i18n } from '../i18n'
 import StarProgress from './StarProgress.vue'
@@ -8,7 +9,7 @@ import RequestCard from './RequestCard.vue'
 import QualificationCell from './QualificationCell.vue'
 import type { Qualification, Request } from '../types'
 
-const plugins = [Vant, i18n]
+const plugins = [Vant, i18n, createPinia()]
 
 describe('StarProgress', () => {
   it('shows the level and the way to the next star', () => {

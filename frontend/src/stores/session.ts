@@ -6,9 +6,11 @@ export interface Me {
   name: string
   phone: string
   role: 'resident' | 'member' | 'admin' | 'street_admin'
-  community: { id: number; name: string; street: string }
+  community: { id: number; name: string; street: string; phone?: string | null }
   email?: string | null
   quiet_hours?: { start: string; end: string }
+  /** 长辈模式 (适老化), saved per user (`PUT /me {elder_mode}`). */
+  elder_mode?: boolean
 }
 
 const KEY = 'linli.token'
@@ -25,6 +27,7 @@ export const useSession = defineStore('session', {
       setToken(this.token)
       try {
         this.me = await get<Me>('/me')
+        void this.refreshUnread()
         return true
       } catch {
         this.clear()
@@ -37,6 +40,7 @@ export const useSession = defineStore('session', {
       localStorage.setItem(KEY, r.token)
       setToken(r.token)
       this.me = await get<Me>('/me')
+      void this.refreshUnread()
     },
     async register(phone: string, password: string, name: string, community_id: number) {
       const r = await post<{ token: string }>('/auth/register', { phone, password, name, community_id })
@@ -44,6 +48,21 @@ export const useSession = defineStore('session', {
       localStorage.setItem(KEY, r.token)
       setToken(r.token)
       this.me = await get<Me>('/me')
+      void this.refreshUnread()
+    },
+    /** The bell's count from the inbox (GET /notifications carries `unread`); kept as it was on failure. */
+    async refreshUnread() {
+      if (!this.token) return
+      try {
+        this.unread = (await get<{ unread: number }>('/notifications?limit=1')).unread
+      } catch {
+        // the badge keeps its last count; the inbox screen shows the error
+      }
+    },
+    /** Marks one inbox line read (opening it) and takes it off the badge. */
+    async markRead(id: number) {
+      await post(`/notifications/${id}/read`)
+      this.unread = Math.max(0, this.unread - 1)
     },
     async logout() {
       try {
@@ -56,6 +75,7 @@ export const useSession = defineStore('session', {
     clear() {
       this.token = null
       this.me = null
+      this.unread = 0
       localStorage.removeItem(KEY)
       setToken(null)
     },

@@ -139,3 +139,111 @@ async fn roles_are_granted_by_admins_only(b: Backend) {
     );
 }
 both_backends!(roles_are_granted_by_admins_only);
+
+/// 忘记密码: a link mailed to the address on file sets a new password once,
+/// signs every device out, and the form answers alike for unknown numbers;
+/// an admin's temporary password works for a resident and is audit-logged.
+async fn forgotten_and_admin_reset_passwords(b: Backend) {
+    use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter, QueryOrder};
+    let Some(app) = spawn_app(b).await else { return };
+    let u = app.resident().await;
+    let (s, _) = app.put(&u.token, "/me", json!({"email": "wang@example.com"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = app
+        .post("", "/auth/password/forgot", json!({"phone": "13712345678"}))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "unknown numbers get the same answer: {v}");
+    let (s, e) = app.post("", "/auth/password/forgot", json!({"phone": "123"})).await;
+    assert_eq!(
+        (s, e["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("phone"))
+    );
+    let (s, _) = app.post("", "/auth/password/forgot", json!({"phone": u.phone})).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+
+    let db = Database::connect(&app.database_url).await.expect("db");
+    let mail = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::UserId.eq(u.id))
+        .filter(entity::outbox::Column::EventKey.like("password_reset:%"))
+        .order_by_desc(entity::outbox::Column::Id)
+        .one(&db)
+        .await
+        .expect("outbox")
+        .expect("a reset mail");
+    db.close().await.expect("close");
+    assert_eq!(mail.to_address, "wang@example.com");
+    assert_eq!(mail.subject, "邻里：重设您的密码");
+    let token = mail
+        .body
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("a link with a token")
+        .to_owned();
+
+    let (s, e) = app
+        .post(
+            "",
+            "/auth/password/reset",
+            json!({"token": "nope", "password": "new-pass-123"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reset_invalid"))
+    );
+    let (s, _) = app
+        .post(
+            "",
+            "/auth/password/reset",
+            json!({"token": token, "password": "new-pass-123"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.get(&u.token, "/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "signed out everywhere");
+    let again = app.login(&u.phone, "new-pass-123").await;
+    let (s, e) = app
+        .post(
+            "",
+            "/auth/password/reset",
+            json!({"token": token, "password": "other-pass-123"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "once only: {e}");
+
+    // The admin hands over a temporary password; the audit log says so.
+    let (s, t) = app
+        .post(&app.admin.token, &format!("/users/{}/password/reset", u.id), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let temp = t["password"].as_str().expect("password").to_owned();
+    assert_eq!(temp.len(), 10);
+    let (s, _) = app.get(&again.token, "/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    app.login(&u.phone, &temp).await;
+    let (_, log) = app.get(&app.admin.token, "/audit-log").await;
+    assert!(
+        log["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|l| l["action"] == "user.password_reset" && l["target_id"] == json!(u.id)),
+        "{log}"
+    );
+    // Not for someone else's admin, nor by a resident.
+    let other = app.resident().await;
+    let (s, _) = app
+        .post(&other.token, &format!("/users/{}/password/reset", u.id), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .post(
+            &app.admin.token,
+            &format!("/users/{}/password/reset", app.admin.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+both_backends!(forgotten_and_admin_reset_passwords);

@@ -31,6 +31,9 @@ async fn certificate_issue_download_verify(b: Backend) {
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let number = c["number"].as_str().expect("number").to_owned();
     assert!(number.starts_with("LL20"), "{number}");
+    // The public verification page (what the PDF's QR code opens), not an API path.
+    let page = c["verify_url"].as_str().expect("verify_url").to_owned();
+    assert!(page.ends_with(&format!("/#/verify/{number}")), "{page}");
     assert_eq!((c["minutes"].as_i64(), c["services"].as_i64()), (Some(210), Some(2)));
 
     // Anyone can verify the number, without signing in — and learns little.
@@ -55,6 +58,11 @@ async fn certificate_issue_download_verify(b: Backend) {
     assert!(flat.contains("志愿服务证明"), "{flat}");
     assert!(flat.contains("3.5"), "hours in {flat}");
     assert!(flat.contains("陈志强"), "the member's own copy has their name: {flat}");
+    assert!(
+        flat.contains(&format!("/#/verify/{number}")),
+        "the verification page: {flat}"
+    );
+    assert!(flat.contains("二维码"), "{flat}");
     // Another member may not; the community admin may.
     let other = app.member().await;
     let (s, _, _) = app

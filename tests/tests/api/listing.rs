@@ -134,3 +134,57 @@ async fn street_admin_scope(b: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN, "no accounts in another community");
 }
 both_backends!(street_admin_scope);
+
+async fn found(app: &crate::helpers::TestApp, token: &str, path: &str) -> Vec<i64> {
+    let (s, page) = app.get(token, path).await;
+    assert_eq!(s, StatusCode::OK, "{path}: {page}");
+    ids(&page)
+}
+
+/// The desk's filters: words (title, description, address, number),
+/// posting dates, overdue and urgent; a LIKE wildcard is taken literally.
+async fn text_date_overdue_and_urgent_filters(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let r = app.resident().await;
+    let mut posted = Vec::new();
+    for body in [
+        json!({"category": "appliance_repair", "title": "厨房水龙头漏水", "address": "3号楼101"}),
+        json!({"category": "environment", "title": "楼道灯坏了", "description": "晚上100%看不见", "address": "5号楼", "urgency": "urgent"}),
+    ] {
+        let (s, v) = app.post(&r.token, "/requests", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        posted.push(v["id"].as_i64().expect("id"));
+    }
+    let (tap, light) = (posted[0], posted[1]);
+    let admin = app.admin.token.clone();
+    assert_eq!(found(&app, &admin, "/requests?q=水龙头").await, vec![tap]);
+    assert_eq!(found(&app, &admin, "/requests?q=5号楼").await, vec![light]);
+    assert_eq!(found(&app, &admin, &format!("/requests?q=%23{tap}")).await, vec![tap]);
+    assert_eq!(found(&app, &admin, "/requests?q=100%25").await, vec![light]);
+    assert_eq!(
+        found(&app, &admin, "/requests?q=%25").await,
+        vec![light],
+        "a % is literal"
+    );
+    assert_eq!(found(&app, &admin, "/requests?urgent=true").await, vec![light]);
+    let today = app.state.clock.now().date_naive();
+    let (yesterday, tomorrow) = (today.pred_opt().expect("d"), today.succ_opt().expect("d"));
+    let both = found(&app, &admin, &format!("/requests?from={yesterday}&to={tomorrow}")).await;
+    assert!(both.contains(&tap) && both.contains(&light), "{both:?}");
+    assert!(
+        found(&app, &admin, &format!("/requests?from={tomorrow}"))
+            .await
+            .is_empty()
+    );
+    let before = yesterday.pred_opt().expect("d");
+    assert!(found(&app, &admin, &format!("/requests?to={before}")).await.is_empty());
+    // Nothing is late yet; a week on, both are past their dispatch deadline.
+    assert!(found(&app, &admin, "/requests?overdue=true").await.is_empty());
+    crate::helpers::clock_to(&app, app.state.clock.now() + chrono::Duration::days(7));
+    let admin = app.login(&app.admin.phone, crate::helpers::ADMIN_PASSWORD).await.token;
+    let late = found(&app, &admin, "/requests?overdue=true").await;
+    assert!(late.contains(&tap) && late.contains(&light), "{late:?}");
+    let (s, e) = app.get(&admin, "/requests?from=2026-13-01").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}
+both_backends!(text_date_overdue_and_urgent_filters);

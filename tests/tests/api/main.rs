@@ -21,6 +21,7 @@ mod market;
 mod matching;
 mod members;
 mod notices;
+mod photos;
 mod qualifications;
 mod request_loop;
 mod series;

@@ -354,3 +354,49 @@ async fn availability_and_weights(b: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 both_backends!(availability_and_weights);
+
+/// Who declined (退回) or gave back (退单) a request is never offered it
+/// again: the candidate list says why, auto-dispatch picks someone else.
+async fn a_decliner_is_not_offered_the_request_again(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let first = app
+        .registered_member(json!({"kind": "volunteer", "skills": ["elderly_care"], "lat": 30.2741, "lng": 120.1551}))
+        .await;
+    let second = app
+        .registered_member(json!({"kind": "volunteer", "skills": ["errands"], "lat": 30.29, "lng": 120.17}))
+        .await;
+    let req = request_at(&app, &resident, "elderly_care", 30.2745, 120.1555).await;
+    let (_, c) = app.get(&app.admin.token, &format!("/requests/{req}/candidates")).await;
+    assert_eq!(candidate_ids(&c).first(), Some(&first.id), "{c}");
+
+    app.ok(&app.admin, req, "dispatch", json!({"assignee_id": first.id}))
+        .await;
+    app.ok(&first, req, "decline", json!({"note": "这周出差"})).await;
+
+    let (s, c) = app.get(&app.admin.token, &format!("/requests/{req}/candidates")).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert!(!candidate_ids(&c).contains(&first.id), "{c}");
+    let left_out = c["excluded"]
+        .as_array()
+        .expect("excluded")
+        .iter()
+        .find(|e| e["member"]["user_id"] == json!(first.id))
+        .cloned()
+        .expect("the decliner is listed as excluded");
+    assert_eq!(left_out["reason"], "declined");
+    assert_eq!(left_out["message"], "已退回或退单过这条需求", "{left_out}");
+
+    let (_, plan) = app
+        .post(&app.admin.token, "/dispatch/auto", json!({"dry_run": true}))
+        .await;
+    let planned = plan["plan"]
+        .as_array()
+        .expect("plan")
+        .iter()
+        .find(|p| p["request_id"] == json!(req))
+        .cloned()
+        .expect("still planned");
+    assert_eq!(planned["member"]["user_id"], json!(second.id), "{plan}");
+}
+both_backends!(a_decliner_is_not_offered_the_request_again);

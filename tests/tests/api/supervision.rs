@@ -447,3 +447,78 @@ async fn racing_reopens_leave_no_orphan_follow_up(b: Backend) {
     assert_eq!(r["status"], "pending");
 }
 both_backends!(racing_reopens_leave_no_orphan_follow_up);
+
+/// 街道总览: a street admin sees each community of the street side by side
+/// (open, overdue, this month's received / closed, active members); a
+/// community admin sees only their own; residents none.
+async fn street_overview_side_by_side(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let street = app.street_admin().await;
+    let (s, c) = app
+        .post(
+            &street.token,
+            "/communities",
+            json!({"name": "明月社区", "grids": ["一网格"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let c2 = c["community"]["id"].as_i64().expect("second community");
+    let (here, there) = (app.resident().await, app.resident_in(c2).await);
+    let member = app.member().await;
+    app.closed_request(&here, &member, 60, 5).await;
+    app.post_request(&here).await;
+    for _ in 0..2 {
+        app.post_request(&there).await;
+    }
+    let row = |v: &Value, id: i64| {
+        v["communities"]
+            .as_array()
+            .expect("communities")
+            .iter()
+            .find(|c| c["id"] == json!(id))
+            .cloned()
+            .expect("the community's row")
+    };
+    let (s, v) = app.get(&street.token, "/street/overview").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["communities"].as_array().map(Vec::len), Some(2), "{v}");
+    let one = row(&v, 1);
+    assert_eq!(
+        (
+            one["open"].as_u64(),
+            one["received_month"].as_u64(),
+            one["closed_month"].as_u64()
+        ),
+        (Some(1), Some(2), Some(1)),
+        "{one}"
+    );
+    assert_eq!(one["completion_rate"].as_f64(), Some(0.5));
+    assert_eq!(one["avg_rating"].as_f64(), Some(5.0));
+    assert!(one["members_active"].as_u64() >= Some(1));
+    let two = row(&v, c2);
+    assert_eq!(
+        (two["name"].as_str(), two["open"].as_u64()),
+        (Some("明月社区"), Some(2))
+    );
+    assert_eq!(
+        (two["overdue"].as_u64(), two["members_active"].as_u64()),
+        (Some(0), Some(0))
+    );
+
+    // A week on, the second community's two are overdue, per 督查.
+    crate::helpers::clock_to(&app, app.state.clock.now() + Duration::days(7));
+    let street = app.login(&street.phone, crate::helpers::PASSWORD).await;
+    let (_, v) = app.get(&street.token, "/street/overview").await;
+    assert_eq!(row(&v, c2)["overdue"].as_u64(), Some(2), "{v}");
+
+    let admin = app.login(&app.admin.phone, crate::helpers::ADMIN_PASSWORD).await;
+    let (s, v) = app.get(&admin.token, "/street/overview").await;
+    assert_eq!(
+        (s, v["communities"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1))
+    );
+    let resident = app.login(&here.phone, crate::helpers::PASSWORD).await;
+    let (s, _) = app.get(&resident.token, "/street/overview").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+both_backends!(street_overview_side_by_side);

@@ -112,6 +112,9 @@ pub struct RequestFacts {
     pub requesters: [i64; 2],
     /// The qualification its category needs (资质), if any.
     pub requires: Option<QualificationKind>,
+    /// Members who declined (退回) or gave back (退单) this request: never
+    /// offered it again.
+    pub declined: Vec<i64>,
 }
 
 /// Why a member is not a candidate.
@@ -130,6 +133,8 @@ pub enum Exclusion {
     /// The category needs this qualification and the member holds none
     /// that counts today (missing, unverified, rejected or expired).
     Unqualified(QualificationKind),
+    /// They declined or gave back this very request.
+    Declined,
 }
 
 impl Exclusion {
@@ -141,6 +146,7 @@ impl Exclusion {
             Exclusion::Unavailable => "unavailable",
             Exclusion::Requester => "requester",
             Exclusion::Unqualified(_) => "qualification",
+            Exclusion::Declined => "declined",
         }
     }
 }
@@ -229,6 +235,9 @@ fn screen(w: &Weights, req: &RequestFacts, m: &MemberFacts) -> Result<Screened, 
     }
     if req.requesters.contains(&m.user_id) {
         return Err(Exclusion::Requester);
+    }
+    if req.declined.contains(&m.user_id) {
+        return Err(Exclusion::Declined);
     }
     if let Some(kind) = req.requires
         && !m.qualifications.contains(&kind)

@@ -43,6 +43,7 @@ fn request() -> RequestFacts {
         when: None,
         requesters: [100, 100],
         requires: None,
+        declined: vec![],
     }
 }
 
@@ -176,6 +177,12 @@ fn exclusions_name_their_reason() {
     );
     assert_eq!(e(MemberFacts { active: 3, ..member(1) }), Some(Exclusion::Full));
     assert_eq!(e(member(100)), Some(Exclusion::Requester));
+    let declined = RequestFacts {
+        declined: vec![1],
+        ..request()
+    };
+    assert_eq!(evaluate(&w, &declined, &member(1)).err(), Some(Exclusion::Declined));
+    assert!(evaluate(&w, &declined, &member(2)).is_ok());
     assert_eq!(e(member(1)), None);
 }
 
@@ -292,6 +299,7 @@ proptest! {
             when: hour.map(saturday),
             requesters: [7, 8],
             requires: None,
+            declined: vec![],
         };
         let r = rank(&w, &req, &members, limit);
         prop_assert_eq!(r.eligible + r.excluded.len(), members.len());

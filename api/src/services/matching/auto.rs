@@ -133,9 +133,11 @@ pub async fn auto_dispatch(
         let weights = facts::weights(db, community_id).await?;
         // Members who are not active get no edge: the engine excludes them.
         let pool = facts::pool(state, community_id, &menu, now).await?;
+        let ids: Vec<RequestId> = pending.iter().map(|r| r.id).collect();
+        let mut declined = store::matching::declined_by(db, &ids).await?;
         let reqs: Vec<_> = pending
             .iter()
-            .map(|r| facts::request_facts(r, &menu, state.local_offset))
+            .map(|r| facts::request_facts(r, &menu, state.local_offset, declined.remove(&r.id).unwrap_or_default()))
             .collect();
         let m = market(&weights, &reqs, &pool.facts);
         let best = optimal(&m);

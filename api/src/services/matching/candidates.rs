@@ -9,6 +9,7 @@ use crate::i18n::Lang;
 use crate::messages;
 use crate::services::{requests, scope};
 use crate::state::AppState;
+use crate::store;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,7 +75,11 @@ pub async fn candidates(
     let menu = facts::menu(db).await?;
     let weights = facts::weights(db, req.community_id).await?;
     let pool = facts::pool(state, req.community_id, &menu, state.clock.now()).await?;
-    let facts = facts::request_facts(&req, &menu, state.local_offset);
+    let declined = store::matching::declined_by(db, &[req.id])
+        .await?
+        .remove(&req.id)
+        .unwrap_or_default();
+    let facts = facts::request_facts(&req, &menu, state.local_offset, declined);
     let ranking = rank(&weights, &facts, &pool.facts, limit);
     let asked = match member_id {
         None => None,

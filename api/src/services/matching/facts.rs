@@ -119,7 +119,8 @@ pub async fn people(db: &impl ConnectionTrait, pool: &Pool, indices: &[usize]) -
 }
 
 /// A request as the matching engine sees it.
-pub fn request_facts(r: &HelpRequest, menu: &Menu, offset: FixedOffset) -> RequestFacts {
+/// `declined`: who declined or gave it back (`store::matching::declined_by`).
+pub fn request_facts(r: &HelpRequest, menu: &Menu, offset: FixedOffset, declined: Vec<i64>) -> RequestFacts {
     RequestFacts {
         id: r.id.0,
         category: menu.skill(r.category_id.0),
@@ -130,6 +131,7 @@ pub fn request_facts(r: &HelpRequest, menu: &Menu, offset: FixedOffset) -> Reque
             .map(|t| Slot::of(t.with_timezone(&offset).naive_local())),
         requesters: [r.resident_id.0, r.entered_by.0],
         requires: menu.requires(r.category_id.0),
+        declined,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::RequestQuery};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 #[derive(Debug, Default)]
 pub struct RequestFilter {
@@ -22,6 +23,19 @@ pub struct RequestFilter {
     /// Requests with an id below this (the previous page's `next_cursor`).
     pub before: Option<RequestId>,
     pub limit: u64,
+    /// Words in the title, description or address, or a request number.
+    pub text: Option<String>,
+    /// Posted on or after / on or before these local dates.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only open requests past their current deadline.
+    pub overdue: bool,
+    pub urgent: bool,
+}
+
+/// The instant a local date begins.
+fn local_midnight(d: NaiveDate, offset: FixedOffset) -> DateTime<Utc> {
+    (d.and_time(NaiveTime::MIN) - offset).and_utc()
 }
 
 pub async fn list(
@@ -44,6 +58,14 @@ pub async fn list(
         mine: f.mine,
         before: f.before,
         limit: f.limit,
+        text: f.text,
+        created_from: f.from.map(|d| local_midnight(d, app.local_offset)),
+        created_before: f
+            .to
+            .and_then(|d| d.succ_opt())
+            .map(|d| local_midnight(d, app.local_offset)),
+        overdue_at: f.overdue.then(|| app.clock.now()),
+        urgent_only: f.urgent,
     };
     let (rows, next) = store::requests::list(db, &viewer, &q).await?;
     Ok((view::many(db, &viewer, &rows, app.clock.now()).await?, next))

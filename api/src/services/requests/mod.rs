@@ -5,6 +5,7 @@ mod create;
 mod duplicates;
 mod list;
 mod no_show;
+pub mod photos;
 mod transition;
 mod view;
 

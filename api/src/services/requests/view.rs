@@ -83,6 +83,9 @@ pub struct RequestView {
     /// requester only): tell it to the member when they arrive / finish.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit_code: Option<super::check_in::CodeView>,
+    /// Photos (single views, to those who see the resident's contact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<super::photos::PhotoRef>>,
     /// What the caller may do to it now (the state machine's answer): the
     /// screens offer exactly these.
     pub allowed_actions: Vec<Step>,
@@ -230,6 +233,7 @@ pub(super) async fn many(
                 occurrence: r.occurrence.map(|(series_id, on)| OccurrenceRef { series_id, on }),
                 check_in: visits.remove(&r.id),
                 visit_code: None,
+                photos: None,
                 allowed_actions: {
                     let mut state = r.state();
                     let days = review_days
@@ -260,6 +264,10 @@ pub(super) async fn one(
         v.check_in = check_in;
     }
     v.visit_code = code;
+    if viewer.sees_contact(&r.visibility()) {
+        let ids = store::photos::ids_of(db, r.id).await?;
+        v.photos = Some(ids.into_iter().map(|p| super::photos::photo_ref(r.id, p)).collect());
+    }
     Ok(v)
 }
 

@@ -37,9 +37,9 @@ describe('Candidates (desk facts)', () => {
     expect(facts).toContain('在办 2/3')
     expect(facts).toContain('评分 4.0（1 次）')
     expect(facts).toContain('持有效电工证')
-    expect(w.find('[data-testid=excluded-summary]').text()).toContain('无有效资质 1 · 已退回过此需求 1')
+    expect(w.find('[data-testid=excluded-summary]').text()).toContain('无有效资质 1 · 退回过此单 1')
     expect(w.find('[data-reason=qualification]').text()).toContain('没有有效的电工证')
-    expect(w.find('[data-reason=declined]').text()).toContain('已退回过此需求')
+    expect(w.find('[data-reason=declined]').text()).toContain('退回过此单')
   })
 
   it('offers a retry when the candidates cannot be read', async () => {
@@ -48,7 +48,7 @@ describe('Candidates (desk facts)', () => {
     const w = mount(Candidates, { props: { requestId: 3 }, global: { plugins: [Vant, i18n] } })
     await flushPromises()
     expect(w.text()).toContain('网络连接失败')
-    await w.find('[data-testid=candidates-retry]').trigger('click')
+    await w.find('[data-testid=retry]').trigger('click')
     await flushPromises()
     expect(w.find('[data-testid=candidate-facts]').exists()).toBe(true)
   })

@@ -1,0 +1,71 @@
+// Member CSV import (POST /members/import): the template, and the server's
+// per-line problems turned into rows people can act on.
+import type { ApiError } from '../api'
+
+/** The columns the import knows, in the template's order. */
+export const COLUMNS = [
+  'phone', 'name', 'kind', 'employer', 'party_branch', 'skills', 'grid',
+  'max_active', 'availability', 'preferred_posts', 'lat', 'lng',
+] as const
+
+/** A template with the header and two example rows (UTF-8 with BOM so spreadsheet programs read the Chinese). */
+export function templateCsv(): string {
+  return (
+    '\ufeff' +
+    [
+      COLUMNS.join(','),
+      '13800001234,张三,党员,区卫健委,第一党支部,elderly_care;errands,东区网格,3,6 09:00-12:00;7 14:00-17:00,,,',
+      '13800005678,李四,志愿者,,,appliance_repair,,2,,,,',
+    ].join('\n') +
+    '\n'
+  )
+}
+
+/** One problem of an import: line 1 is the header. */
+export interface ImportProblem {
+  line: number | null
+  field: string
+  code: string
+  message: string
+}
+
+/** The message without the server's own "第 3 行：" / "line 3: " prefix (the table shows the line). */
+export function stripLine(message: string): string {
+  return message.replace(/^\s*(第\s*\d+\s*行[:：]\s*|line\s+\d+:\s*)/i, '')
+}
+
+/** The per-line problems of a refused import, in line order; a refusal without fields becomes one row. */
+export function importProblems(e: Pick<ApiError, 'message' | 'fields'>): ImportProblem[] {
+  const fields = (e.fields ?? []) as { field: string; code: string; message: string; line?: number | null }[]
+  if (!fields.length) return [{ line: null, field: 'file', code: 'unknown', message: e.message }]
+  return fields
+    .map((f) => ({ line: f.line ?? null, field: f.field, code: f.code, message: stripLine(f.message) }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+}
+
+/** The data lines with a problem (the header cannot be skipped). */
+export function badLines(problems: ImportProblem[]): number[] {
+  return [...new Set(problems.map((p) => p.line).filter((l): l is number => l !== null && l > 1))].sort((a, b) => a - b)
+}
+
+/** Whether every problem sits on a data line, so the rest could be imported without them. */
+export function canSkip(problems: ImportProblem[]): boolean {
+  return problems.length > 0 && problems.every((p) => p.line !== null && p.line > 1)
+}
+
+/** The file without the given (1-based) lines. */
+export function withoutLines(text: string, lines: number[]): string {
+  const drop = new Set(lines)
+  return text
+    .split(/\r?\n/)
+    .filter((_, i) => !drop.has(i + 1))
+    .join('\n')
+}
+
+/** Data rows in a file (non-empty lines after the header). */
+export function dataRows(text: string): number {
+  return Math.max(0, text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim()).length - 1)
+}
+
+export interface ImportedRow { line: number; user_id: number; name: string; phone: string; new_account: boolean; initial_password: string | null }
+export interface ImportReport { community_id: number; imported: number; new_accounts: number; rows: ImportedRow[] }
