@@ -6,6 +6,7 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   plugins: [vue()],
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
-  build: { chunkSizeWarningLimit: 1500 },
+  // The manifest lets scripts/budget.mjs check what loads with what.
+  build: { chunkSizeWarningLimit: 1500, manifest: true },
   test: { environment: 'happy-dom', include: ['src/**/*.test.ts'] },
 })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the web UI into frontend/dist (npm). Installs its packages first
-# when package-lock.json changed since the last install.
+# Builds the web UI into frontend/dist (npm) and checks its bundle budgets
+# (frontend/scripts/budget.mjs). Installs its packages first when
+# package-lock.json changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
@@ -12,3 +13,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build
+# Bundle budgets: the first screen's JavaScript, ECharts only with the dashboard.
+node scripts/budget.mjs

@@ -82,6 +82,26 @@ impl Msg {
         &self.key
     }
 
+    /// What the message quotes rather than says: its plain-text arguments
+    /// with words in them (a request's title, an address, a reason), nested
+    /// messages' included, each once. Screens set these apart as what
+    /// people wrote (they stay in the language they were written in).
+    pub fn quoted(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_quoted(&mut out);
+        out
+    }
+
+    fn collect_quoted(&self, out: &mut Vec<String>) {
+        for (_, a) in &self.args {
+            match a {
+                Arg::Text(t) if t.chars().any(char::is_alphabetic) && !out.contains(t) => out.push(t.clone()),
+                Arg::Text(_) => {}
+                Arg::Msg(m) => m.collect_quoted(out),
+            }
+        }
+    }
+
     /// The text in `lang` (the key itself, loudly, if the catalogue lacks it:
     /// a test keeps that from happening).
     pub fn render(&self, lang: Lang) -> String {
@@ -334,6 +354,18 @@ mod tests {
         );
         assert_eq!(m.render(Lang::Zh), "需求当前状态为「已办结」，不能执行此操作");
         assert_eq!(m.render(Lang::En), "Not allowed while the request is Closed");
+        assert_eq!(
+            msg!(
+                "notice.body",
+                title = msg!("notice.dispatch", title = "帮老人买菜"),
+                id = 42,
+                address = "3号楼",
+                status = msg!("status.request.closed"),
+                link = "x"
+            )
+            .quoted(),
+            vec!["帮老人买菜".to_owned(), "3号楼".to_owned(), "x".to_owned()]
+        );
         assert_eq!(label("password").render(Lang::Zh), "密码");
         assert_eq!(
             label("category_multipliers_pct.health").render(Lang::En),

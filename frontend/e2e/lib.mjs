@@ -119,20 +119,39 @@ export async function boot(env = {}) {
   }
 
   /**
-   * Chinese characters left on an English-mode screen, outside elements
-   * marked `data-user` (what people typed: titles, names, addresses).
+   * Chinese characters left on an English-mode screen, outside what people
+   * typed (titles, names, addresses). That is marked with `data-user`: bare
+   * (`<span data-user>`), everything inside is theirs; with a value
+   * (`:data-user="r.address"`, or a JSON array of texts), those texts are
+   * theirs wherever they appear inside, and the rest is checked. Text in an
+   * element marked `lang="zh…"` (the switch back to 中文) is Chinese on purpose.
    */
   async function chineseLeft(page) {
     return page.evaluate(() => {
+      const theirs = (v) => {
+        if (v.startsWith('[')) {
+          try {
+            return JSON.parse(v).filter((x) => typeof x === 'string' && x)
+          } catch {
+            // a text that starts with [
+          }
+        }
+        return [v]
+      }
       const left = []
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const el = n.parentElement
-        if (!el || el.closest('[data-user],script,style,[aria-hidden=true]')) continue
+        if (!el || el.closest('[data-user=""],script,style,[aria-hidden=true],[lang^=zh]')) continue
         const style = getComputedStyle(el)
         if (style.display === 'none' || style.visibility === 'hidden') continue
-        const text = n.textContent.trim()
-        if (/[\u3400-\u9fff]/.test(text)) left.push(text.slice(0, 60))
+        let text = n.textContent
+        for (let a = el.closest('[data-user]'); a; a = a.parentElement?.closest('[data-user]')) {
+          for (const u of theirs(a.getAttribute('data-user'))) text = text.split(u).join('')
+        }
+        text = text.trim()
+        // Han characters, and Chinese punctuation (、。「」，：（）).
+        if (/[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]/.test(text)) left.push(text.slice(0, 60))
       }
       return [...new Set(left)]
     })

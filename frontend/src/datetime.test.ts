@@ -12,6 +12,7 @@ describe('datetime', () => {
   })
   it('shows the year only when it is not this year', () => {
     expect(formatDate(new Date(2027, 0, 5), 'zh', { now })).toBe('2027年1月5日')
+    expect(formatDate(new Date(2026, 0, 5), 'zh', { now, year: 'auto' })).toBe('1月5日')
     expect(formatDate(new Date(2026, 0, 5), 'zh', { now, year: 'always' })).toBe('2026年1月5日')
     expect(formatDate(new Date(2027, 0, 5), 'en', { now })).toBe('Jan 5, 2027')
   })

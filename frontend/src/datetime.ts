@@ -3,10 +3,12 @@
 // ISO strings. Local time of the device; the year is shown only when it is
 // not this year (or when asked).
 
+import { currentLang } from './lang'
+
 export type Lang = 'zh' | 'en' | string
 
 export interface DateTimeOptions {
-  /** 'auto' (default): only when not the current year. */
+  /** 'auto': only when not the current year (formatDateTime's default); formatDate alone defaults to 'always'. */
   year?: 'auto' | 'always' | 'never'
   /** 12-hour clock with 上午/下午 (default) or 24-hour (14:30). */
   clock?: '12h' | '24h'
@@ -17,7 +19,8 @@ export interface DateTimeOptions {
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 function toDate(v: Date | string | number): Date | null {
-  const d = v instanceof Date ? v : new Date(v)
+  // A bare YYYY-MM-DD is that calendar day here, not midnight UTC.
+  const d = v instanceof Date ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00`) : new Date(v)
   return Number.isNaN(d.getTime()) ? null : d
 }
 
@@ -40,7 +43,7 @@ export function dayPart(hour: number): string {
 }
 
 /** 下午3:00 / 14:30 / 3:00 PM. */
-export function formatTime(v: Date | string | number, lang: Lang = 'zh', o: DateTimeOptions = {}): string {
+export function formatTime(v: Date | string | number, lang: Lang = currentLang(), o: DateTimeOptions = {}): string {
   const d = toDate(v)
   if (!d) return ''
   const h = d.getHours()
@@ -52,20 +55,23 @@ export function formatTime(v: Date | string | number, lang: Lang = 'zh', o: Date
 }
 
 /** 12月5日 / 2027年1月5日 / Dec 5 / Jan 5, 2027. */
-export function formatDate(v: Date | string | number, lang: Lang = 'zh', o: DateTimeOptions = {}): string {
+export function formatDate(v: Date | string | number | null | undefined, lang: Lang = currentLang(), o: DateTimeOptions = {}): string {
+  if (v === null || v === undefined || v === '') return ''
   const d = toDate(v)
   if (!d) return ''
-  const y = showYear(d, o)
+  // A date on its own carries its year; next to a time, only when not this year.
+  const y = showYear(d, { year: 'always', ...o })
   if (isEn(lang)) return `${EN_MONTHS[d.getMonth()]} ${d.getDate()}${y ? `, ${d.getFullYear()}` : ''}`
   return `${y ? `${d.getFullYear()}年` : ''}${d.getMonth() + 1}月${d.getDate()}日`
 }
 
 /** 12月5日 下午3:00 / Dec 5, 3:00 PM (with the year when not this year). */
-export function formatDateTime(v: Date | string | number | null | undefined, lang: Lang = 'zh', o: DateTimeOptions = {}): string {
+export function formatDateTime(v: Date | string | number | null | undefined, lang: Lang = currentLang(), o: DateTimeOptions = {}): string {
   if (v === null || v === undefined || v === '') return ''
   const d = toDate(v)
   if (!d) return ''
-  return isEn(lang) ? `${formatDate(d, lang, o)}, ${formatTime(d, lang, o)}` : `${formatDate(d, lang, o)} ${formatTime(d, lang, o)}`
+  const day = formatDate(d, lang, { year: 'auto', ...o })
+  return isEn(lang) ? `${day}, ${formatTime(d, lang, o)}` : `${day} ${formatTime(d, lang, o)}`
 }
 
 /** The parts a date and a time picker hold (['2026','12','05'], ['15','00']) → a local Date. */

@@ -38,7 +38,11 @@ export interface Request {
   allowed_actions: string[]
 }
 export interface Page<T> { items: T[]; next_cursor: number | null }
-export interface Event { id: number; action: string; to_label: string; actor: Person; note: string | null; at: string }
+export interface Event {
+  id: number; action: string; to_label: string; actor: Person; note: string | null; at: string
+  /** The note's own words (system) and what a person wrote (a reason), apart. */
+  note_label?: string | null; note_text?: string | null
+}
 export interface Category { code: string; name: string; group: string; qualification?: QualificationRef | null }
 /** A qualification kind (资质类别), named in the reader's language. */
 export interface QualificationRef { code: string; name: string }

@@ -245,6 +245,10 @@ pub struct NotificationView {
     pub kind: String,
     pub title: String,
     pub body: String,
+    /// The words title and body quote from what people wrote (a request's
+    /// title, an address, a reason): screens set them apart, as they stay
+    /// in the language they were written in.
+    pub quoted: Vec<String>,
     pub request_id: Option<RequestId>,
     pub read: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -266,9 +270,18 @@ pub async fn inbox(
         .map(|n| {
             // In the language of this request; rows from before messages
             // were kept show the text they were written with.
-            let (title, body) = match &n.message {
-                Some((t, b)) => (t.render(lang), b.render(lang)),
-                None => (n.title, n.body),
+            let (title, body, quoted) = match &n.message {
+                Some((t, b)) => {
+                    let mut quoted = t.quoted();
+                    quoted.extend(
+                        b.quoted()
+                            .into_iter()
+                            .filter(|q| !quoted.contains(q))
+                            .collect::<Vec<_>>(),
+                    );
+                    (t.render(lang), b.render(lang), quoted)
+                }
+                None => (n.title, n.body, Vec::new()),
             };
             NotificationView {
                 read: n.read_at.is_some(),
@@ -276,6 +289,7 @@ pub async fn inbox(
                 kind: n.kind,
                 title,
                 body,
+                quoted,
                 request_id: n.request_id,
                 created_at: n.created_at,
             }

@@ -352,10 +352,7 @@ async fn view_one(app: &AppState, me: &CurrentUser, s: Series, with_occurrences:
             .collect(),
     )
     .await?;
-    let person = |id: UserId| PersonRef {
-        id,
-        name: users.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
-    };
+    let person = |id: UserId| PersonRef::named(&users, id);
     let category = store::directory::category(db, s.category_id).await?;
     let next_on = if s.status == SeriesStatus::Active {
         s.schedule

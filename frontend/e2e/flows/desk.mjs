@@ -12,7 +12,7 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit, chineseLeft
   }
   // Vant's toasts and notifications are unnamed dialogs: audit once they are gone.
   const settled = (p) =>
-    p.waitForFunction(() => ![...document.querySelectorAll('.van-toast, .van-notify')].some((e) => getComputedStyle(e).display !== 'none'), null, { timeout: 8000 })
+    p.waitForFunction(() => ![...document.querySelectorAll('.van-toast, .van-notify, .van-dialog')].some((e) => getComputedStyle(e).display !== 'none'), null, { timeout: 8000 })
 
   step('the admin gets a side navigation at desk width')
   const page = await signIn(desk, demo.admin)

@@ -56,7 +56,7 @@ describe('QualificationCell', () => {
     expect(w.text()).toContain('赵敏')
     expect(w.text()).toContain('律师执业证')
     expect(w.text()).toContain('已审核')
-    expect(w.text()).toContain('有效期至 2026-12-24')
+    expect(w.text()).toContain('有效期至 2026年12月24日')
     expect(w.text()).toContain('20 天后到期')
     expect(w.text()).not.toMatch(/verified|lawyer/)
   })

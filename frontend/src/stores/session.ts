@@ -8,6 +8,8 @@ export interface Me {
   role: 'resident' | 'member' | 'admin' | 'street_admin'
   community: { id: number; name: string; street: string; phone?: string | null }
   email?: string | null
+  /** The language notices are written in (`zh` | `en`). */
+  lang?: 'zh' | 'en'
   quiet_hours?: { start: string; end: string }
   /** 长辈模式 (适老化), saved per user (`PUT /me {elder_mode}`). */
   elder_mode?: boolean

@@ -8,6 +8,7 @@ mod check_in;
 mod concurrency;
 mod documents;
 mod duplicates;
+mod english;
 mod errors;
 mod forbidden;
 mod frontend;

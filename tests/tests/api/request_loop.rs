@@ -205,3 +205,26 @@ async fn ordering_on_behalf(b: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 both_backends!(ordering_on_behalf);
+
+/// The resident may call whoever serves them, while they serve: the
+/// holder's phone is in the request once accepted, not before, not after.
+async fn the_resident_sees_the_holders_phone_while_served(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = app.post_request(&resident).await["id"].as_i64().expect("id");
+    app.ok(&app.admin, id, "dispatch", json!({"assignee_id": member.id}))
+        .await;
+    let phone_seen = |v: &serde_json::Value| v["assignee"]["phone"].as_str().map(str::to_owned);
+    let (_, v) = app.get(&resident.token, &format!("/requests/{id}")).await;
+    assert_eq!(phone_seen(&v), None, "not before they accept: {v}");
+    app.ok(&member, id, "accept", json!({})).await;
+    let (_, v) = app.get(&resident.token, &format!("/requests/{id}")).await;
+    assert_eq!(phone_seen(&v), Some(member.phone.clone()), "{v}");
+    let (_, v) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
+    assert_eq!(phone_seen(&v), Some(member.phone.clone()));
+    app.ok(&member, id, "withdraw", json!({"note": "临时有事"})).await;
+    let (_, v) = app.get(&resident.token, &format!("/requests/{id}")).await;
+    assert!(v["assignee"].is_null() || phone_seen(&v).is_none(), "{v}");
+}
+both_backends!(the_resident_sees_the_holders_phone_while_served);

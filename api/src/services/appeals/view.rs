@@ -87,10 +87,7 @@ pub(super) async fn many(
         .flatten()
         .collect();
     let users = store::users::by_ids(db, ids).await?;
-    let person = |id: UserId| PersonRef {
-        id,
-        name: users.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
-    };
+    let person = |id: UserId| PersonRef::named(&users, id);
     let mut out = Vec::with_capacity(rows.len());
     for a in rows {
         let request = match a.request_id {

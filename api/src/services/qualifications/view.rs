@@ -102,10 +102,7 @@ pub(super) async fn views(
         .flatten()
         .collect();
     let users = store::users::by_ids(db, ids).await?;
-    let person = |id: UserId| PersonRef {
-        id,
-        name: users.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
-    };
+    let person = |id: UserId| PersonRef::named(&users, id);
     let lang = Lang::current();
     Ok(rows
         .into_iter()

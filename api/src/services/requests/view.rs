@@ -23,6 +23,10 @@ use std::collections::HashMap;
 pub struct PersonRef {
     pub id: UserId,
     pub name: String,
+    /// The holder's phone, to call them: for admins, and for the requester
+    /// while the holder is serving them (PIPL: need to know).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -115,7 +119,12 @@ pub struct EventView {
     pub actor: ActorRef,
     /// `resident`, `member`, `admin`, `street_admin`, or `system`.
     pub actor_role: String,
+    /// The note as one line: the system's words and what a person wrote.
     pub note: Option<String>,
+    /// The system's words of the note (社区收回, 系统…), in the reader's language.
+    pub note_label: Option<String>,
+    /// What a person wrote (a reason), as they wrote it.
+    pub note_text: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -123,11 +132,23 @@ pub(super) fn status_label(s: Status, lang: Lang) -> String {
     messages::status(s).render(lang)
 }
 
+impl PersonRef {
+    /// Someone by their full name (`users` from `store::users::by_ids`).
+    pub fn named(users: &HashMap<UserId, User>, id: UserId) -> PersonRef {
+        PersonRef {
+            id,
+            name: users.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
+            phone: None,
+        }
+    }
+}
+
 fn person(users: &HashMap<UserId, User>, id: UserId, reveal: bool) -> PersonRef {
     let name = users.get(&id).map(|u| u.name.as_str()).unwrap_or("");
     PersonRef {
         id,
         name: if reveal { name.to_owned() } else { mask_name(name) },
+        phone: None,
     }
 }
 
@@ -212,9 +233,13 @@ pub(super) async fn many(
                 } else {
                     status_label(r.status, lang)
                 },
-                assignee: r
-                    .assignee_id
-                    .map(|a| person(&users, a, admin || requester || a == viewer.id)),
+                assignee: r.assignee_id.map(|a| {
+                    let mut p = person(&users, a, admin || requester || a == viewer.id);
+                    if admin || (requester && r.status.is_active_service()) {
+                        p.phone = users.get(&a).map(|u| u.phone.clone());
+                    }
+                    p
+                }),
                 preferred_time: r.preferred_time,
                 urgency: r.urgency,
                 due_at: r.due_at,
@@ -305,10 +330,12 @@ pub(super) async fn events(
                     "system".to_owned(),
                 ),
             };
-            let note = match (e.note_key, e.note) {
-                (Some(k), Some(n)) => Some(msg!("timeline.with_text", note = Msg::new(k), text = n).render(lang)),
-                (Some(k), None) => Some(Msg::new(k).render(lang)),
-                (None, n) => n,
+            let note_label = e.note_key.as_ref().map(|k| Msg::new(k.clone()).render(lang));
+            let note = match (&e.note_key, &e.note) {
+                (Some(k), Some(n)) => {
+                    Some(msg!("timeline.with_text", note = Msg::new(k.clone()), text = n).render(lang))
+                }
+                (_, n) => note_label.clone().or_else(|| n.clone()),
             };
             EventView {
                 id: e.id,
@@ -323,6 +350,8 @@ pub(super) async fn events(
                 actor,
                 actor_role: role,
                 note,
+                note_label,
+                note_text: e.note,
                 at: e.created_at,
             }
         })
