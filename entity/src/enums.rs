@@ -81,6 +81,8 @@ pub enum EventStep {
     Redo,
     #[sea_orm(string_value = "settle")]
     Settle,
+    #[sea_orm(string_value = "rework")]
+    Rework,
     #[sea_orm(string_value = "merge")]
     Merge,
 }

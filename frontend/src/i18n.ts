@@ -87,7 +87,7 @@ const zh = {
     create: '提交需求', dispatch: '派单', publish: '发布到任务大厅', accept: '确认接单', claim: '抢单', decline: '退回派单',
     start: '开始服务', complete: '完成服务', review: '评价', verify: '审核通过', cancel: '取消', reopen: '回访后重新办理',
     repool: '超时退回', reclaim: '社区收回', withdraw: '退单', no_show: '爽约',
-    dispute: '居民提出异议', redo: '异议成立，返工', settle: '异议已裁定', merge: '合并',
+    dispute: '居民提出异议', redo: '异议成立，返工', settle: '异议已裁定', merge: '合并', rework: '审核退回返工',
   },
 }
 
@@ -178,7 +178,7 @@ const en: typeof zh = {
     create: 'Posted', dispatch: 'Dispatched', publish: 'Published to the task hall', accept: 'Confirmed', claim: 'Claimed', decline: 'Declined',
     start: 'Started', complete: 'Completed', review: 'Rated', verify: 'Verified', cancel: 'Cancelled', reopen: 'Reopened after follow-up',
     repool: 'Back to the pool (overdue)', reclaim: 'Taken back', withdraw: 'Given back', no_show: 'No-show',
-    dispute: 'Disputed by the resident', redo: 'Dispute upheld: redo', settle: 'Dispute ruled', merge: 'Merged',
+    dispute: 'Disputed by the resident', redo: 'Dispute upheld: redo', settle: 'Dispute ruled', merge: 'Merged', rework: 'Returned for rework',
   },
 }
 

@@ -70,7 +70,7 @@ pub fn for_transition(action: &Action, before: &State, _next: &State) -> Vec<Not
         Action::Repool => vec![n(FormerHolder, t, true), n(Admins, t, true)],
         // 争议: the member and the admins hear of it; a ruling reaches both parties.
         Action::Dispute => vec![n(Holder, t, true), n(Admins, t, true)],
-        Action::Redo | Action::Settle => vec![n(Holder, t, true), n(Resident, t, false)],
+        Action::Redo | Action::Settle | Action::Rework => vec![n(Holder, t, true), n(Resident, t, false)],
         // A merged duplicate's former holder hears of it (its resident is told
         // which request they now follow, by the merge).
         Action::Merge { .. } if before.assignee_id.is_some() => vec![n(FormerHolder, t, true)],

@@ -158,6 +158,8 @@ code_enum! {
         Redo,
         /// 争议已裁定 — a dispute overturned or partly upheld: verification may go on.
         Settle,
+        /// 退回返工 — the verifier returns a reported completion for more work.
+        Rework,
         /// 合并 — a duplicate merged into the main request (and, on the main
         /// request's timeline, the merge it received).
         Merge,
@@ -209,6 +211,10 @@ pub enum Action {
     /// An admin overturns a dispute, or upholds part of it: the flag is
     /// cleared and verification goes on.
     Settle,
+    /// 退回返工: the verifier finds the work not done (reason required) — the
+    /// report (and any rating) is set aside and the holder works on, as after
+    /// an upheld dispute; a disputed completion is ruled on instead.
+    Rework,
     /// 合并: an admin closes a duplicate (not yet served) as merged into
     /// another request; its resident follows that one.
     Merge {
@@ -238,6 +244,7 @@ impl Action {
             Action::Dispute => Step::Dispute,
             Action::Redo => Step::Redo,
             Action::Settle => Step::Settle,
+            Action::Rework => Step::Rework,
             Action::Merge { .. } => Step::Merge,
         }
     }
@@ -246,7 +253,7 @@ impl Action {
     pub fn needs_reason(&self) -> bool {
         matches!(
             self,
-            Action::Reclaim | Action::Withdraw | Action::Dispute | Action::Redo | Action::Settle
+            Action::Reclaim | Action::Withdraw | Action::Dispute | Action::Redo | Action::Settle | Action::Rework
         )
     }
 
@@ -264,7 +271,7 @@ impl Action {
 
     /// One of each action, for asking "could this caller do it now?"
     /// ([`allowed`]); the data they carry changes no rule.
-    fn samples(actor: &Actor) -> [Action; 19] {
+    fn samples(actor: &Actor) -> [Action; 20] {
         let someone = actor.person_id().unwrap_or(UserId(0));
         [
             Action::Dispatch { assignee: someone },
@@ -291,6 +298,7 @@ impl Action {
             Action::Dispute,
             Action::Redo,
             Action::Settle,
+            Action::Rework,
             Action::Merge { into: RequestId(0) },
         ]
     }
@@ -436,6 +444,7 @@ fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
         | Action::Reclaim
         | Action::Redo
         | Action::Settle
+        | Action::Rework
         | Action::Merge { .. } => actor.admin_here,
         Action::Claim => actor.member_here,
         Action::Accept | Action::Decline | Action::Withdraw | Action::Start | Action::Complete { .. } => {
@@ -496,6 +505,14 @@ pub fn apply(state: &State, action: &Action, actor: &Actor) -> Result<State, Ref
         (Action::Redo, Completed | Reviewed) if state.disputed => {
             next.status = InProgress;
             next.disputed = false;
+            next.service_minutes = None;
+            next.summary = None;
+            next.rating = None;
+            next.review_comment = None;
+        }
+        (Action::Rework, Completed | Reviewed) if state.disputed => return Err(Refusal::Disputed),
+        (Action::Rework, Completed | Reviewed) => {
+            next.status = InProgress;
             next.service_minutes = None;
             next.summary = None;
             next.rating = None;

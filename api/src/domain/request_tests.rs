@@ -315,6 +315,7 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Action::Dispute),
         Just(Action::Redo),
         Just(Action::Settle),
+        Just(Action::Rework),
         Just(Action::Merge { into: RequestId(99) }),
     ]
 }
@@ -392,6 +393,7 @@ proptest! {
                     | Action::Reclaim
                     | Action::Redo
                     | Action::Settle
+                    | Action::Rework
                     | Action::Merge { .. } => prop_assert_eq!(who, ADMIN),
                     Action::Repool => prop_assert!(who == ADMIN || who == SYSTEM),
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
@@ -467,6 +469,51 @@ fn a_dispute_holds_verification_until_an_admin_rules() {
     // Nothing to rule without a dispute.
     assert!(apply(&done, &Action::Redo, &actor(ADMIN)).is_err());
     assert!(apply(&done, &Action::Settle, &actor(ADMIN)).is_err());
+    // A disputed completion is ruled on, not returned.
+    assert_eq!(apply(&rated, &Action::Rework, &actor(ADMIN)), Err(Refusal::Disputed));
+}
+
+#[test]
+fn the_verifier_returns_work_for_more() {
+    let pending = State::new(RESIDENT, RESIDENT);
+    let mut s = apply(&pending, &Action::Dispatch { assignee: MEMBER_A }, &actor(ADMIN)).expect("d");
+    for a in [Action::Accept, Action::Start] {
+        s = apply(&s, &a, &actor(MEMBER_A)).expect("step");
+    }
+    let done = apply(
+        &s,
+        &Action::Complete {
+            minutes: minutes(90),
+            summary: "s".into(),
+        },
+        &actor(MEMBER_A),
+    )
+    .expect("complete");
+    let rated = apply(
+        &done,
+        &Action::Review {
+            stars: stars(4),
+            comment: None,
+        },
+        &actor(RESIDENT),
+    )
+    .expect("rate");
+    for before in [&done, &rated] {
+        assert!(allowed(before, &actor(ADMIN)).contains(&Step::Rework));
+        assert!(!allowed(before, &actor(MEMBER_A)).contains(&Step::Rework));
+        let back = apply(before, &Action::Rework, &actor(ADMIN)).expect("rework");
+        assert_eq!((back.status, back.assignee_id), (Status::InProgress, Some(MEMBER_A)));
+        assert_eq!(
+            (back.service_minutes, back.rating, back.summary.clone()),
+            (None, None, None)
+        );
+        assert_eq!(back.check_invariants(), Ok(()));
+    }
+    assert!(Action::Rework.needs_reason());
+    assert!(
+        apply(&s, &Action::Rework, &actor(ADMIN)).is_err(),
+        "only a reported completion"
+    );
 }
 
 #[test]

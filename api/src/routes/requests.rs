@@ -363,6 +363,7 @@ fn parse_action(req: &HttpRequest, name: &str, body: &[u8]) -> Result<Parsed, Ap
         "decline" => simple(Action::Decline),
         "withdraw" => simple(Action::Withdraw),
         "reclaim" => simple(Action::Reclaim),
+        "rework" => simple(Action::Rework),
         "no_show" | "no-show" => simple(Action::NoShow),
         "start" => {
             let b: StartBody = parse_valid(req, body)?;

@@ -31,7 +31,7 @@ mirror!(RequestStatus <=> request::Status {
 mirror!(Urgency <=> request::Urgency { Normal, Urgent });
 mirror!(EventStep <=> request::Step {
     Create, Dispatch, Publish, Accept, Claim, Decline, Start, Complete, Review, Verify, Cancel, Reopen, Repool,
-    Reclaim, Withdraw, NoShow, Dispute, Redo, Settle, Merge
+    Reclaim, Withdraw, NoShow, Dispute, Redo, Settle, Rework, Merge
 });
 mirror!(Role <=> role::Role { Resident, Member, Admin, StreetAdmin });
 mirror!(Lang <=> Lang { Zh, En });

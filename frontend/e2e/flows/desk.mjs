@@ -137,6 +137,20 @@ await flow('desk', async ({ base, signIn, shot, api, tokenOf, audit, chineseLeft
   await drawer.locator('[data-testid=drawer-status]:has-text("待派单")').waitFor()
   await drawer.locator('[data-testid=drawer-timeline]:has-text("改派离得更近的志愿者")').waitFor()
   await drawer.locator('[data-testid=drawer-close]').click()
+
+  step('return a reported completion for rework, with a reason')
+  const reported = (await api(at, 'GET', '/requests?status=reviewed&limit=1')).items[0]
+  check(!!reported, 'the demo has a rated completion waiting for verification')
+  await page.goto(`${base}/#/admin/requests?open=${reported.id}`)
+  await drawer.locator('[data-testid=drawer-rework]').click()
+  await drawer.locator('[data-testid=drawer-rework-send]').click()
+  await page.waitForSelector('.van-toast:has-text("返工原因")')
+  await drawer.locator('[data-testid=drawer-rework-note] textarea').fill('照片显示仍在漏水，请再处理')
+  await drawer.locator('[data-testid=drawer-rework-send]').click()
+  await drawer.locator('[data-testid=drawer-status]:has-text("服务中")').waitFor()
+  await drawer.locator('[data-testid=drawer-timeline]:has-text("照片显示仍在漏水")').waitFor()
+  await shot(page, 'desk-3a-drawer-rework')
+  await drawer.locator('[data-testid=drawer-close]').click()
   const closed = (await api(at, 'GET', '/requests?status=closed&limit=1')).items[0]
   await page.goto(`${base}/#/admin/requests?open=${closed.id}`)
   await drawer.locator('[data-testid=drawer-follow-up]').waitFor()

@@ -228,3 +228,59 @@ async fn the_resident_sees_the_holders_phone_while_served(b: Backend) {
     assert!(v["assignee"].is_null() || phone_seen(&v).is_none(), "{v}");
 }
 both_backends!(the_resident_sees_the_holders_phone_while_served);
+
+/// 退回返工: the verifier returns a reported completion (with a reason) —
+/// the report and rating are set aside, the member is told and works on,
+/// and the request is credited once, for the hours finally reported.
+async fn the_verifier_returns_work_for_more(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = app.post_request(&resident).await["id"].as_i64().expect("id");
+    app.ok(&app.admin, id, "dispatch", json!({"assignee_id": member.id}))
+        .await;
+    app.ok(&member, id, "accept", json!({})).await;
+    app.ok(&member, id, "start", json!({})).await;
+    app.ok(&member, id, "complete", json!({"hours": 1, "summary": "换了灯泡"}))
+        .await;
+    app.ok(&resident, id, "review", json!({"stars": 2})).await;
+    let (_, v) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
+    assert!(
+        v["allowed_actions"]
+            .as_array()
+            .expect("allowed")
+            .contains(&json!("rework")),
+        "{v}"
+    );
+
+    let (s, e) = app.act(&app.admin, id, "rework", json!({})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {e}");
+    let (s, e) = app.act(&member, id, "rework", json!({"note": "自己退回"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let back = app
+        .ok(&app.admin, id, "rework", json!({"note": "楼道灯仍不亮，请检查线路"}))
+        .await;
+    assert_eq!(back["status"], "in_progress");
+    assert!(back["hours"].is_null() && back["rating"].is_null(), "{back}");
+    let kinds = crate::helpers::kinds(&app, &member).await;
+    assert_eq!(kinds.first().map(String::as_str), Some("rework"), "{kinds:?}");
+    let events = app.events(&app.admin, id).await;
+    let last = events.last().expect("event");
+    assert_eq!(
+        (last["action"].as_str(), last["note"].as_str()),
+        (Some("rework"), Some("楼道灯仍不亮，请检查线路"))
+    );
+
+    app.ok(&member, id, "complete", json!({"hours": 2, "summary": "更换了开关"}))
+        .await;
+    app.ok(&resident, id, "review", json!({"stars": 5})).await;
+    app.ok(&app.admin, id, "verify", json!({})).await;
+    let service = app.service(&app.admin, member.id).await;
+    assert_eq!(service["minutes"], 120, "{service}");
+    assert_eq!(
+        (service["services"].as_i64(), service["points"].as_i64()),
+        (Some(1), Some(2)),
+        "credited once, for 2 h: {service}"
+    );
+}
+both_backends!(the_verifier_returns_work_for_more);

@@ -40,7 +40,7 @@ pub(super) fn code_needed(action: &Action) -> Option<VisitKind> {
     match action {
         Action::Accept | Action::Claim => Some(VisitKind::In),
         // A redone job (an upheld dispute) is checked out again.
-        Action::Start | Action::Redo => Some(VisitKind::Out),
+        Action::Start | Action::Redo | Action::Rework => Some(VisitKind::Out),
         _ => None,
     }
 }
