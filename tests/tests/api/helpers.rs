@@ -504,6 +504,16 @@ impl TestApp {
     /// A request of `resident`'s taken through the whole loop by `member`:
     /// `minutes` of service, rated `stars`, verified by the admin. Returns its id.
     pub async fn closed_request(&self, resident: &User, member: &User, minutes: i64, stars: i64) -> i64 {
+        let id = self.completed_request(resident, member, minutes).await;
+        self.ok(resident, id, "review", json!({"stars": stars, "comment": "很好"}))
+            .await;
+        self.ok(&self.admin, id, "verify", json!({})).await;
+        id
+    }
+
+    /// A request of `resident`'s dispatched to `member`, who accepts, starts
+    /// and reports `minutes` of service: waiting for the resident's rating.
+    pub async fn completed_request(&self, resident: &User, member: &User, minutes: i64) -> i64 {
         let id = self.post_request(resident).await["id"].as_i64().expect("id");
         self.ok(&self.admin, id, "dispatch", json!({"assignee_id": member.id}))
             .await;
@@ -516,9 +526,6 @@ impl TestApp {
             json!({"hours": minutes as f64 / 60.0, "summary": "陪同就医并代取药品"}),
         )
         .await;
-        self.ok(resident, id, "review", json!({"stars": stars, "comment": "很好"}))
-            .await;
-        self.ok(&self.admin, id, "verify", json!({})).await;
         id
     }
 

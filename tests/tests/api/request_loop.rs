@@ -236,13 +236,7 @@ async fn the_verifier_returns_work_for_more(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let resident = app.resident().await;
     let member = app.member().await;
-    let id = app.post_request(&resident).await["id"].as_i64().expect("id");
-    app.ok(&app.admin, id, "dispatch", json!({"assignee_id": member.id}))
-        .await;
-    app.ok(&member, id, "accept", json!({})).await;
-    app.ok(&member, id, "start", json!({})).await;
-    app.ok(&member, id, "complete", json!({"hours": 1, "summary": "换了灯泡"}))
-        .await;
+    let id = app.completed_request(&resident, &member, 60).await;
     app.ok(&resident, id, "review", json!({"stars": 2})).await;
     let (_, v) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
     assert!(
