@@ -7,82 +7,15 @@
 // verifies. Screenshots of the key screens go to e2e/artifacts/.
 //
 //   LINLI_BIN=../target/debug/linli npm run e2e
-import { chromium } from 'playwright-core'
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import net from 'node:net'
-
-const bin = process.env.LINLI_BIN
-if (!bin || !existsSync(bin)) throw new Error(`set LINLI_BIN to a built linli binary (got ${bin})`)
-const dist = resolve('dist')
-if (!existsSync(join(dist, 'index.html'))) throw new Error('build the UI first: npm run build')
-const chromiumPath = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync)
-if (!chromiumPath) throw new Error('no chromium: apt-get install chromium')
-const artifacts = resolve('e2e/artifacts')
-mkdirSync(artifacts, { recursive: true })
-
-const port = await new Promise((ok) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port
-    s.close(() => ok(p))
-  })
-})
-const data = mkdtempSync(join(tmpdir(), 'linli-e2e-'))
-const base = `http://127.0.0.1:${port}`
-const server = spawn(bin, ['serve', '--demo', '--port', String(port)], {
-  env: {
-    ...process.env,
-    LINLI_DATA_DIR: data,
-    LINLI_FRONTEND_DIR: dist,
-    LINLI_ARGON2_MEMORY_KIB: '1024',
-    LINLI_ARGON2_ITERATIONS: '1',
-    LINLI_ADMIN_PASSWORD: 'admin-pass-123',
-    LINLI_LOG: 'warn',
-    DATABASE_URL: '',
-    REDIS_URL: '',
-    SMTP_URL: '',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-
-async function up() {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('linli did not start')
-}
+import { flow, phone } from './lib.mjs'
 
 const phones = { 陈志强: '13900000011', 赵敏: '13900000012', 孙伟: '13900000013' }
-let browser
-let step = 'start'
-try {
-  await up()
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
-  const phone = { viewport: { width: 360, height: 780 }, locale: 'zh-CN' }
-  const desk = { viewport: { width: 1280, height: 860 }, locale: 'zh-CN' }
 
-  async function signIn(options, who) {
-    const ctx = await browser.newContext(options)
-    const page = await ctx.newPage()
-    page.setDefaultTimeout(15000)
-    await page.goto(`${base}/#/login`)
-    await page.fill('input[name=phone]', who)
-    await page.fill('input[name=password]', 'linli-demo')
-    await page.click('button[type=submit]')
-    await page.waitForURL((u) => !u.hash.startsWith('#/login'))
-    return page
-  }
-  const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+await flow('loop', async ({ base, signIn, shot, api, tokenOf }, step) => {
+  const desk = { viewport: { width: 1280, height: 860 }, locale: 'zh-CN' }
   const status = (page, label) => page.waitForSelector(`[data-testid=status]:has-text("${label}")`)
 
-  step = 'resident posts'
+  step('resident posts')
   const resident = await signIn(phone, '13900000001')
   await resident.goto(`${base}/#/requests/new`)
   await resident.click('[data-testid=category-appliance_repair]')
@@ -95,7 +28,7 @@ try {
   const id = resident.url().match(/requests\/(\d+)$/)[1]
   await status(resident, '待派单')
 
-  step = 'admin dispatches from the candidates'
+  step('admin dispatches from the candidates')
   const admin = await signIn(desk, '13900000000')
   await admin.goto(`${base}/#/requests/${id}`)
   const first = admin.locator('[data-testid^=dispatch-]').first()
@@ -108,7 +41,7 @@ try {
   await first.click()
   await status(admin, '已派单')
 
-  step = 'member accepts and completes'
+  step('member accepts and completes')
   const member = await signIn(phone, memberPhone)
   await member.goto(`${base}/#/me`)
   const before = Number(await member.locator('[data-testid=points]').innerText())
@@ -136,13 +69,13 @@ try {
   await status(member, '待评价')
   await shot(member, '3-member-completed')
 
-  step = 'resident rates'
+  step('resident rates')
   await resident.reload()
   await resident.click('[data-testid=review]')
   await status(resident, '待审核')
   await shot(resident, '4-resident-reviewed')
 
-  step = 'admin verifies'
+  step('admin verifies')
   // Two hours reported, minutes on site: the verify queue says so in words.
   await admin.goto(`${base}/#/admin/verify`)
   const flagged = admin.locator('.van-cell', { hasText: `#${id} ` }).locator('[data-testid=hours-flag-tag]')
@@ -154,19 +87,19 @@ try {
   await admin.click('[data-testid=verify]')
   await status(admin, '已办结')
 
-  step = 'the member sees the credit'
+  step('the member sees the credit')
   await member.goto(`${base}/#/me`)
   await member.waitForSelector(`[data-testid=points]:text("${before + 2}")`)
   await shot(member, '5-member-points')
   await member.goto(`${base}/#/board`)
   await member.waitForSelector('[data-testid=board-me]')
   await shot(member, '6-honor-board')
-  step = 'admin sees the check-in rule'
+  step('admin sees the check-in rule')
   await admin.goto(`${base}/#/admin/rules`)
   await admin.waitForSelector('input[name=check_in_radius_m]')
   if ((await admin.inputValue('input[name=check_in_radius_m]')) !== '300') throw new Error('radius not shown')
   await admin.waitForSelector('[data-testid=check-in-required]')
-  step = 'admin dashboard'
+  step('admin dashboard')
   await admin.goto(`${base}/#/admin/dashboard`)
   await admin.waitForSelector('[data-testid=completion]')
   await admin.waitForSelector('.chart canvas')
@@ -174,20 +107,8 @@ try {
   await shot(admin, '7-admin-dashboard')
   console.log(`e2e: request #${id} went round the loop; ${name} ${before} → ${before + 2} points, on the board`)
 
-  step = 'the resident sees the confirmation; the member gives it back with a reason'
-  const api = async (token, method, path, body) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const json = await res.json()
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
-  const tokenOf = async (p) =>
-    (await api('', 'POST', '/auth/login', { phone: p, password: 'linli-demo' })).token
-  const [rt, at, mt] = await Promise.all(['13900000001', '13900000000', memberPhone].map(tokenOf))
+  step('the resident sees the confirmation; the member gives it back with a reason')
+  const [rt, at, mt] = await Promise.all(['13900000001', '13900000000', memberPhone].map((p) => tokenOf(p)))
   const memberId = (await api(mt, 'GET', '/me')).id
   const soon = new Date(Date.now() + 3 * 3600 * 1000).toISOString()
   const second = await api(rt, 'POST', '/requests', {
@@ -211,7 +132,7 @@ try {
   await shot(member, '9-member-withdrew')
   if ((await api(at, 'GET', `/requests/${second.id}`)).status !== 'pending') throw new Error('withdrawn request not pending')
 
-  step = 'the admin takes an accepted request back'
+  step('the admin takes an accepted request back')
   await api(at, 'POST', `/requests/${second.id}/dispatch`, { assignee_id: memberId })
   await api(mt, 'POST', `/requests/${second.id}/accept`, {})
   await admin.goto(`${base}/#/requests/${second.id}`)
@@ -225,7 +146,7 @@ try {
   await shot(admin, '10-admin-reclaimed')
   console.log(`e2e: request #${second.id} confirmed to the resident, withdrawn with a reason, reclaimed by the admin`)
 
-  step = 'a member records a qualification; the admin sees who is left out and verifies it'
+  step('a member records a qualification; the admin sees who is left out and verifies it')
   const zhao = await signIn(phone, phones.赵敏)
   await zhao.goto(`${base}/#/me`)
   await zhao.click('[data-testid=my-qualifications]')
@@ -255,7 +176,7 @@ try {
   await admin.waitForSelector('.van-cell__title:has-text("赵敏") >> xpath=ancestor::*[contains(@class,"van-cell")]//*[starts-with(@data-testid,"dispatch-")]')
   console.log(`e2e: 赵敏's 电工证 recorded, left out of #${repair.id}'s candidates, verified, then a candidate`)
 
-  step = 'the resident disputes a completion; the admin upholds it and the work goes back'
+  step('the resident disputes a completion; the admin upholds it and the work goes back')
   const done = async (title, stars) => {
     const q = await api(rt, 'POST', '/requests', { category: 'elderly_care', title, address: '阳光社区1号楼302' })
     await api(at, 'POST', `/requests/${q.id}/dispatch`, { assignee_id: memberId })
@@ -286,7 +207,7 @@ try {
   console.log(`e2e: request #${cleaning} disputed by the resident, upheld by the admin, back in progress`)
   await api(mt, 'POST', `/requests/${cleaning}/complete`, { hours: 1, summary: '重新打扫，地面已清洁' })
 
-  step = 'a member appeals a 1-star rating; the admin upholds the appeal'
+  step('a member appeals a 1-star rating; the admin upholds the appeal')
   const rated = await done('陪老人散步', 1)
   await member.goto(`${base}/#/requests/${rated}`)
   await member.click('[data-testid=appeal-rating]')
@@ -309,7 +230,7 @@ try {
   await shot(member, '18-member-appeal-upheld')
   console.log(`e2e: the 1★ rating of #${rated} appealed by ${name} and upheld`)
 
-  step = 'a neighbour posting the same problem is shown it; the admin merges the duplicate'
+  step('a neighbour posting the same problem is shown it; the admin merges the duplicate')
   const light = await api(rt, 'POST', '/requests', {
     category: 'environment', title: '7号楼楼道灯坏了', description: '晚上很黑，老人上下楼不安全', address: '阳光社区7号楼1单元',
   })
@@ -337,7 +258,7 @@ try {
   await shot(zhang, '21-resident-following')
   console.log(`e2e: #${dupId} flagged as like #${light.id}, merged; its resident follows #${light.id}`)
 
-  step = 'an admin sets up a weekly service paired with a member; the first visit is done with check-in by code'
+  step('an admin sets up a weekly service paired with a member; the first visit is done with check-in by code')
   // Tomorrow's weekday in the community's time (UTC+8), 1 = Monday … 7 = Sunday.
   const tomorrowWeekday = String(((new Date(Date.now() + (8 + 24) * 3600e3).getUTCDay() + 6) % 7) + 1)
   await admin.goto(`${base}/#/admin`)
@@ -386,7 +307,7 @@ try {
   await admin.waitForSelector('[data-testid=series-history]:has-text("已完成 1 次")')
   console.log(`e2e: a weekly series paired with 陈志强; its first visit #${visitId} checked in and out by the resident's codes`)
 
-  step = 'a member far from the place is told so; near it, checks in by position'
+  step('a member far from the place is told so; near it, checks in by position')
   const placed = await api(rt, 'POST', '/requests', {
     category: 'errands', title: '帮忙取快递', address: '阳光社区1号楼302', lat: 30.2741, lng: 120.1551,
   })
@@ -410,11 +331,4 @@ try {
   await member.waitForSelector('.van-toast', { state: 'hidden' })
   await shot(member, '26-member-checked-in-by-position')
   console.log(`e2e: #${placed.id} refused 1.1 km away, checked in by position 33 m away`)
-} catch (e) {
-  console.error(`e2e failed at "${step}":`, e)
-  process.exitCode = 1
-} finally {
-  await browser?.close()
-  server.kill()
-  rmSync(data, { recursive: true, force: true })
-}
+})
