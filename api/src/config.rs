@@ -80,8 +80,18 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Connection pool size; SQLite serialises writers anyway.
     pub db_max_connections: u32,
-    /// Seconds to wait for a pooled connection before answering 503.
+    /// Seconds to wait for a pooled connection before answering 503 —
+    /// short, so that a busy pool fails fast instead of piling up callers.
     pub db_acquire_timeout_secs: u64,
+    /// PostgreSQL `statement_timeout`: no query runs longer (503).
+    pub db_statement_timeout_secs: u64,
+    /// The longest wait for a lock: PostgreSQL `lock_timeout`, SQLite
+    /// `busy_timeout` (its one writer). Past it the caller gets 503.
+    pub db_lock_timeout_secs: u64,
+    /// 分流: how many heavy reads (exports, statistics, certificate PDFs)
+    /// may run at once; 0 = a quarter of the pool. The rest of the pool is
+    /// kept for everyday requests.
+    pub heavy_reads: usize,
     /// HTTP worker threads; 0 = one per CPU core.
     pub workers: usize,
     /// Lifetime of a login token.
@@ -89,6 +99,15 @@ pub struct Settings {
     /// Argon2id memory cost (KiB) and iterations for new password hashes.
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
+    /// Hashes waiting for a core beyond this many are refused at once (503
+    /// with `Retry-After`) instead of queueing, and their memory, without end.
+    pub hash_queue: usize,
+    /// 防刷: sign-ups allowed from one address per hour (a service desk
+    /// signing up its neighbours may need more).
+    pub register_per_hour: u32,
+    /// Take the caller's address from `X-Forwarded-For` — only behind a
+    /// reverse proxy that sets it; otherwise the connection's peer address.
+    pub trust_forwarded_for: bool,
     /// Phone number of the first admin created on first start.
     #[serde(deserialize_with = "text")]
     pub admin_phone: String,
@@ -152,11 +171,17 @@ impl Default for Settings {
             database_url: Secret::default(),
             data_dir: PathBuf::from("./data"),
             db_max_connections: 8,
-            db_acquire_timeout_secs: 10,
+            db_acquire_timeout_secs: 5,
+            db_statement_timeout_secs: 30,
+            db_lock_timeout_secs: 10,
+            heavy_reads: 0,
             workers: 0,
             token_ttl_hours: 24 * 30,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
+            hash_queue: 64,
+            register_per_hour: 20,
+            trust_forwarded_for: false,
             admin_phone: "13800000000".into(),
             admin_password: Secret::default(),
             public_url: String::new(),

@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::messages::{self, Msg};
 use crate::msg;
 use actix_web::http::StatusCode;
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
@@ -138,6 +139,14 @@ pub enum ApiError {
     /// No CJK font for certificates; the text says where it looked.
     #[error("no CJK font: {0}")]
     FontMissing(String),
+    /// 防刷: too many wrong passwords / sign-ups / lookups from this phone
+    /// or address; try again after the seconds given (429 + `Retry-After`).
+    #[error("too many attempts, retry after {0} s")]
+    TooManyAttempts(u64),
+    /// Too much of one kind of work at once (password hashing, exports):
+    /// refused at once rather than queued without end (503 + `Retry-After`).
+    #[error("busy, retry after {0} s")]
+    Busy(u64),
     #[error("storage unavailable")]
     Unavailable(#[source] sea_orm::DbErr),
     #[error("internal error")]
@@ -183,6 +192,8 @@ impl ApiError {
             ApiError::AppealRuled => "appeal.already_ruled".into(),
             ApiError::RuleConflict => "rule.conflict".into(),
             ApiError::FontMissing(_) => "certificate.font_missing".into(),
+            ApiError::TooManyAttempts(_) => "auth.too_many_attempts".into(),
+            ApiError::Busy(_) => "service.busy".into(),
             ApiError::Unavailable(_) => "service.unavailable".into(),
             ApiError::Internal(_) => "internal".into(),
         }
@@ -221,6 +232,7 @@ impl ApiError {
             }
             ApiError::FontMissing(why) => msg!("error.certificate.font_missing", why = why.as_str()),
             ApiError::AppealTooLate(days) => msg!("error.appeal.too_late", days = *days),
+            ApiError::TooManyAttempts(secs) => msg!("error.auth.too_many_attempts", wait = messages::wait(*secs)),
             other => Msg::new(format!("error.{}", other.code())),
         }
     }
@@ -252,8 +264,36 @@ impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
         match e {
             sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => ApiError::Unavailable(e),
+            ref other if gave_up_waiting(other) => {
+                tracing::warn!(error = %other, "database lock or statement timeout");
+                ApiError::Busy(1)
+            }
             other => ApiError::Internal(other.into()),
         }
+    }
+}
+
+/// Did the database give up waiting — a lock held too long or a statement
+/// over its time (PostgreSQL `lock_timeout` 55P03, `statement_timeout`
+/// 57014), SQLite busy or locked past `busy_timeout`? Then the caller is told
+/// to try again (503), not that something broke.
+fn gave_up_waiting(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = e else {
+        return false;
+    };
+    match &**e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => match d.code().as_deref() {
+            Some("55P03" | "57014") => true,
+            // SQLite's extended codes keep the primary code in the low byte.
+            Some(code) => {
+                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                    && d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+            }
+            None => false,
+        },
+        _ => false,
     }
 }
 
@@ -310,7 +350,8 @@ impl ResponseError for ApiError {
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType | ApiError::PhotoUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge | ApiError::PhotoTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable(_) | ApiError::FontMissing(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) | ApiError::FontMissing(_) | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -335,7 +376,17 @@ impl ResponseError for ApiError {
             ),
             _ => None,
         };
-        HttpResponse::build(self.status_code()).json(Body {
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::TooManyAttempts(secs) | ApiError::Busy(secs) => {
+                response.insert_header((RETRY_AFTER, (*secs).max(1).to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((RETRY_AFTER, "1"));
+            }
+            _ => {}
+        }
+        response.json(Body {
             code: self.code(),
             message: self.message(lang),
             fields,
@@ -389,6 +440,8 @@ mod tests {
             ApiError::AppealRuled,
             ApiError::RuleConflict,
             ApiError::FontMissing("x".into()),
+            ApiError::TooManyAttempts(90),
+            ApiError::Busy(1),
             ApiError::Unavailable(sea_orm::DbErr::Custom("x".into())),
             ApiError::Internal(anyhow::anyhow!("x")),
         ];

@@ -226,3 +226,63 @@ pub fn location_fields(
         (Some(_), None) => Err(ApiError::field("lng", "required", msg!("field.lat.required"))),
     }
 }
+
+/// The caller's network address, as limits (防刷) count it: the peer, or the
+/// first `X-Forwarded-For` hop when `trust_forwarded_for` is set (behind a
+/// reverse proxy that sets it). IPv6 callers count by their /64, which one
+/// household's devices share.
+pub struct ClientAddr(pub String);
+
+impl FromRequest for ClientAddr {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let trust = req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .is_some_and(|s| s.settings.trust_forwarded_for);
+        let raw = if trust {
+            req.connection_info().realip_remote_addr().map(str::to_owned)
+        } else {
+            req.peer_addr().map(|a| a.ip().to_string())
+        };
+        std::future::ready(Ok(ClientAddr(addr_key(raw.as_deref()))))
+    }
+}
+
+/// An address as a limit's key (see [`ClientAddr`]).
+fn addr_key(raw: Option<&str>) -> String {
+    use std::net::{IpAddr, SocketAddr};
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return "unknown".into();
+    };
+    let ip = raw
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| raw.parse::<SocketAddr>().ok().map(|s| s.ip()));
+    match ip {
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Some(ip) => ip.to_string(),
+        None => raw.chars().take(64).collect(),
+    }
+}
+
+#[cfg(test)]
+mod addr_tests {
+    #[test]
+    fn addresses_count_by_host_or_v6_prefix() {
+        use super::addr_key;
+        assert_eq!(addr_key(Some("203.0.113.7")), "203.0.113.7");
+        assert_eq!(addr_key(Some("203.0.113.7:5123")), "203.0.113.7");
+        assert_eq!(addr_key(Some("::ffff:203.0.113.7")), "203.0.113.7");
+        assert_eq!(addr_key(Some("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(addr_key(Some("2001:db8:1:2:bbbb::9")), "2001:db8:1:2::/64");
+        assert_eq!(addr_key(None), "unknown");
+    }
+}

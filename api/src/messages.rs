@@ -168,6 +168,15 @@ pub fn status(s: crate::domain::request::Status) -> Msg {
     Msg::new(format!("status.request.{}", s.as_str()))
 }
 
+/// A wait as people say it: "45 秒", "3 分钟" (whole minutes, rounded up, past a minute).
+pub fn wait(secs: u64) -> Msg {
+    if secs < 60 {
+        Msg::new("wait.seconds").with("n", secs.max(1))
+    } else {
+        Msg::new("wait.minutes").with("n", secs.div_ceil(60))
+    }
+}
+
 pub fn member_status(s: crate::domain::member::MemberStatus) -> Msg {
     Msg::new(format!("status.member.{}", s.as_str()))
 }

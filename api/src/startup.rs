@@ -10,6 +10,7 @@ use crate::infra::boards::RedisBoards;
 use crate::infra::db;
 use crate::infra::live::Hub;
 use crate::infra::mail::Mailer;
+use crate::infra::throttle::Throttle;
 use crate::routes;
 use crate::services::setup;
 use crate::state::AppState;
@@ -44,18 +45,27 @@ pub async fn prepare(
     let local_offset = settings.local_offset()?;
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
-    let hasher = Hasher::new(settings.argon2_memory_kib, settings.argon2_iterations)?;
-    let (redis_boards, hub) = if settings.redis_url.is_empty() {
-        (None, Hub::local())
+    let hasher = Hasher::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+        settings.hash_queue,
+    )?;
+    let (redis_boards, hub, throttle) = if settings.redis_url.is_empty() {
+        (None, Hub::local(), Throttle::local(settings.register_per_hour))
     } else {
         let url = settings.redis_url.expose().trim();
         let conn = crate::infra::redis::connect(url).await?;
         (
             Some(RedisBoards::new(conn.clone(), &settings.redis_prefix)),
-            Hub::with_redis(conn, url, &settings.redis_prefix)?,
+            Hub::with_redis(conn.clone(), url, &settings.redis_prefix)?,
+            Throttle::with_redis(conn, &settings.redis_prefix, settings.register_per_hour),
         )
     };
     let mailer = Mailer::from_settings(&settings)?;
+    let heavy = Arc::new(crate::services::bulkhead::heavy_turns(
+        settings.heavy_reads,
+        settings.db_max_connections,
+    ));
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
@@ -66,6 +76,8 @@ pub async fn prepare(
         redis_boards,
         font: Default::default(),
         hub,
+        heavy,
+        throttle,
         mailer,
         clock: Default::default(),
     };

@@ -39,6 +39,11 @@ pub struct AppState {
     pub font: tokio::sync::OnceCell<crate::documents::CjkFont>,
     /// Live updates (SSE), across replicas with Redis.
     pub hub: Hub,
+    /// 分流: turns for heavy reads (see `services::bulkhead`).
+    pub heavy: Arc<tokio::sync::Semaphore>,
+    /// 防刷: strike counts and locks for logins, sign-ups and lookups,
+    /// across replicas with Redis.
+    pub throttle: crate::infra::throttle::Throttle,
     /// Delivers the outbox (SMTP, or files under `data_dir/mail/`).
     pub mailer: Mailer,
     /// The one notion of now; tests move it forward.

@@ -23,6 +23,15 @@ export function connectLive(): void {
     s.tick += 1
     void s.refreshUnread()
   })
+  // The server closed the stream: this sign-in was revoked (signed out
+  // elsewhere, password changed) or the role or community changed. Read who
+  // we are again: a revoked token signs out, a new role reconnects as it.
+  source.addEventListener('session', () => {
+    disconnectLive()
+    void s.restore().then((ok) => {
+      if (ok) connectLive()
+    })
+  })
   // After a dropped connection comes back, lines may have come meanwhile.
   let opened = false
   source.addEventListener('open', () => {

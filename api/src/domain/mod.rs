@@ -50,6 +50,7 @@ pub mod similarity;
 pub mod sla;
 pub mod stars;
 pub mod stats;
+pub mod throttle;
 pub mod values;
 
 pub use ids::{

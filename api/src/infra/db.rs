@@ -16,15 +16,25 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating data dir {}", settings.data_dir.display()))?;
     }
+    let statement = Duration::from_secs(settings.db_statement_timeout_secs.max(1));
+    let lock = Duration::from_secs(settings.db_lock_timeout_secs.max(1));
     let mut opt = ConnectOptions::new(url.clone());
     opt.max_connections(settings.db_max_connections.max(1))
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
+        // No statement runs without end and no lock is waited for without
+        // end: one slow thing answers 503 instead of holding its connection.
+        .map_sqlx_postgres_opts(move |o| {
+            o.options([
+                ("statement_timeout", format!("{}s", statement.as_secs())),
+                ("lock_timeout", format!("{}s", lock.as_secs())),
+            ])
+        })
+        .map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(15))
+                .busy_timeout(lock)
                 .foreign_keys(true)
                 .create_if_missing(true)
         });

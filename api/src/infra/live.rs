@@ -37,6 +37,14 @@ pub enum LiveEvent {
     },
     /// A request changed (`action` is the timeline's action).
     Request { action: String, request: RequestBrief },
+    /// A user's sign-ins changed: one session revoked (`token_hash`), or
+    /// all of them, or what they may see (role, community). Never sent to a
+    /// screen: each open stream of that user checks its session again and
+    /// closes if it no longer stands as it did (see `routes::notices`).
+    Session {
+        user_id: UserId,
+        token_hash: Option<String>,
+    },
 }
 
 impl LiveEvent {
@@ -45,6 +53,7 @@ impl LiveEvent {
     pub fn visible_to(&self, viewer: &Viewer) -> bool {
         match self {
             LiveEvent::Notification { user_id, .. } => *user_id == viewer.id,
+            LiveEvent::Session { .. } => false,
             LiveEvent::Request { request: r, .. } => {
                 r.former_assignee_id == Some(viewer.id)
                     || viewer.can_view(&Visibility {
@@ -64,6 +73,7 @@ impl LiveEvent {
         match self {
             LiveEvent::Notification { .. } => "notification",
             LiveEvent::Request { .. } => "request",
+            LiveEvent::Session { .. } => "session",
         }
     }
 }

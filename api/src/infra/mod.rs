@@ -8,3 +8,4 @@ pub mod db;
 pub mod live;
 pub mod mail;
 pub mod redis;
+pub mod throttle;

@@ -4,8 +4,9 @@ use crate::auth::CurrentUser;
 use crate::domain::GridId;
 use crate::domain::Role;
 use crate::domain::reminder::QuietHours;
+use crate::domain::throttle::Limit;
 use crate::error::ApiError;
-use crate::extract::{ValidJson, phone_field, validate_not_blank, validate_phone};
+use crate::extract::{ClientAddr, ValidJson, phone_field, validate_not_blank, validate_phone};
 use crate::msg;
 use crate::services::{self, auth::NewAccount, users::MeView};
 use crate::state::AppState;
@@ -62,8 +63,13 @@ struct Session {
 }
 
 /// 居民注册 — anyone can sign up as a resident of a community.
-async fn register(state: web::Data<AppState>, body: ValidJson<RegisterBody>) -> Result<HttpResponse, ApiError> {
+async fn register(
+    state: web::Data<AppState>,
+    body: ValidJson<RegisterBody>,
+    addr: ClientAddr,
+) -> Result<HttpResponse, ApiError> {
     let b = body.0;
+    services::limits::attempt(&state, &[(Limit::Register, &addr.0)]).await?;
     let phone = phone_field(&b.phone)?;
     let acc = NewAccount {
         phone,
@@ -85,9 +91,13 @@ async fn session(state: &AppState, token: String) -> Result<Session, ApiError> {
     Ok(Session { token, user })
 }
 
-async fn login(state: web::Data<AppState>, body: ValidJson<LoginBody>) -> Result<HttpResponse, ApiError> {
+async fn login(
+    state: web::Data<AppState>,
+    body: ValidJson<LoginBody>,
+    addr: ClientAddr,
+) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let (_, token) = services::auth::login(&state, &b.phone, b.password).await?;
+    let (_, token) = services::auth::login(&state, &b.phone, b.password, &addr.0).await?;
     Ok(HttpResponse::Ok().json(session(&state, token).await?))
 }
 
@@ -105,8 +115,12 @@ struct ForgotBody {
 
 /// 忘记密码: 202 whether or not the number has an account (a link is mailed
 /// when it has one with an e-mail address).
-async fn forgot_password(state: web::Data<AppState>, body: ValidJson<ForgotBody>) -> Result<HttpResponse, ApiError> {
-    services::passwords::forgot(&state, &body.0.phone).await?;
+async fn forgot_password(
+    state: web::Data<AppState>,
+    body: ValidJson<ForgotBody>,
+    addr: ClientAddr,
+) -> Result<HttpResponse, ApiError> {
+    services::passwords::forgot(&state, &body.0.phone, &addr.0).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({ "sent_if_registered": true })))
 }
 
@@ -120,9 +134,13 @@ struct ResetBody {
 }
 
 /// Sets a new password with a mailed link's token; every device is signed out.
-async fn reset_password(state: web::Data<AppState>, body: ValidJson<ResetBody>) -> Result<HttpResponse, ApiError> {
+async fn reset_password(
+    state: web::Data<AppState>,
+    body: ValidJson<ResetBody>,
+    addr: ClientAddr,
+) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    services::passwords::reset(&state, &b.token, b.password).await?;
+    services::passwords::reset(&state, &b.token, b.password, &addr.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

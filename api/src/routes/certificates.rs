@@ -2,6 +2,7 @@
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ClientAddr;
 use crate::services::certificates;
 use crate::state::AppState;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -23,8 +24,12 @@ async fn mine(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpRespons
 }
 
 /// Public: no sign-in. Shows a masked name, the hours and the date.
-async fn verify(state: web::Data<AppState>, number: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(certificates::verify(&state, &number).await?))
+async fn verify(
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    addr: ClientAddr,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(certificates::verify(&state, &number, &addr.0).await?))
 }
 
 async fn pdf(state: web::Data<AppState>, me: CurrentUser, number: web::Path<String>) -> Result<HttpResponse, ApiError> {

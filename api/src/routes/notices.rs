@@ -2,10 +2,11 @@
 
 use super::DEFAULT_LIMIT;
 use crate::auth::CurrentUser;
+use crate::domain::scope::Viewer;
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
 use crate::infra::live::LiveEvent;
-use crate::services::{notify, scope};
+use crate::services::{self, notify, scope};
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
@@ -68,34 +69,30 @@ fn frame(event: &LiveEvent) -> Option<web::Bytes> {
 /// 15 s to keep proxies from closing the connection. The token comes as
 /// usual, or as `?access_token=` (moved into the header before logging,
 /// see `auth::query_token`).
+///
+/// A stream lasts only as long as its authority: when the user's sessions
+/// change (logout, password change or reset, role or community change — a
+/// `LiveEvent::Session` from any replica) and at every keep-alive, it checks
+/// its session again; if it is gone or no longer stands as it did, the
+/// stream sends `event: session` and closes (the screen then signs out or
+/// reconnects as what the user now is).
 async fn stream(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let me = scope::viewer(&state.db, &me).await?;
+    let viewer = scope::viewer(&state.db, &me).await?;
     let rx = state.hub.subscribe();
     let hello = web::Bytes::from(": connected\n\nevent: ready\ndata: {}\n\n");
     let every = Duration::from_secs(15);
     let ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    let events = futures::stream::unfold((rx, ticker, me), |(mut rx, mut ticker, me)| async move {
-        loop {
-            tokio::select! {
-                got = rx.recv() => match got {
-                    Ok(e) if e.visible_to(&me) => {
-                        if let Some(b) = frame(&e) {
-                            return Some((Ok::<_, actix_web::Error>(b), (rx, ticker, me)));
-                        }
-                    }
-                    Ok(_) => {}
-                    // Fell behind: tell the screen to reload, then carry on.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let b = web::Bytes::from("event: resync\ndata: {}\n\n");
-                        return Some((Ok(b), (rx, ticker, me)));
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                },
-                _ = ticker.tick() => {
-                    return Some((Ok(web::Bytes::from(": keep-alive\n\n")), (rx, ticker, me)));
-                }
-            }
-        }
+    let live = Live {
+        rx,
+        ticker,
+        viewer,
+        me,
+        state,
+        open: true,
+    };
+    let events = futures::stream::unfold(live, |mut live| async move {
+        let frame = live.next().await?;
+        Some((Ok::<_, actix_web::Error>(frame), live))
     });
     let body = futures::StreamExt::chain(futures::stream::iter([Ok::<_, actix_web::Error>(hello)]), events);
     Ok(HttpResponse::Ok()
@@ -103,4 +100,72 @@ async fn stream(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpRespo
         .insert_header((CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(body))
+}
+
+/// One open stream.
+struct Live {
+    rx: tokio::sync::broadcast::Receiver<LiveEvent>,
+    ticker: tokio::time::Interval,
+    viewer: Viewer,
+    /// Who opened it, as they stood then.
+    me: CurrentUser,
+    state: web::Data<AppState>,
+    /// False once the closing frame went out.
+    open: bool,
+}
+
+impl Live {
+    /// The next frame to send, or `None` to close.
+    async fn next(&mut self) -> Option<web::Bytes> {
+        use tokio::sync::broadcast::error::RecvError;
+        if !self.open {
+            return None;
+        }
+        loop {
+            tokio::select! {
+                got = self.rx.recv() => match got {
+                    Ok(LiveEvent::Session { user_id, token_hash }) => {
+                        let mine = user_id == self.me.id
+                            && token_hash.as_ref().is_none_or(|t| *t == self.me.token_hash);
+                        if mine && !self.still_stands().await {
+                            return Some(self.close());
+                        }
+                    }
+                    Ok(e) if e.visible_to(&self.viewer) => {
+                        if let Some(b) = frame(&e) {
+                            return Some(b);
+                        }
+                    }
+                    Ok(_) => {}
+                    // Fell behind: tell the screen to reload, then carry on
+                    // (a missed revocation is caught at the next keep-alive).
+                    Err(RecvError::Lagged(_)) => return Some(web::Bytes::from("event: resync\ndata: {}\n\n")),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.ticker.tick() => {
+                    if !self.still_stands().await {
+                        return Some(self.close());
+                    }
+                    return Some(web::Bytes::from(": keep-alive\n\n"));
+                }
+            }
+        }
+    }
+
+    /// Is the session still there, for the same role, community and grid?
+    /// A database hiccup keeps the stream (the next check decides).
+    async fn still_stands(&self) -> bool {
+        match services::auth::authenticate_digest(&self.state, self.me.token_hash.clone()).await {
+            Ok(now) => {
+                now.role == self.me.role && now.community_id == self.me.community_id && now.grid_id == self.me.grid_id
+            }
+            Err(ApiError::Unauthenticated) => false,
+            Err(_) => true,
+        }
+    }
+
+    fn close(&mut self) -> web::Bytes {
+        self.open = false;
+        web::Bytes::from("event: session\ndata: {}\n\n")
+    }
 }

@@ -1,10 +1,12 @@
 //! Registration, login, logout, password change, and token lookup.
 
 use crate::auth::{CurrentUser, token};
+use crate::domain::throttle::Limit;
 use crate::domain::{CommunityId, GridId, Phone, Role, UserId};
 use crate::error::ApiError;
+use crate::infra::live::LiveEvent;
 use crate::msg;
-use crate::services::directory;
+use crate::services::{directory, limits};
 use crate::state::AppState;
 use crate::store::{self, sessions::SessionUser, users::NewUser, users::User};
 use chrono::{DateTime, Duration, Utc};
@@ -105,29 +107,71 @@ pub async fn open_session(app: &AppState, user_id: UserId) -> Result<String, Api
 }
 
 /// Phone + password → the user and a new token. Unknown phone and wrong
-/// password answer the same, in the same time.
+/// password answer the same, in the same time. 防刷: a phone with 5 wrong
+/// passwords in a row, or an address with 50, is locked for a minute,
+/// doubling with each further wrong one (up to an hour); a locked caller is
+/// refused before any hashing, even with the right password.
 #[tracing::instrument(skip_all)]
-pub async fn login(app: &AppState, phone: &str, password: String) -> Result<(User, String), ApiError> {
-    let found = match Phone::parse(phone) {
+pub async fn login(app: &AppState, phone: &str, password: String, addr: &str) -> Result<(User, String), ApiError> {
+    let parsed = Phone::parse(phone);
+    let phone_key = parsed
+        .as_ref()
+        .map_or_else(|| phone.trim().to_owned(), |p| p.as_str().to_owned());
+    let keys = [(Limit::LoginPhone, phone_key.as_str()), (Limit::LoginIp, addr)];
+    limits::refuse_if_locked(app, &keys).await?;
+    let found = match parsed {
         Some(p) => store::users::find_by_phone(&app.db, p.as_str()).await?,
         None => None,
     };
+    let password_again = found
+        .as_ref()
+        .filter(|u| app.hasher.needs_rehash(&u.password_hash))
+        .map(|_| password.clone());
     let ok = app
         .hasher
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
-        .await;
+        .await?;
     match found {
         Some(u) if ok => {
+            limits::clear(app, Limit::LoginPhone, &phone_key).await;
+            rehash_if_light(app, &u, &password_again).await;
             let token = open_session(app, u.id).await?;
             Ok((u, token))
         }
-        _ => Err(ApiError::InvalidCredentials),
+        _ => {
+            limits::strike(app, &keys).await?;
+            Err(ApiError::InvalidCredentials)
+        }
     }
 }
 
-/// Revokes the session the caller used.
+/// A hash made at less than today's cost (an imported one-time password,
+/// older settings) is remade at full cost once the password is known good.
+/// Best effort: the login goes on whatever happens here.
+async fn rehash_if_light(app: &AppState, u: &User, password: &Option<String>) {
+    let Some(password) = password else { return };
+    match app.hasher.hash(password.clone()).await {
+        Ok(hash) => {
+            if let Err(e) = store::users::upgrade_password_hash(&app.db, u.id, &u.password_hash, hash).await {
+                tracing::warn!(error = %e, user = u.id.0, "rehash not stored");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, user = u.id.0, "rehash skipped"),
+    }
+}
+
+/// Revokes the session the caller used; its open live streams close.
 pub async fn logout(app: &AppState, me: &CurrentUser) -> Result<(), ApiError> {
-    store::sessions::delete(&app.db, &me.token_hash).await
+    store::sessions::delete(&app.db, &me.token_hash).await?;
+    sessions_changed(app, me.id, Some(me.token_hash.clone())).await;
+    Ok(())
+}
+
+/// Tells every replica that `user_id`'s sessions changed (one revoked —
+/// `token_hash` — or all, or their role or community): their open live
+/// streams check themselves again and close if they no longer stand.
+pub async fn sessions_changed(app: &AppState, user_id: UserId, token_hash: Option<String>) {
+    app.hub.publish(vec![LiveEvent::Session { user_id, token_hash }]).await;
 }
 
 /// Checks the old password, stores the new one, revokes every session of
@@ -136,18 +180,24 @@ pub async fn change_password(app: &AppState, me: &CurrentUser, old: String, new:
     let u = store::users::find(&app.db, me.id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    if !app.hasher.verify(old, Some(u.password_hash)).await {
+    let account = me.id.0.to_string();
+    let keys = [(Limit::PasswordChange, account.as_str())];
+    limits::refuse_if_locked(app, &keys).await?;
+    if !app.hasher.verify(old, Some(u.password_hash)).await? {
+        limits::strike(app, &keys).await?;
         return Err(ApiError::field(
             "old_password",
             "mismatch",
             msg!("field.old_password.mismatch"),
         ));
     }
+    limits::clear(app, Limit::PasswordChange, &account).await;
     let hash = app.hasher.hash(new).await?;
     let txn = store::begin_write(&app.db).await?;
     store::users::set_password_hash(&txn, me.id, hash, app.clock.now()).await?;
     store::sessions::delete_all_of(&txn, me.id).await?;
     txn.commit().await?;
+    sessions_changed(app, me.id, None).await;
     open_session(app, me.id).await
 }
 
@@ -167,7 +217,11 @@ fn current_user(u: SessionUser, token_hash: String) -> CurrentUser {
 
 /// Bearer token → the caller, if the session exists and has not expired.
 pub async fn authenticate(app: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
-    let digest = token::digest(bearer);
+    authenticate_digest(app, token::digest(bearer)).await
+}
+
+/// The caller behind a token's digest (an open stream checking itself again).
+pub async fn authenticate_digest(app: &AppState, digest: String) -> Result<CurrentUser, ApiError> {
     let u = store::sessions::authenticate(&app.db, &digest, app.clock.now())
         .await?
         .ok_or(ApiError::Unauthenticated)?;

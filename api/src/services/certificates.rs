@@ -9,12 +9,13 @@ use crate::auth::CurrentUser;
 use crate::clock::local_date;
 use crate::documents::{self, CertificateDoc, CjkFont, ServiceLine};
 use crate::domain::mask::mask_name;
+use crate::domain::throttle::Limit;
 use crate::domain::{CommunityId, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::messages::Msg;
 use crate::msg;
-use crate::services::{directory, members, scope};
+use crate::services::{bulkhead, directory, limits, members, scope};
 use crate::state::AppState;
 use crate::store::{self, certificates::Certificate, certificates::Line, certificates::NewCertificate};
 use chrono::Datelike;
@@ -158,8 +159,18 @@ async fn by_number(state: &AppState, number: &str) -> Result<Certificate, ApiErr
         .ok_or(ApiError::NotFound("certificate"))
 }
 
-pub async fn verify(state: &AppState, number: &str) -> Result<Verification, ApiError> {
-    let c = by_number(state, number).await?;
+/// 防刷: an address that looks up 30 numbers that do not exist is locked
+/// (guessing numbers would list people's names and hours).
+pub async fn verify(state: &AppState, number: &str, addr: &str) -> Result<Verification, ApiError> {
+    let keys = [(Limit::CertificateIp, addr)];
+    limits::refuse_if_locked(state, &keys).await?;
+    let c = match by_number(state, number).await {
+        Err(ApiError::NotFound(what)) => {
+            limits::strike(state, &keys).await?;
+            return Err(ApiError::NotFound(what));
+        }
+        other => other?,
+    };
     Ok(Verification {
         valid: true,
         name: mask_name(&c.member_name),
@@ -188,6 +199,7 @@ pub async fn pdf(state: &AppState, me: &CurrentUser, number: &str) -> Result<(St
     if c.member_id != me.id {
         scope::require_admin_of(&state.db, me, c.community_id).await?;
     }
+    let _turn = bulkhead::heavy_turn(state).await?;
     let community = directory::community(&state.db, c.community_id).await?;
     let doc = CertificateDoc {
         verify_url: verify_url(state, &c.number),

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::messages::{self, Msg};
 use crate::msg;
-use crate::services::{audit, scope};
+use crate::services::{audit, bulkhead, scope};
 use crate::state::AppState;
 use crate::store::{self, members::Profile};
 use chrono::NaiveDate;
@@ -52,6 +52,7 @@ pub async fn service_records(
 ) -> Result<Vec<u8>, ApiError> {
     let db = &app.db;
     let ids = scope::communities_within(db, me, community_id).await?;
+    let _turn = bulkhead::heavy_turn(app).await?;
     let mut rows = store::exports::records_in(db, &ids, from, to, MAX_ROWS + 1).await?;
     let cut = rows.len() as u64 > MAX_ROWS;
     rows.truncate(MAX_ROWS as usize);
@@ -133,6 +134,7 @@ pub async fn employer_report(
 ) -> Result<Vec<u8>, ApiError> {
     let db = &app.db;
     let ids = scope::communities_within(db, me, community_id).await?;
+    let _turn = bulkhead::heavy_turn(app).await?;
     let span = Period::Quarter.span(day);
     let (from, to) = span
         .range

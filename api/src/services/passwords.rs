@@ -5,11 +5,12 @@
 
 use crate::auth::{CurrentUser, token};
 use crate::domain::delivery::Channel;
+use crate::domain::throttle::Limit;
 use crate::domain::{Phone, Role, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::msg;
-use crate::services::{audit, scope};
+use crate::services::{audit, limits, scope};
 use crate::state::AppState;
 use crate::store;
 use chrono::Duration;
@@ -24,11 +25,16 @@ pub const LINK_VALID_MINUTES: i64 = 30;
 /// 忘记密码: if `phone` has an account with an e-mail address, mail it a
 /// link to set a new password. The answer is the same either way, so the
 /// form tells nobody whether a number has an account.
-pub async fn forgot(app: &AppState, phone: &str) -> Result<(), ApiError> {
+///
+/// 防刷: 3 requests per number and 20 per address an hour (mail is not
+/// free, and a flood would bury a person's inbox); counted whether or not
+/// the number has an account, so the limit tells nothing either.
+pub async fn forgot(app: &AppState, phone: &str, addr: &str) -> Result<(), ApiError> {
     // The route checked the format; a number that is not one has no account.
     let Some(phone) = Phone::parse(phone) else {
         return Ok(());
     };
+    limits::attempt(app, &[(Limit::ForgotPhone, phone.as_str()), (Limit::ForgotIp, addr)]).await?;
     let Some(u) = store::users::find_by_phone(&app.db, phone.as_str()).await? else {
         return Ok(());
     };
@@ -79,15 +85,21 @@ pub async fn forgot(app: &AppState, phone: &str) -> Result<(), ApiError> {
 }
 
 /// Sets a new password with a mailed link's token: once, before it expires.
-pub async fn reset(app: &AppState, secret: &str, password: String) -> Result<(), ApiError> {
+/// 防刷: an address that tries 10 links that do not work is locked.
+pub async fn reset(app: &AppState, secret: &str, password: String, addr: &str) -> Result<(), ApiError> {
     let invalid = || ApiError::field("token", "reset_invalid", msg!("field.token.reset_invalid"));
+    let keys = [(Limit::ResetIp, addr)];
+    limits::refuse_if_locked(app, &keys).await?;
     let now = app.clock.now();
-    let row = password_reset::Entity::find()
+    let Some(row) = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(token::digest(secret)))
         .one(&app.db)
         .await?
         .filter(|r| r.used_at.is_none() && r.expires_at > now)
-        .ok_or_else(invalid)?;
+    else {
+        limits::strike(app, &keys).await?;
+        return Err(invalid());
+    };
     let hash = app.hasher.hash(password).await?;
     let txn = store::begin_write(&app.db).await?;
     // Used once: of two uses at the same moment, one finds it still unused.
@@ -104,6 +116,7 @@ pub async fn reset(app: &AppState, secret: &str, password: String) -> Result<(),
     store::users::set_password_hash(&txn, user, hash, now).await?;
     store::sessions::delete_all_of(&txn, user).await?;
     txn.commit().await?;
+    crate::services::auth::sessions_changed(app, user, None).await;
     Ok(())
 }
 
@@ -144,5 +157,6 @@ pub async fn admin_reset(app: &AppState, me: &CurrentUser, user_id: UserId) -> R
     )
     .await?;
     txn.commit().await?;
+    crate::services::auth::sessions_changed(app, u.id, None).await;
     Ok(password)
 }

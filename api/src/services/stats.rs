@@ -11,7 +11,7 @@ use crate::domain::stats::{Figures, Row, figures, grouped};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::messages::Msg;
-use crate::services::scope;
+use crate::services::{bulkhead, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::HelpRequest};
 use chrono::{Datelike, NaiveDate};
@@ -45,6 +45,7 @@ pub async fn stats(
 ) -> Result<Stats, ApiError> {
     let db = &state.db;
     let ids = scope::communities_within(db, me, community_id).await?;
+    let _turn = bulkhead::heavy_turn(state).await?;
     let offset = state.local_offset;
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
@@ -156,6 +157,7 @@ pub async fn overview(state: &AppState, me: &CurrentUser) -> Result<Overview, Ap
     let db = &state.db;
     scope::require_admin(me)?;
     let ids = scope::communities_within(db, me, None).await?;
+    let _turn = bulkhead::heavy_turn(state).await?;
     let today = state.clock.today(state.local_offset);
     let month_start = today.with_day(1).unwrap_or(today);
     let (open, members) = store::stats::open_and_members(db, &ids).await?;

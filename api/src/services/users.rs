@@ -180,6 +180,9 @@ pub async fn set_role(app: &AppState, me: &CurrentUser, user_id: UserId, role: R
         members::deactivate_for_role(&txn, u.id, now).await?;
     }
     txn.commit().await?;
+    if role != current {
+        crate::services::auth::sessions_changed(app, u.id, None).await;
+    }
     Ok(user_view(&u, true))
 }
 

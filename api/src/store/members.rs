@@ -85,6 +85,22 @@ pub async fn find(db: &impl ConnectionTrait, user_id: UserId) -> Result<Option<P
         .transpose()
 }
 
+/// Takes the member's row lock until the transaction ends (a write that
+/// changes nothing), so that two transactions giving this member a request
+/// — claims or dispatches on different replicas — count their places one
+/// after the other. SQLite's single writer serialises them anyway.
+pub async fn lock_places(db: &impl ConnectionTrait, user_id: UserId) -> Result<(), ApiError> {
+    member_profile::Entity::update_many()
+        .col_expr(
+            member_profile::Column::UserId,
+            Expr::col(member_profile::Column::UserId),
+        )
+        .filter(member_profile::Column::UserId.eq(user_id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// A new registration. `MemberAlreadyRegistered` if one exists (the
 /// primary key decides between two at once).
 pub async fn insert(

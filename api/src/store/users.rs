@@ -196,6 +196,23 @@ pub async fn patch(db: &impl ConnectionTrait, id: UserId, p: AccountPatch, now: 
     Ok(())
 }
 
+/// Replaces a hash with a stronger one of the same password, unless the
+/// password was changed meanwhile.
+pub async fn upgrade_password_hash(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    old: &str,
+    new: String,
+) -> Result<(), ApiError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(new))
+        .filter(user::Column::Id.eq(id.0))
+        .filter(user::Column::PasswordHash.eq(old))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_password_hash(
     db: &impl ConnectionTrait,
     id: UserId,

@@ -271,6 +271,8 @@ pub async fn spawn_app_configured(
         // Cheap hashes keep 50-user tests fast; the default cost is covered by a unit test.
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
+        // Tests sign up many residents from 127.0.0.1; the limit has its own test.
+        register_per_hour: 100_000,
         admin_phone: ADMIN_PHONE.into(),
         admin_password: ADMIN_PASSWORD.into(),
         redis_url: redis.unwrap_or_default().into(),
@@ -705,5 +707,28 @@ impl Drop for SmtpListener {
     fn drop(&mut self) {
         self.down();
         let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
+/// Reads SSE frames until one satisfies `want` (or the timeout).
+pub async fn next_frame(
+    stream: &mut reqwest::Response,
+    buf: &mut String,
+    want: impl Fn(&str, &serde_json::Value) -> bool,
+    timeout: std::time::Duration,
+) -> Option<(String, serde_json::Value)> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            let event = frame.lines().find_map(|l| l.strip_prefix("event: ")).unwrap_or("");
+            let data = frame.lines().find_map(|l| l.strip_prefix("data: ")).unwrap_or("null");
+            let v: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+            if want(event, &v) {
+                return Some((event.to_owned(), v));
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.ok()?.ok()??;
+        buf.push_str(&String::from_utf8_lossy(&chunk));
     }
 }

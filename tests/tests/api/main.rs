@@ -1,9 +1,12 @@
 //! All integration tests build into this one binary. Each test runs against
 //! SQLite and PostgreSQL (see `helpers::both_backends!`).
 
+mod abuse;
 mod appeals;
 mod auth;
 mod boards;
+mod bulkhead;
+mod capacity_race;
 mod check_in;
 mod concurrency;
 mod documents;
@@ -25,5 +28,6 @@ mod notices;
 mod photos;
 mod qualifications;
 mod request_loop;
+mod revocation;
 mod series;
 mod supervision;

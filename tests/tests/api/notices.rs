@@ -2,7 +2,7 @@
 //! in-app inbox, and live updates (SSE) across two replicas.
 
 use crate::both_backends;
-use crate::helpers::{Backend, SmtpListener, TestApp, User, spawn_app_configured, spawn_app_with};
+use crate::helpers::{Backend, SmtpListener, TestApp, User, next_frame, spawn_app_configured, spawn_app_with};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
@@ -218,29 +218,6 @@ async fn two_workers_never_send_twice(b: Backend) {
     drop(other);
 }
 both_backends!(two_workers_never_send_twice);
-
-/// Reads SSE frames until one satisfies `want` (or the timeout).
-async fn next_frame(
-    stream: &mut reqwest::Response,
-    buf: &mut String,
-    want: impl Fn(&str, &serde_json::Value) -> bool,
-    timeout: Duration,
-) -> Option<(String, serde_json::Value)> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        while let Some(end) = buf.find("\n\n") {
-            let frame: String = buf.drain(..end + 2).collect();
-            let event = frame.lines().find_map(|l| l.strip_prefix("event: ")).unwrap_or("");
-            let data = frame.lines().find_map(|l| l.strip_prefix("data: ")).unwrap_or("null");
-            let v: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
-            if want(event, &v) {
-                return Some((event.to_owned(), v));
-            }
-        }
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.ok()?.ok()??;
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-    }
-}
 
 /// A member connected to replica B sees the dispatch made on replica A.
 async fn live_updates_cross_replicas(b: Backend) {

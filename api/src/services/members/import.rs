@@ -335,14 +335,18 @@ pub async fn import_csv(
         return Err(ApiError::Validation(errors));
     }
 
-    // Hash the new accounts' passwords on the blocking pool, all at once.
+    // Hash the new accounts' one-time passwords, each waiting its turn on
+    // the hashing threads (light hashes, remade at full cost on first login).
     let fresh: Vec<(usize, String)> = rows
         .iter()
         .enumerate()
         .filter(|(_, r)| !existing.contains_key(r.phone.as_str()))
         .map(|(i, _)| (i, initial_password()))
         .collect();
-    let hashes = futures::future::try_join_all(fresh.iter().map(|(_, pw)| state.hasher.hash(pw.clone()))).await?;
+    let mut hashes = Vec::with_capacity(fresh.len());
+    for (_, pw) in &fresh {
+        hashes.push(state.hasher.hash_initial(pw.clone()).await?);
+    }
     let mut passwords: HashMap<usize, (String, String)> = fresh
         .into_iter()
         .zip(hashes)
@@ -398,6 +402,10 @@ pub async fn import_csv(
         });
     }
     txn.commit().await?;
+    // Residents who became members: their open streams look again.
+    for u in existing.values() {
+        crate::services::auth::sessions_changed(state, u.id, None).await;
+    }
     tracing::info!(
         admin = %me.id,
         community = %community_id,

@@ -325,6 +325,8 @@ pub async fn review(
         }
     }
     txn.commit().await?;
+    // The role followed the status: their open streams look again.
+    crate::services::auth::sessions_changed(app, user_id, None).await;
     for out in after {
         requests::after_commit(app, out.credit, out.live).await;
     }

@@ -112,6 +112,15 @@ async fn actor(db: &impl ConnectionTrait, who: Acting<'_>, req: &HelpRequest) ->
     })
 }
 
+/// Who takes a place by this action: the assignee of a dispatch, the claimer.
+fn taker(action: &Action, who: Acting<'_>) -> Option<UserId> {
+    match (action, who.id()) {
+        (Action::Dispatch { assignee }, _) => Some(*assignee),
+        (Action::Claim, Some(me)) => Some(me),
+        _ => None,
+    }
+}
+
 /// A dispatch must name an active member of the request's own community
 /// with a free place; a claim needs a free place too. Both need a valid
 /// qualification (资质) when the request's category asks for one.
@@ -122,11 +131,10 @@ async fn check_room(
     action: &Action,
     who: Acting<'_>,
 ) -> Result<(), ApiError> {
-    let (member, dispatch) = match (action, who.id()) {
-        (Action::Dispatch { assignee }, _) => (*assignee, true),
-        (Action::Claim, Some(me)) => (me, false),
-        _ => return Ok(()),
+    let Some(member) = taker(action, who) else {
+        return Ok(());
     };
+    let dispatch = matches!(action, Action::Dispatch { .. });
     match members::room(db, member, req.community_id).await? {
         Room::Yes => qualifications::check(db, env, member, req.category_id).await,
         Room::Full => Err(ApiError::MemberFull),
@@ -231,7 +239,11 @@ pub(super) async fn write(
     let Plan { before, next, close } = plan;
     let id = before.id;
     // A place taken meanwhile by another request: checked again under the
-    // write lock (SQLite), so two claims cannot both fill the last place.
+    // member's row lock (and SQLite's write lock), so two claims or
+    // dispatches — on any replicas — cannot both fill the last place.
+    if let Some(member) = taker(action, who) {
+        store::members::lock_places(db, member).await?;
+    }
     check_room(db, env, &before, action, who).await?;
     let mut after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
         .await?

@@ -1,0 +1,109 @@
+//! An open live stream lasts only as long as its authority: logout, a
+//! password change or an admin's demotion closes it within a second — on
+//! the replica it is connected to, whichever replica the change was made on.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, User, next_frame, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+async fn open(app: &TestApp, who: &User) -> (reqwest::Response, String) {
+    let resp = app
+        .client
+        .get(app.url("/events/stream"))
+        .bearer_auth(&who.token)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut resp = resp;
+    let mut buf = String::new();
+    let ready = next_frame(&mut resp, &mut buf, |e, _| e == "ready", Duration::from_secs(5)).await;
+    assert!(ready.is_some(), "stream opened");
+    (resp, buf)
+}
+
+/// The stream sends `event: session` and ends within `within`.
+async fn closes_within(stream: &mut reqwest::Response, buf: &mut String, within: Duration) -> bool {
+    let signed = next_frame(stream, buf, |e, _| e == "session", within).await;
+    if signed.is_none() {
+        return false;
+    }
+    // Then the body ends.
+    matches!(
+        tokio::time::timeout(Duration::from_millis(500), stream.chunk()).await,
+        Ok(Ok(None))
+    )
+}
+
+async fn streams_close_when_their_authority_ends(b: Backend) {
+    // With Redis the revocation reaches the other replica.
+    let redis = b == Backend::Postgres;
+    let Some(app) = spawn_app_with(b, redis).await else {
+        return;
+    };
+    let other = if redis { Some(app.replica(|_| {}).await) } else { None };
+    let there = other.as_ref().unwrap_or(&app);
+    let second = Duration::from_secs(1);
+
+    // Logout on this replica closes the stream on the other.
+    let m = app.member().await;
+    let (mut s, mut buf) = open(there, &m).await;
+    let (code, _) = app.post(&m.token, "/auth/logout", json!({})).await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    assert!(
+        closes_within(&mut s, &mut buf, second).await,
+        "logout closes the stream"
+    );
+
+    // Another session of the same person is not touched by a logout.
+    let m2 = app.member().await;
+    let phone_session = app.login(&m2.phone, crate::helpers::PASSWORD).await;
+    let (mut kept, mut kept_buf) = open(there, &m2).await;
+    app.post(&phone_session.token, "/auth/logout", json!({})).await;
+    let cut = next_frame(
+        &mut kept,
+        &mut kept_buf,
+        |e, _| e == "session",
+        Duration::from_millis(800),
+    )
+    .await;
+    assert!(cut.is_none(), "only the revoked session's stream closes");
+
+    // A password change closes every stream of the old sessions.
+    let (code, _) = app
+        .post(
+            &m2.token,
+            "/auth/password",
+            json!({"old_password": crate::helpers::PASSWORD, "new_password": "another-pass-42"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        closes_within(&mut kept, &mut kept_buf, second).await,
+        "a password change closes it"
+    );
+
+    // An admin demoted to resident: their stream (which saw the whole
+    // community's requests) closes; the session itself still works.
+    let street = app.street_admin().await;
+    let admin = app.user_by(&street, "admin", 1).await;
+    let (mut s, mut buf) = open(there, &admin).await;
+    let (code, body) = app
+        .put(
+            &street.token,
+            &format!("/users/{}/role", admin.id),
+            json!({"role": "resident"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    assert!(closes_within(&mut s, &mut buf, second).await, "a demotion closes it");
+    let (code, me) = there.get(&admin.token, "/me").await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(me["role"], "resident");
+    if redis {
+        crate::helpers::redis_flush_prefix(&app.redis_prefix).await;
+    }
+}
+both_backends!(streams_close_when_their_authority_ends);
