@@ -85,3 +85,49 @@ async fn one_place_one_winner_across_replicas(b: Backend) {
     }
 }
 both_backends!(one_place_one_winner_across_replicas);
+
+/// 1 000 claims at once on one task-hall request, half on each of two
+/// replicas over PostgreSQL (200 members, five tries each): one winner,
+/// every other answer a plain 409, no 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_claims_on_two_replicas_have_one_winner() {
+    let Some(a) = spawn_app_with(Backend::Postgres, true).await else {
+        return;
+    };
+    let replica = a.replica(|_| {}).await;
+    let resident = a.resident().await;
+    let mut members: Vec<User> = Vec::new();
+    for _ in 0..10 {
+        members.extend(join_all((0..20).map(|_| a.member())).await);
+    }
+    let id = a.post_request(&resident).await["id"].as_i64().expect("id");
+    a.ok(&a.admin, id, "publish", json!({})).await;
+
+    let results = join_all((0..1000).map(|i| {
+        let app = if i % 2 == 0 { &a } else { &replica };
+        app.act(&members[i % members.len()], id, "claim", json!({}))
+    }))
+    .await;
+    let statuses: Vec<u16> = results.iter().map(|r| r.0.as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s < 500), "no 5xx: {:?}", {
+        let mut five: Vec<_> = results
+            .iter()
+            .filter(|r| r.0.as_u16() >= 500)
+            .map(|r| r.1.clone())
+            .collect();
+        five.truncate(3);
+        five
+    });
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1);
+    for (s, body) in results.iter().filter(|(s, _)| !s.is_success()) {
+        assert_eq!(*s, StatusCode::CONFLICT, "{body}");
+    }
+    let claims = a
+        .events(&a.admin, id)
+        .await
+        .into_iter()
+        .filter(|e| e["action"] == "claim")
+        .count();
+    assert_eq!(claims, 1);
+    crate::helpers::redis_flush_prefix(&a.redis_prefix).await;
+}
