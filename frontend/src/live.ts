@@ -2,6 +2,7 @@
 // badge and show a toast; request changes bump `tick`, which lists watch.
 import { showNotify } from 'vant'
 import { useSession } from './stores/session'
+import { router } from './router'
 
 let source: EventSource | null = null
 
@@ -30,6 +31,7 @@ export function connectLive(): void {
     disconnectLive()
     void s.restore().then((ok) => {
       if (ok) connectLive()
+      else void router.replace('/login')
     })
   })
   // After a dropped connection comes back, lines may have come meanwhile.
