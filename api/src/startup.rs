@@ -77,10 +77,13 @@ pub async fn prepare(
         font: Default::default(),
         hub,
         heavy,
+        sessions: Default::default(),
         throttle,
         mailer,
         clock: Default::default(),
     };
+    let state = web::Data::new(state);
+    tokio::spawn(crate::services::auth::forget_revoked(state.clone()));
     setup::categories(&state).await?;
     let boot = setup::bootstrap(&state).await?;
     let demo = if opts.demo {
@@ -88,7 +91,7 @@ pub async fn prepare(
     } else {
         false
     };
-    Ok((web::Data::new(state), boot, demo))
+    Ok((state, boot, demo))
 }
 
 impl Application {

@@ -41,6 +41,8 @@ pub struct AppState {
     pub hub: Hub,
     /// 分流: turns for heavy reads (see `services::bulkhead`).
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Live sessions by token digest, for a short while (see `infra::sessions`).
+    pub sessions: Arc<crate::infra::sessions::SessionCache<crate::store::sessions::SessionUser>>,
     /// 防刷: strike counts and locks for logins, sign-ups and lookups,
     /// across replicas with Redis.
     pub throttle: crate::infra::throttle::Throttle,

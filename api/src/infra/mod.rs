@@ -8,4 +8,5 @@ pub mod db;
 pub mod live;
 pub mod mail;
 pub mod redis;
+pub mod sessions;
 pub mod throttle;

@@ -155,7 +155,7 @@ impl Live {
     /// Is the session still there, for the same role, community and grid?
     /// A database hiccup keeps the stream (the next check decides).
     async fn still_stands(&self) -> bool {
-        match services::auth::authenticate_digest(&self.state, self.me.token_hash.clone()).await {
+        match services::auth::authenticate_fresh(&self.state, self.me.token_hash.clone()).await {
             Ok(now) => {
                 now.role == self.me.role && now.community_id == self.me.community_id && now.grid_id == self.me.grid_id
             }

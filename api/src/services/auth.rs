@@ -171,6 +171,9 @@ pub async fn logout(app: &AppState, me: &CurrentUser) -> Result<(), ApiError> {
 /// `token_hash` — or all, or their role or community): their open live
 /// streams check themselves again and close if they no longer stand.
 pub async fn sessions_changed(app: &AppState, user_id: UserId, token_hash: Option<String>) {
+    // This replica at once (the answer to this very call may be followed
+    // by the next with the same token); the others through the hub.
+    app.sessions.forget(user_id.0, token_hash.as_deref());
     app.hub.publish(vec![LiveEvent::Session { user_id, token_hash }]).await;
 }
 
@@ -215,17 +218,48 @@ fn current_user(u: SessionUser, token_hash: String) -> CurrentUser {
     }
 }
 
-/// Bearer token → the caller, if the session exists and has not expired.
+/// Bearer token → the caller, if the session exists and has not expired:
+/// from this replica's session cache when it is there (dropped at once on
+/// every replica when the user's sessions change, see `infra::sessions`),
+/// else one query.
 pub async fn authenticate(app: &AppState, bearer: &str) -> Result<CurrentUser, ApiError> {
-    authenticate_digest(app, token::digest(bearer)).await
+    let digest = token::digest(bearer);
+    let now = app.clock.now();
+    if let Some(u) = app.sessions.get(&digest, now.timestamp()) {
+        return Ok(current_user(u, digest));
+    }
+    let ticket = app.sessions.ticket();
+    let (u, expires_at) = store::sessions::authenticate(&app.db, &digest, now)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    app.sessions
+        .put(ticket, digest.clone(), u.id.0, expires_at.timestamp(), u.clone());
+    Ok(current_user(u, digest))
 }
 
-/// The caller behind a token's digest (an open stream checking itself again).
-pub async fn authenticate_digest(app: &AppState, digest: String) -> Result<CurrentUser, ApiError> {
-    let u = store::sessions::authenticate(&app.db, &digest, app.clock.now())
+/// The caller behind a token's digest as the database has it now, past the
+/// cache (an open stream checking whether it still stands).
+pub async fn authenticate_fresh(app: &AppState, digest: String) -> Result<CurrentUser, ApiError> {
+    let (u, _) = store::sessions::authenticate(&app.db, &digest, app.clock.now())
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     Ok(current_user(u, digest))
+}
+
+/// Keeps this replica's session cache honest: drops a user's cached
+/// sessions whenever any replica says they changed, and everything if this
+/// listener fell behind (it may have missed one).
+pub async fn forget_revoked(app: actix_web::web::Data<AppState>) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut rx = app.hub.subscribe();
+    loop {
+        match rx.recv().await {
+            Ok(LiveEvent::Session { user_id, token_hash }) => app.sessions.forget(user_id.0, token_hash.as_deref()),
+            Ok(_) => {}
+            Err(RecvError::Lagged(_)) => app.sessions.clear(),
+            Err(RecvError::Closed) => return,
+        }
+    }
 }
 
 /// Someone as the service layer sees a caller, without a session (the demo

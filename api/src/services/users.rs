@@ -101,6 +101,8 @@ pub async fn update_me(
         elder_mode,
     };
     store::users::patch(&app.db, me.id, patch, app.clock.now()).await?;
+    // Cached sessions carry the name: every replica reads it again.
+    crate::services::auth::sessions_changed(app, me.id, None).await;
     self::me(app, me).await
 }
 

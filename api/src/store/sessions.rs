@@ -48,6 +48,7 @@ pub async fn delete_all_of(db: &impl ConnectionTrait, user_id: UserId) -> Result
 }
 
 /// Who a live session belongs to, with their community's street.
+#[derive(Debug, Clone)]
 pub struct SessionUser {
     pub id: UserId,
     pub name: String,
@@ -58,15 +59,15 @@ pub struct SessionUser {
     pub street: String,
 }
 
-/// The user behind a token digest, if the session exists and has not
-/// expired. Every authenticated call pays for this, so it is one query: the
-/// session joined to its user and the user's community.
+/// The user behind a token digest, and when the session expires, if it
+/// exists and has not expired. One query: the session joined to its user
+/// and the user's community.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<SessionUser>, ApiError> {
-    type Row = (i64, String, String, db::Role, i64, Option<i64>, String);
+) -> Result<Option<(SessionUser, DateTime<Utc>)>, ApiError> {
+    type Row = (i64, String, String, db::Role, i64, Option<i64>, String, DateTime<Utc>);
     let row: Option<Row> = session::Entity::find_by_id(token_hash.to_owned())
         .filter(session::Column::ExpiresAt.gt(now))
         .select_only()
@@ -77,6 +78,7 @@ pub async fn authenticate(
         .column(user::Column::CommunityId)
         .column(user::Column::GridId)
         .column(community::Column::Street)
+        .column(session::Column::ExpiresAt)
         .join(
             JoinType::InnerJoin,
             session::Entity::belongs_to(user::Entity)
@@ -95,14 +97,17 @@ pub async fn authenticate(
         .one(db)
         .await?;
     Ok(
-        row.map(|(id, name, phone, role, community_id, grid_id, street)| SessionUser {
-            id: UserId(id),
-            name,
-            phone,
-            role: role.into(),
-            community_id: CommunityId(community_id),
-            grid_id: grid_id.map(GridId),
-            street,
+        row.map(|(id, name, phone, role, community_id, grid_id, street, expires_at)| {
+            let u = SessionUser {
+                id: UserId(id),
+                name,
+                phone,
+                role: role.into(),
+                community_id: CommunityId(community_id),
+                grid_id: grid_id.map(GridId),
+                street,
+            };
+            (u, expires_at)
         }),
     )
 }

@@ -477,7 +477,8 @@ impl TestApp {
             .await
             .expect("promote");
         db.close().await.expect("close");
-        u
+        // A new session: the server may keep the old one's role for a while.
+        self.login(&u.phone, PASSWORD).await
     }
 
     pub async fn post_request(&self, who: &User) -> Value {

@@ -107,3 +107,75 @@ async fn streams_close_when_their_authority_ends(b: Backend) {
     }
 }
 both_backends!(streams_close_when_their_authority_ends);
+
+/// Polls `GET /me` with `token` until it answers 401, for up to `within`.
+async fn refused_within(app: &TestApp, token: &str, within: Duration) -> bool {
+    let end = tokio::time::Instant::now() + within;
+    loop {
+        let (s, _) = app.get(token, "/me").await;
+        if s == StatusCode::UNAUTHORIZED {
+            return true;
+        }
+        if tokio::time::Instant::now() > end {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Sessions are cached per replica, and a revocation on one replica reaches
+/// the cache of the other at once: logout, a password change and a demotion.
+async fn a_revoked_token_fails_on_every_replica(b: Backend) {
+    let redis = b == Backend::Postgres;
+    let Some(a) = spawn_app_with(b, redis).await else {
+        return;
+    };
+    let other = if redis { Some(a.replica(|_| {}).await) } else { None };
+    let there = other.as_ref().unwrap_or(&a);
+    let second = Duration::from_secs(1);
+
+    let m = a.member().await;
+    // Cached on the other replica.
+    for _ in 0..3 {
+        assert_eq!(there.get(&m.token, "/me").await.0, StatusCode::OK);
+    }
+    a.post(&m.token, "/auth/logout", json!({})).await;
+    assert!(refused_within(there, &m.token, second).await, "logout");
+
+    let m = a.member().await;
+    let old = a.login(&m.phone, crate::helpers::PASSWORD).await;
+    assert_eq!(there.get(&old.token, "/me").await.0, StatusCode::OK);
+    let (s, _) = a
+        .post(
+            &m.token,
+            "/auth/password",
+            json!({"old_password": crate::helpers::PASSWORD, "new_password": "another-pass-42"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(refused_within(there, &old.token, second).await, "password change");
+
+    // A demotion is seen at once too: the admin's next call is a resident's.
+    let street = a.street_admin().await;
+    let admin = a.user_by(&street, "admin", 1).await;
+    assert_eq!(there.get(&admin.token, "/members").await.0, StatusCode::OK);
+    a.put(
+        &street.token,
+        &format!("/users/{}/role", admin.id),
+        json!({"role": "resident"}),
+    )
+    .await;
+    let end = tokio::time::Instant::now() + second;
+    loop {
+        let (s, _) = there.get(&admin.token, "/members").await;
+        if s == StatusCode::FORBIDDEN {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < end, "demotion not seen: {s}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if redis {
+        crate::helpers::redis_flush_prefix(&a.redis_prefix).await;
+    }
+}
+both_backends!(a_revoked_token_fails_on_every_replica);
