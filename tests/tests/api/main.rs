@@ -12,6 +12,7 @@ mod english;
 mod errors;
 mod forbidden;
 mod frontend;
+mod hardening;
 mod helpers;
 mod hostile_input;
 mod ledger;
