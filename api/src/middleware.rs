@@ -19,8 +19,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// What the web UI needs and nothing more: its own scripts, styles
-/// (`'unsafe-inline'` for styles only: ECharts' tooltips and vue-echarts
-/// write `style` attributes and a `<style>` element), its own API and
+/// (`'unsafe-inline'` for styles only: the dashboard's ECharts tooltips are
+/// HTML with `style` attributes — `echarts/lib/util/format.js`
+/// `getTooltipMarker`; without it the desk and loop e2e still pass, but
+/// the hover markers would be refused), its own API and
 /// event stream, images from itself, `data:` (inlined icons, QR codes),
 /// `blob:` (photos picked for upload) and the map tiles of
 /// tile.openstreetmap.org. No plugin, no `<base>` elsewhere, no framing.
