@@ -2,8 +2,9 @@
 //! (`linli.toml`, or the path in `LINLI_CONFIG`) → `LINLI_*` environment
 //! variables → the conventional `DATABASE_URL`, `REDIS_URL` and `SMTP_URL`. See docs/configuration.md.
 
-use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -66,6 +67,29 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     })
 }
 
+/// Environment variables as the text they are. figment's `Env` guesses a
+/// type from the value, so `LINLI_ADMIN_PHONE=13800000000`, an all-digit
+/// password or `LINLI_REDIS_PREFIX=2024` became numbers that a text setting
+/// then refused at start-up (`found unsigned int … expected a string`);
+/// `extract_lossy` turns text into a number or a switch where the setting
+/// is one.
+struct TextEnv(Env);
+
+impl Provider for TextEnv {
+    fn metadata(&self) -> Metadata {
+        self.0.metadata()
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let dict: Dict = self
+            .0
+            .iter()
+            .map(|(key, value)| (key.as_str().to_owned(), Value::from(value.as_str())))
+            .collect();
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Settings {
@@ -94,6 +118,9 @@ pub struct Settings {
     pub heavy_reads: usize,
     /// HTTP worker threads; 0 = one per CPU core.
     pub workers: usize,
+    /// A request body that sends nothing for this many seconds is answered
+    /// 408 and its connection closed (0 = wait forever).
+    pub body_read_timeout_secs: u64,
     /// Lifetime of a login token.
     pub token_ttl_hours: i64,
     /// Argon2id memory cost (KiB) and iterations for new password hashes.
@@ -176,6 +203,7 @@ impl Default for Settings {
             db_lock_timeout_secs: 10,
             heavy_reads: 0,
             workers: 0,
+            body_read_timeout_secs: 15,
             token_ttl_hours: 24 * 30,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
@@ -215,9 +243,10 @@ impl Settings {
             .unwrap_or_else(|| PathBuf::from("linli.toml"));
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("LINLI_").ignore(&["config", "log"]))
-            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL", "SMTP_URL"]))
-            .extract()
+            .merge(TextEnv(Env::prefixed("LINLI_").ignore(&["config", "log"])))
+            .merge(TextEnv(Env::raw().only(&["DATABASE_URL", "REDIS_URL", "SMTP_URL"])))
+            // Numbers and switches are read from the text where one is wanted.
+            .extract_lossy()
             .map_err(Box::new)
     }
 
@@ -280,6 +309,28 @@ mod tests {
             assert_eq!(s.admin_password.expose(), "12345678901");
             let shown = format!("{s:?}");
             assert!(!shown.contains("hunter2") && !shown.contains("12345678901"), "{shown}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn every_text_setting_may_be_all_digits_and_numbers_still_read() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LINLI_REDIS_PREFIX", "2024");
+            jail.set_env("LINLI_DATA_DIR", "2024");
+            jail.set_env("LINLI_MAIL_FROM", "10086");
+            jail.set_env("LINLI_PUBLIC_URL", "8080");
+            jail.set_env("LINLI_ADMIN_PHONE", "13700000000");
+            jail.set_env("LINLI_PORT", "9100");
+            jail.set_env("LINLI_BACKGROUND_JOBS", "false");
+            jail.set_env("LINLI_OUTBOX_MAX_ATTEMPTS", "-1");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.redis_prefix, "2024");
+            assert_eq!(s.data_dir, PathBuf::from("2024"));
+            assert_eq!((s.mail_from.as_str(), s.public_url.as_str()), ("10086", "8080"));
+            assert_eq!(s.admin_phone, "13700000000");
+            assert_eq!((s.port, s.background_jobs, s.outbox_max_attempts), (9100, false, -1));
             Ok(())
         });
     }

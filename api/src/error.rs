@@ -7,6 +7,7 @@
 //! with `Accept-Language: en`. No text lives here.
 
 use crate::domain::member::MemberStatus;
+use crate::domain::password::Weakness;
 use crate::domain::qualification::{QualificationKind, QualificationStatus};
 use crate::domain::request::{Refusal, Status};
 use crate::i18n::Lang;
@@ -136,6 +137,14 @@ pub enum ApiError {
     /// Someone changed the rule meanwhile.
     #[error("rule changed meanwhile")]
     RuleConflict,
+    /// The password policy (`domain::password`) refused the password in
+    /// the body's field `.0`; 422 `password.weak` with that field's reason.
+    #[error("weak password ({0}): {1:?}")]
+    WeakPassword(&'static str, Weakness),
+    /// The request body stopped arriving for this many seconds (408; the
+    /// connection is closed).
+    #[error("request body timed out after {0} s")]
+    BodyTimeout(u64),
     /// No CJK font for certificates; the text says where it looked.
     #[error("no CJK font: {0}")]
     FontMissing(String),
@@ -191,6 +200,8 @@ impl ApiError {
             ApiError::AppealTooLate(_) => "appeal.too_late".into(),
             ApiError::AppealRuled => "appeal.already_ruled".into(),
             ApiError::RuleConflict => "rule.conflict".into(),
+            ApiError::WeakPassword(..) => "password.weak".into(),
+            ApiError::BodyTimeout(_) => "request.body_timeout".into(),
             ApiError::FontMissing(_) => "certificate.font_missing".into(),
             ApiError::TooManyAttempts(_) => "auth.too_many_attempts".into(),
             ApiError::Busy(_) => "service.busy".into(),
@@ -233,6 +244,8 @@ impl ApiError {
             ApiError::FontMissing(why) => msg!("error.certificate.font_missing", why = why.as_str()),
             ApiError::AppealTooLate(days) => msg!("error.appeal.too_late", days = *days),
             ApiError::TooManyAttempts(secs) => msg!("error.auth.too_many_attempts", wait = messages::wait(*secs)),
+            ApiError::WeakPassword(_, w) => msg!("error.password.weak", why = messages::weakness(*w)),
+            ApiError::BodyTimeout(secs) => msg!("error.request.body_timeout", secs = *secs),
             other => Msg::new(format!("error.{}", other.code())),
         }
     }
@@ -346,8 +359,9 @@ impl ResponseError for ApiError {
             | ApiError::AppealRuled
             | ApiError::PhotoTooMany(_)
             | ApiError::RuleConflict => StatusCode::CONFLICT,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::WeakPassword(..) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType | ApiError::PhotoUnsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge | ApiError::PhotoTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -363,19 +377,25 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let lang = Lang::current();
+        let weak;
         let fields = match self {
-            ApiError::Validation(f) => Some(
-                f.iter()
-                    .map(|f| FieldView {
-                        field: &f.field,
-                        code: &f.code,
-                        line: f.line,
-                        message: f.message(lang),
-                    })
-                    .collect(),
-            ),
+            ApiError::Validation(f) => Some(f.as_slice()),
+            ApiError::WeakPassword(field, w) => {
+                weak = [FieldError::new(*field, w.as_str(), messages::weakness(*w))];
+                Some(weak.as_slice())
+            }
             _ => None,
         };
+        let fields = fields.map(|f| {
+            f.iter()
+                .map(|f| FieldView {
+                    field: &f.field,
+                    code: &f.code,
+                    line: f.line,
+                    message: f.message(lang),
+                })
+                .collect()
+        });
         let mut response = HttpResponse::build(self.status_code());
         match self {
             ApiError::TooManyAttempts(secs) | ApiError::Busy(secs) => {
@@ -439,6 +459,8 @@ mod tests {
             ApiError::AppealTooLate(7),
             ApiError::AppealRuled,
             ApiError::RuleConflict,
+            ApiError::WeakPassword("password", Weakness::Common),
+            ApiError::BodyTimeout(15),
             ApiError::FontMissing("x".into()),
             ApiError::TooManyAttempts(90),
             ApiError::Busy(1),

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod i18n;
 pub mod infra;
 pub mod messages;
+pub mod middleware;
 pub mod routes;
 pub mod services;
 pub mod startup;

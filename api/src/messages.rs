@@ -210,6 +210,16 @@ pub fn qualification_status(s: crate::domain::qualification::QualificationStatus
     Msg::new(format!("status.qualification.{}", s.as_str()))
 }
 
+/// Why the password policy refused a password, in words.
+pub fn weakness(w: crate::domain::password::Weakness) -> Msg {
+    use crate::domain::password::{MIN_CHARS, Weakness};
+    let m = Msg::new(format!("password.weak.{}", w.as_str()));
+    match w {
+        Weakness::TooShort => m.with("min", MIN_CHARS),
+        _ => m,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +342,7 @@ mod tests {
         );
         keys.extend(crate::domain::qualification::QualificationKind::iter().map(qualification_kind));
         keys.extend(crate::domain::qualification::QualificationStatus::iter().map(qualification_status));
+        keys.extend(crate::domain::password::Weakness::iter().map(weakness));
         for what in [
             "request",
             "user",

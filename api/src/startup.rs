@@ -11,6 +11,7 @@ use crate::infra::db;
 use crate::infra::live::Hub;
 use crate::infra::mail::Mailer;
 use crate::infra::throttle::Throttle;
+use crate::middleware;
 use crate::routes;
 use crate::services::setup;
 use crate::state::AppState;
@@ -137,16 +138,20 @@ impl Application {
 
 fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> anyhow::Result<Server> {
     let frontend = state.settings.frontend_dir.clone();
+    let body_idle = std::time::Duration::from_secs(state.settings.body_read_timeout_secs);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap_fn(middleware::refuse_nul_in_path)
+            .wrap_fn(move |req, srv| middleware::body_timeout(req, srv, body_idle))
             .wrap_fn(|req, srv| {
                 let lang = Lang::from_headers(req.headers());
                 let fut = srv.call(req);
                 lang.scope(fut)
             })
             .wrap(TracingLogger::default())
+            .wrap(middleware::security_headers())
             // Outermost: a token in the URL becomes a header before anything logs it.
             .wrap_fn(|mut req, srv| {
                 crate::auth::query_token::lift(&mut req);

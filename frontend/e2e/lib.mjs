@@ -73,6 +73,23 @@ export async function boot(env = {}) {
   }
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
   const violations = []
+  // Whatever the server's Content-Security-Policy refuses (a script, a
+  // style, an image source the UI needs) is logged by chromium on the
+  // console: every context the flows open reports it, and it fails the flow
+  // at `close()`. One refusal is expected and wanted: Vant's icon font
+  // lists a copy on at.alicdn.com after its inline (data:) woff2; the
+  // inline one draws the icons, and no browser of ours should call a CDN.
+  const expectedRefusal = /at\.alicdn\.com\/t\/c\/font_2553510_/
+  const refusedByCsp = []
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const ctx = await newContext(options)
+    ctx.on('console', (m) => {
+      const t = m.text()
+      if (/Content Security Policy/i.test(t) && !expectedRefusal.test(t)) refusedByCsp.push(t.slice(0, 300))
+    })
+    return ctx
+  }
 
   /** A fresh browser context signed in as `who` (a phone number). */
   async function signIn(options, who, password = 'linli-demo') {
@@ -175,6 +192,10 @@ export async function boot(env = {}) {
     await browser.close().catch(() => {})
     server.kill()
     rmSync(data, { recursive: true, force: true })
+    if (refusedByCsp.length) {
+      for (const t of new Set(refusedByCsp)) console.error(`CSP: ${t}`)
+      throw new Error(`${refusedByCsp.length} loads or styles refused by the Content-Security-Policy`)
+    }
     if (violations.length) {
       for (const v of violations) console.error(`axe ${v.impact} on ${v.screen}: ${v.id} — ${v.help} @ ${v.nodes.join(' | ')}`)
       throw new Error(`${violations.length} serious or critical accessibility violations`)

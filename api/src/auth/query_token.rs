@@ -1,13 +1,18 @@
 //! Browsers' `EventSource` cannot send an `Authorization` header, so the
-//! live stream accepts `?access_token=`. This runs before the request is
-//! logged: it moves the token into the header and out of the URL, so no
-//! access log ever holds a token.
+//! live stream — and only it ([`STREAM`]) — accepts `?access_token=`. This
+//! runs before the request is logged: it moves the token out of the URL on
+//! every path, so no access log ever holds a token, and into the header on
+//! the stream's path alone. Elsewhere a token in the URL authenticates
+//! nothing (links get shared, pasted and kept in browser history).
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::Uri;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 
 const PARAM: &str = "access_token";
+
+/// The one path where a token in the URL counts.
+pub const STREAM: &str = "/api/v1/events/stream";
 
 pub fn lift(req: &mut ServiceRequest) {
     let Some(query) = req.uri().query() else { return };
@@ -37,7 +42,8 @@ pub fn lift(req: &mut ServiceRequest) {
     if let Ok(uri) = path_and_query.parse::<Uri>() {
         req.head_mut().uri = uri;
     }
-    if !req.headers().contains_key(AUTHORIZATION)
+    if req.path() == STREAM
+        && !req.headers().contains_key(AUTHORIZATION)
         && let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}"))
     {
         req.headers_mut().insert(AUTHORIZATION, v);
@@ -68,5 +74,13 @@ mod tests {
             req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()),
             Some("Bearer mine")
         );
+    }
+
+    #[test]
+    fn elsewhere_the_token_leaves_the_url_and_counts_for_nothing() {
+        let mut req = TestRequest::with_uri("/api/v1/me?access_token=abc&x=1").to_srv_request();
+        lift(&mut req);
+        assert_eq!(req.uri().to_string(), "/api/v1/me?x=1");
+        assert!(req.headers().get(AUTHORIZATION).is_none());
     }
 }

@@ -36,6 +36,7 @@ pub mod mask;
 pub mod matching;
 pub mod member;
 pub mod notify;
+pub mod password;
 pub mod phone;
 pub mod photo;
 pub mod qualification;

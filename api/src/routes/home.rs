@@ -1,13 +1,22 @@
 //! `/`: the web UI (`frontend/dist`, built by `npm run build`) with SPA
-//! fallback — any path that is not a file gets `index.html` — and cache
-//! headers: hashed `/assets/*` are immutable for a year, everything else is
-//! revalidated. Without a built UI, a plain page says the service is up.
+//! fallback — any path that is not a file gets `index.html`, except under
+//! `/assets/`, where a missing file is a 404 (a page still running the
+//! previous build asks for its old chunks during a rolling deploy: HTML in
+//! their place would break it, and cached for a year, for good) — and cache
+//! headers: hashed `/assets/*` found are immutable for a year, everything
+//! else is revalidated. Without a built UI, a plain page says the service
+//! is up.
 
+use crate::error::ApiError;
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use std::path::{Path, PathBuf};
+
+/// Where Vite puts the hashed build output.
+const ASSETS: &str = "/assets/";
 
 /// Serves the UI from `dir` if it was built, else the status page.
 pub fn configure(cfg: &mut web::ServiceConfig, dir: &Path) {
@@ -23,6 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: &Path) {
             let index: PathBuf = index.clone();
             async move {
                 let (req, _) = req.into_parts();
+                if req.path().starts_with(ASSETS) {
+                    return Ok(ServiceResponse::new(req, ApiError::NotFound("route").error_response()));
+                }
                 let res = NamedFile::open_async(&index).await?.into_response(&req);
                 Ok(ServiceResponse::new(req, res))
             }
@@ -30,11 +42,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: &Path) {
     cfg.service(
         web::scope("")
             .wrap_fn(|req, srv| {
-                let immutable = req.path().starts_with("/assets/");
+                let asset = req.path().starts_with(ASSETS);
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
-                    let value = if immutable {
+                    // Found (or unchanged since the copy the browser has).
+                    let found = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
+                    let value = if asset && found {
                         "public, max-age=31536000, immutable"
                     } else {
                         "no-cache"

@@ -34,8 +34,16 @@ pub struct PreparedAccount {
     pub grid_id: Option<GridId>,
 }
 
-/// Checks placement and that the phone is free, and hashes the password (argon2id).
+/// The password policy (`domain::password`) for the account of `phone`
+/// and `name`; a refusal names the body's `field`.
+pub fn check_password(field: &'static str, password: &str, phone: &str, name: &str) -> Result<(), ApiError> {
+    crate::domain::password::check(password, phone, name).map_err(|w| ApiError::WeakPassword(field, w))
+}
+
+/// Checks the password policy, placement and that the phone is free, and
+/// hashes the password (argon2id).
 pub async fn prepare_account(app: &AppState, acc: NewAccount) -> Result<PreparedAccount, ApiError> {
+    check_password("password", &acc.password, acc.phone.as_str(), &acc.name)?;
     directory::check_placement(&app.db, acc.community_id, acc.grid_id).await?;
     if store::users::find_by_phone(&app.db, acc.phone.as_str())
         .await?
@@ -186,6 +194,7 @@ pub async fn change_password(app: &AppState, me: &CurrentUser, old: String, new:
     let account = me.id.0.to_string();
     let keys = [(Limit::PasswordChange, account.as_str())];
     limits::refuse_if_locked(app, &keys).await?;
+    check_password("new_password", &new, u.phone.as_str(), &u.name)?;
     if !app.hasher.verify(old, Some(u.password_hash)).await? {
         limits::strike(app, &keys).await?;
         return Err(ApiError::field(

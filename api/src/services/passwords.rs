@@ -100,6 +100,9 @@ pub async fn reset(app: &AppState, secret: &str, password: String, addr: &str) -
         limits::strike(app, &keys).await?;
         return Err(invalid());
     };
+    let user = UserId(row.user_id);
+    let u = store::users::find(&app.db, user).await?.ok_or_else(invalid)?;
+    crate::services::auth::check_password("password", &password, u.phone.as_str(), &u.name)?;
     let hash = app.hasher.hash(password).await?;
     let txn = store::begin_write(&app.db).await?;
     // Used once: of two uses at the same moment, one finds it still unused.
@@ -112,7 +115,6 @@ pub async fn reset(app: &AppState, secret: &str, password: String, addr: &str) -
     if taken.rows_affected != 1 {
         return Err(invalid());
     }
-    let user = UserId(row.user_id);
     store::users::set_password_hash(&txn, user, hash, now).await?;
     store::sessions::delete_all_of(&txn, user).await?;
     txn.commit().await?;
@@ -135,12 +137,18 @@ pub async fn admin_reset(app: &AppState, me: &CurrentUser, user_id: UserId) -> R
     if !matches!(u.role, Role::Resident | Role::Member) || u.id == me.id {
         return Err(ApiError::Forbidden);
     }
-    let password: String = {
-        let mut rng = rand::rng();
-        (0..10)
+    // Random, so nearly always strong; the policy still has the last word
+    // (no run of one letter, nothing of the phone number).
+    let mut rng = rand::rng();
+    let mut readable = |len: usize| -> String {
+        (0..len)
             .map(|_| char::from(READABLE[rng.random_range(0..READABLE.len())]))
             .collect()
     };
+    let password = (0..8)
+        .map(|_| readable(10))
+        .find(|p| crate::domain::password::check(p, u.phone.as_str(), &u.name).is_ok())
+        .unwrap_or_else(|| readable(16));
     let hash = app.hasher.hash(password.clone()).await?;
     let now = app.clock.now();
     let txn = store::begin_write(&app.db).await?;

@@ -96,13 +96,17 @@ pub struct Bootstrap {
     pub password: String,
 }
 
+/// The first admin's name.
+const ADMIN_NAME: &str = "社区管理员";
+
 /// On an empty database: one community with three grids and its first admin.
 /// Returns the admin's credentials the first time, `None` afterwards.
 pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
     if !store::directory::communities(&state.db).await?.is_empty() {
         return Ok(None);
     }
-    let (c, _) = new_community(state, "幸福里社区", "和平街道", &["第一网格", "第二网格", "第三网格"]).await?;
+    // Settings are checked before anything is written: a refused phone or
+    // password stops this start, and the next one (fixed) begins afresh.
     let phone =
         Phone::parse(&state.settings.admin_phone).context("LINLI_ADMIN_PHONE is not a mainland mobile number")?;
     let password = if state.settings.admin_password.is_empty() {
@@ -110,9 +114,18 @@ pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<Bootstrap>> {
     } else {
         state.settings.admin_password.expose().to_owned()
     };
+    if let Err(w) = crate::domain::password::check(&password, phone.as_str(), ADMIN_NAME) {
+        let e = crate::error::ApiError::WeakPassword("admin_password", w);
+        anyhow::bail!(
+            "LINLI_ADMIN_PASSWORD: {} / {}",
+            e.message(crate::i18n::Lang::Zh),
+            e.message(crate::i18n::Lang::En)
+        );
+    }
+    let (c, _) = new_community(state, "幸福里社区", "和平街道", &["第一网格", "第二网格", "第三网格"]).await?;
     let acc = NewAccount {
         phone: phone.clone(),
-        name: "社区管理员".into(),
+        name: ADMIN_NAME.into(),
         password: password.clone(),
         role: Role::Admin,
         community_id: c.id,

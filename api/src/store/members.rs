@@ -265,20 +265,6 @@ pub struct MemberQuery<'a> {
     pub limit: u64,
 }
 
-/// `%`, `_` and `\` taken literally in a LIKE pattern (escape `\`).
-pub(super) fn like_escaped(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('%');
-    for ch in s.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.push('%');
-    out
-}
-
 pub async fn list(db: &impl ConnectionTrait, q: MemberQuery<'_>) -> Result<(Vec<Profile>, Option<i64>), ApiError> {
     use member_profile::Column as C;
     let mut s = member_profile::Entity::find().filter(C::CommunityId.is_in(q.communities.iter().map(|c| c.0)));
@@ -292,7 +278,7 @@ pub async fn list(db: &impl ConnectionTrait, q: MemberQuery<'_>) -> Result<(Vec<
         s = s.filter(C::GridId.eq(g.0));
     }
     if let Some(e) = q.employer {
-        s = s.filter(Expr::col(C::Employer).like(sea_orm::sea_query::LikeExpr::new(like_escaped(e)).escape('\\')));
+        s = s.filter(Expr::col(C::Employer).like(super::like_contains(e)));
     }
     if let Some(cat) = q.skill {
         s = s.filter(
@@ -341,12 +327,4 @@ pub async fn registered_among(db: &impl ConnectionTrait, users: &[UserId]) -> Re
         .all(db)
         .await?;
     Ok(ids.into_iter().map(UserId).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(super::like_escaped("100%_a\\b"), "%100\\%\\_a\\\\b%");
-    }
 }

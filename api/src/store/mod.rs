@@ -68,6 +68,22 @@ pub fn page<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> i64) -> (Vec<T>
     (rows, next)
 }
 
+/// `LIKE '%text%' ESCAPE '\'`: `text` anywhere, its `%`, `_` and `\`
+/// matched as themselves (a search for `100%` is not a wildcard). Both
+/// backends honour the escape clause.
+pub fn like_contains(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    sea_orm::sea_query::LikeExpr::new(p).escape('\\')
+}
+
 /// Which backend a connection talks to, for the few statements that differ.
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == sea_orm::DbBackend::Postgres

@@ -11,7 +11,7 @@ use crate::domain::{CategoryId, CommunityId, GridId, RequestId, UserId};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use entity::{enums as db, help_request, request_event};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -459,20 +459,6 @@ pub struct RequestQuery {
     pub urgent_only: bool,
 }
 
-/// `%` and `_` matched literally in a LIKE pattern (escape character `\`).
-fn like_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// What `viewer` may see, filtered, newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -503,8 +489,7 @@ pub async fn list(
         q = q.filter(C::Id.lt(b.0));
     }
     if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = like_pattern(text);
-        let like = |c: C| Expr::col(c).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        let like = |c: C| Expr::col(c).like(super::like_contains(text));
         let mut any = Condition::any()
             .add(like(C::Title))
             .add(like(C::Description))

@@ -134,6 +134,12 @@ await flow('phone', async ({ base, browser, signIn, shot, api, tokenOf, audit: c
   await sun.fill('input[name=repeat_password]', 'sun-new-pass-2')
   await sun.click('[data-testid=change-password-submit]')
   await sun.waitForSelector('text=两次输入的新密码不一致')
+  await sun.fill('input[name=new_password]', '12345678')
+  await sun.fill('input[name=repeat_password]', '12345678')
+  await sun.click('[data-testid=change-password-submit]')
+  // The password policy's reason, from the server, under 新密码.
+  await sun.waitForSelector('[data-testid=change-password] .van-field__error-message:has-text("常用密码")')
+  await sun.fill('input[name=new_password]', 'sun-new-pass-1')
   await sun.fill('input[name=old_password]', 'wrong-old-pass')
   await sun.fill('input[name=repeat_password]', 'sun-new-pass-1')
   await sun.click('[data-testid=change-password-submit]')

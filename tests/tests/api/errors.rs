@@ -153,7 +153,7 @@ async fn bad_input_is_named_not_500(b: Backend) {
         .post(
             "",
             "/auth/register",
-            json!({"phone": "13712345678", "password": "password-1", "name": "x", "community_id": 42}),
+            json!({"phone": "13712345678", "password": "quiet-garden-7", "name": "x", "community_id": 42}),
         )
         .await;
     assert_eq!(

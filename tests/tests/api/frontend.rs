@@ -4,12 +4,19 @@
 use crate::helpers::{Backend, spawn_app_configured};
 use reqwest::StatusCode;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serves_the_built_ui_with_fallback_and_cache_headers() {
+/// A built UI in a temporary directory: `index.html` and one hashed asset,
+/// `/assets/app-1a2b.js`.
+pub fn built_ui() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("linli-ui-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(dir.join("assets")).expect("dir");
     std::fs::write(dir.join("index.html"), "<!doctype html><div id=app>邻里</div>").expect("index");
     std::fs::write(dir.join("assets/app-1a2b.js"), "console.log(1)").expect("asset");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_built_ui_with_fallback_and_cache_headers() {
+    let dir = built_ui();
     let ui = dir.clone();
     let Some(app) = spawn_app_configured(Backend::Sqlite, None, move |s| s.frontend_dir = ui).await else {
         return;

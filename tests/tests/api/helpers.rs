@@ -12,7 +12,7 @@ use tokio::sync::OnceCell;
 
 pub const ADMIN_PHONE: &str = "13800000000";
 pub const ADMIN_PASSWORD: &str = "admin-pass-123";
-pub const PASSWORD: &str = "password-123";
+pub const PASSWORD: &str = "quiet-garden-42";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -577,6 +577,31 @@ impl TestApp {
         assert_eq!(s, StatusCode::OK, "events: {b}");
         b.as_array().cloned().unwrap_or_default()
     }
+}
+
+/// The address and the token of the last password-reset link mailed to
+/// `user` (read from the outbox, so the mail worker may be off).
+pub async fn reset_mail(app: &TestApp, user: i64) -> (String, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let db = Database::connect(&app.database_url).await.expect("db");
+    let mail = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::UserId.eq(user))
+        .filter(entity::outbox::Column::EventKey.like("password_reset:%"))
+        .order_by_desc(entity::outbox::Column::Id)
+        .one(&db)
+        .await
+        .expect("outbox")
+        .expect("a reset mail");
+    db.close().await.expect("close");
+    assert_eq!(mail.subject, "邻里：重设您的密码");
+    let token = mail
+        .body
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("a link with a token")
+        .to_owned();
+    (mail.to_address, token)
 }
 
 /// The inbox of `who`, newest first (up to 100).

@@ -141,15 +141,15 @@ async fn no_input_reaches_a_500(b: Backend) {
     let mut targets: Vec<(String, Value)> = vec![
         (
             "/auth/register".into(),
-            json!({"phone": "13712340000", "password": "password-123", "name": "李", "community_id": 1}),
+            json!({"phone": "13712340000", "password": "quiet-garden-42", "name": "李", "community_id": 1}),
         ),
         (
             "/auth/login".into(),
-            json!({"phone": resident.phone, "password": "password-123"}),
+            json!({"phone": resident.phone, "password": "quiet-garden-42"}),
         ),
         (
             "/users".into(),
-            json!({"phone": "13712340001", "password": "password-123", "name": "李", "role": "member", "community_id": 1}),
+            json!({"phone": "13712340001", "password": "quiet-garden-42", "name": "李", "role": "member", "community_id": 1}),
         ),
         (
             "/communities".into(),
@@ -205,7 +205,7 @@ async fn no_input_reaches_a_500(b: Backend) {
         assert!(s.as_u16() < 500, "PUT role {b} → {s} {e}");
         let b = mutate(
             &mut rng,
-            &json!({"old_password": "password-123", "new_password": "password-123"}),
+            &json!({"old_password": "quiet-garden-42", "new_password": "quiet-garden-42"}),
             &vals,
         );
         let (s, e) = app.post(&changer.token, "/auth/password", b.clone()).await;

@@ -130,7 +130,7 @@ async fn street_admin_scope(b: Backend) {
         .post(&app.admin.token, "/communities", json!({"name": "越权社区"}))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "only street admins open communities");
-    let (s, _) = app.post(&admin2.token, "/users", json!({"phone": app.fresh_phone(), "password": "password-123", "name": "x", "role": "member", "community_id": 1})).await;
+    let (s, _) = app.post(&admin2.token, "/users", json!({"phone": app.fresh_phone(), "password": "quiet-garden-42", "name": "x", "role": "member", "community_id": 1})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "no accounts in another community");
 }
 both_backends!(street_admin_scope);

@@ -15,6 +15,7 @@ mod english;
 mod errors;
 mod forbidden;
 mod frontend;
+mod hardening;
 mod helpers;
 mod hostile_input;
 mod ledger;
