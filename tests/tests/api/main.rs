@@ -27,6 +27,7 @@ mod members;
 mod notices;
 mod photos;
 mod qualifications;
+mod redis_outage;
 mod request_loop;
 mod revocation;
 mod series;
