@@ -25,6 +25,7 @@ mod market;
 mod matching;
 mod members;
 mod notices;
+mod operations;
 mod photos;
 mod qualifications;
 mod redis_outage;
