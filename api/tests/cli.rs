@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test may panic
 //! The `linli` command's answers to an operator: `linli check` exits 0 on a
 //! sound database and 1, naming the problem, once a balance is broken by
 //! hand; `linli backup` copies the database once and refuses to overwrite.

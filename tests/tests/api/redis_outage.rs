@@ -261,6 +261,17 @@ async fn writes_stay_fast_while_redis_is_frozen_or_down(b: Backend) {
         while live.try_recv().is_ok() {}
         let frozen = load(&app, "frozen", 4, &people, verifications()).await;
         let heard = std::iter::from_fn(|| live.try_recv().ok()).count();
+        // Sign-in limits count in process meanwhile: a wrong password is
+        // answered at once, and counted.
+        let t = Instant::now();
+        let body = json!({"phone": people.resident.phone, "password": "not-the-password"});
+        let (s, _) = app.post("", "/auth/login", body).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(
+            t.elapsed() < Duration::from_millis(200),
+            "login with Redis frozen: {:?}",
+            t.elapsed()
+        );
         redis.signal("-CONT");
         assert!(
             frozen.report(b) < bound,
