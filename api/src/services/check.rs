@@ -181,6 +181,8 @@ pub async fn for_admin(app: &AppState, me: &CurrentUser) -> Result<Report, ApiEr
         .into_iter()
         .map(|c| c.0)
         .collect();
+    // A whole-database read: one of the heavy reads' turns (分流).
+    let _turn = crate::services::bulkhead::heavy_turn(app).await?;
     let (members, requests, boards, problems) = everything(app, Lang::current()).await?;
     let street_board = format!("s{street}:");
     let concerns_street = |p: &Problem| match (&p.finding.subject, p.community_id) {
