@@ -151,6 +151,11 @@ pub struct Settings {
     /// Prefix of every Redis key, so several deployments (or test runs) can
     /// share one Redis.
     pub redis_prefix: String,
+    /// Each Redis call gives up after this long (ms); the caller falls back.
+    pub redis_timeout_ms: u64,
+    /// After a failed Redis call, calls are refused at once for this long
+    /// (ms) before one probe call tries Redis again (circuit breaker).
+    pub redis_breaker_open_ms: u64,
     /// A CJK font file for certificates (`.ttf`/`.ttc`); empty = look for
     /// WenQuanYi / Noto CJK where Debian installs them.
     pub cjk_font: Option<PathBuf>,
@@ -216,6 +221,8 @@ impl Default for Settings {
             utc_offset: "+08:00".into(),
             redis_url: Secret::default(),
             redis_prefix: "linli".into(),
+            redis_timeout_ms: 100,
+            redis_breaker_open_ms: 5000,
             cjk_font: None,
             smtp_url: Secret::default(),
             mail_from: "邻里 Linli <noreply@linli.local>".into(),

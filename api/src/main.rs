@@ -1,5 +1,7 @@
 //! `linli serve` runs the service; `linli migrate` applies migrations;
-//! `linli create-user` makes an account from the command line (e.g. a street admin).
+//! `linli create-user` makes an account from the command line (e.g. a street admin);
+//! `linli check` verifies the ledgers' invariants; `linli backup PATH` copies
+//! the SQLite database while the server runs.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -52,6 +54,17 @@ enum Command {
         #[arg(long, env = "LINLI_NEW_PASSWORD")]
         password: String,
     },
+    /// Verify every invariant (balance = Σ entries, hours = Σ records, one
+    /// credit per request round, no negative balance, Redis boards = SQL);
+    /// print what is wrong and exit 1 if anything is.
+    Check {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy the SQLite database to PATH (a new file) while the server runs
+    /// (`VACUUM INTO`); on PostgreSQL, says how to use pg_dump.
+    Backup { path: PathBuf },
 }
 
 #[actix_web::main]
@@ -113,6 +126,24 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created user {} ({})", u.id, u.role.as_str());
+        }
+        Command::Check { json } => {
+            let (state, _, _) = prepare(settings, StartOptions::default()).await?;
+            let report = linli::services::check::run(&state, linli::i18n::Lang::Zh)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", linli::cli::check::render(&report));
+            }
+            if !report.ok {
+                std::process::exit(1);
+            }
+        }
+        Command::Backup { path } => {
+            let bytes = linli::cli::backup::backup(&settings, &path).await?;
+            println!("已备份 / backed up to {} ({bytes} bytes)", path.display());
         }
     }
     Ok(())

@@ -55,7 +55,13 @@ pub async fn prepare(
         (None, Hub::local(), Throttle::local(settings.register_per_hour))
     } else {
         let url = settings.redis_url.expose().trim();
-        let conn = crate::infra::redis::connect(url).await?;
+        let ms = std::time::Duration::from_millis;
+        let conn = crate::infra::redis::connect(
+            url,
+            ms(settings.redis_timeout_ms.max(1)),
+            ms(settings.redis_breaker_open_ms),
+        )
+        .await?;
         (
             Some(RedisBoards::new(conn.clone(), &settings.redis_prefix)),
             Hub::with_redis(conn.clone(), url, &settings.redis_prefix)?,

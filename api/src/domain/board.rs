@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Whose board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     Community(i64),
     /// 街道 — every community with this street name.
@@ -177,6 +178,20 @@ pub struct Delta {
     pub services: i64,
     pub rating_sum: i64,
     pub rating_count: i64,
+    /// The points entry behind `points`, and the service record behind the
+    /// other metrics (`None` for a sum over many rows). A board rebuilt from
+    /// the ledgers up to a watermark skips rows at or below it, so a write
+    /// and a rebuild never count one row twice.
+    pub entry_id: Option<i64>,
+    pub record_id: Option<i64>,
+}
+
+/// The ledgers' highest row ids a rebuild read up to: every row at or
+/// below them was committed when it read them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Watermark {
+    pub entry: i64,
+    pub record: i64,
 }
 
 impl Delta {
@@ -192,8 +207,69 @@ impl Delta {
             services: 0,
             rating_sum: 0,
             rating_count: 0,
+            entry_id: None,
+            record_id: None,
         }
     }
+}
+
+/// One member's integer totals on one board: what Redis keeps (the rating
+/// is `rating_sum / rating_count`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub points: i64,
+    pub minutes: i64,
+    pub services: i64,
+    pub rating_sum: i64,
+    pub rating_count: i64,
+}
+
+impl Totals {
+    /// `(name, value)` of each total, by the names Redis keys use.
+    pub fn named(&self) -> [(&'static str, i64); 5] {
+        [
+            ("points", self.points),
+            ("minutes", self.minutes),
+            ("services", self.services),
+            ("rsum", self.rating_sum),
+            ("rcnt", self.rating_count),
+        ]
+    }
+
+    fn add(&mut self, d: &Delta) {
+        self.points += d.points;
+        self.minutes += d.minutes;
+        self.services += d.services;
+        self.rating_sum += d.rating_sum;
+        self.rating_count += d.rating_count;
+    }
+}
+
+/// A board: whose, and which period (by its key, e.g. `2026-11`).
+pub type BoardId = (Scope, String);
+
+/// Every board one delta lands on: its community's and its street's, in
+/// each period containing its day.
+pub fn boards_of(d: &Delta) -> Vec<BoardId> {
+    let scopes = [Scope::Community(d.community_id), Scope::Street(d.street.clone())];
+    let mut out = Vec::with_capacity(scopes.len() * Period::ALL.len());
+    for s in scopes {
+        for p in Period::ALL {
+            out.push((s.clone(), p.span(d.day).key));
+        }
+    }
+    out
+}
+
+/// Deltas added up per board and member.
+pub fn fold(deltas: &[Delta]) -> HashMap<BoardId, HashMap<i64, Totals>> {
+    let mut out: HashMap<BoardId, HashMap<i64, Totals>> = HashMap::new();
+    for d in deltas {
+        for board in boards_of(d) {
+            out.entry(board).or_default().entry(d.member_id).or_default().add(d);
+        }
+    }
+    out
 }
 
 /// Average of a sum of stars over a count, as both implementations compute it.

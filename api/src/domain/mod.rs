@@ -28,6 +28,7 @@ macro_rules! code_enum {
 
 pub mod appeal;
 pub mod board;
+pub mod check;
 pub mod check_in;
 pub mod delivery;
 pub mod ids;

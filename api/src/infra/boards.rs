@@ -8,35 +8,50 @@
 //!
 //! `{prefix}:board:ready` names the generation readers use; it is missing
 //! after a flush or when a write may have been lost, and then the next read
-//! rebuilds a new generation from the ledgers. While a rebuild runs,
-//! `{prefix}:board:building` names the new generation and writes go to both.
+//! rebuilds a new generation from the ledgers.
+//!
+//! Exact under concurrent credits: every delta carries the ids of its
+//! ledger rows, and each generation keeps the watermark its rebuild read
+//! the ledgers up to (`{gen}:wm`, every row at or below it was committed
+//! when read). A delta adds only the parts whose rows are above the
+//! watermark, so a row is counted by the rebuild or by its own update,
+//! never both. While a rebuild runs (`{prefix}:board:building` names it)
+//! updates for the new generation wait in `{gen}:log`; the swap applies
+//! them above the watermark and makes it ready in one script.
+//!
+//! Every call goes through the Redis breaker: while Redis is away, reads
+//! answer `Err` at once (the caller reads SQL) and a skipped update marks
+//! the boards for rebuild.
 
-use crate::domain::board::{Delta, Metric, Period, Scope, Span};
+use super::redis::{Redis, RedisFailure};
+use crate::domain::board::{BoardId, Delta, Metric, Scope, Span, Totals, Watermark, fold};
+use redis::Script;
 use redis::aio::ConnectionManager;
-use redis::{RedisResult, Script};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Adds one delta to every board it belongs to, in each live generation.
-const RECORD: &str = r"
-local gens = {}
-local ready = redis.call('GET', KEYS[1])
-if ready then table.insert(gens, ready) end
-local building = redis.call('GET', KEYS[2])
-if building and building ~= ready then table.insert(gens, building) end
-if #gens == 0 then return 0 end
-local member = ARGV[2]
-local names = {'points', 'minutes', 'services'}
-for _, generation in ipairs(gens) do
-  for i = 8, #ARGV do
-    local base = ARGV[1] .. generation .. ':' .. ARGV[i] .. ':'
+/// Adds delta `a` (member, points, minutes, services, rating sum, rating
+/// count, entry id, record id, then the boards) to generation `g`, leaving
+/// out the parts whose ledger row is at or below `g`'s watermark.
+const APPLY: &str = r"
+local function apply(prefix, g, a)
+  local wm = redis.call('HMGET', prefix .. g .. ':wm', 'entry', 'record')
+  local we, wr = tonumber(wm[1]) or 0, tonumber(wm[2]) or 0
+  local eid, rid = tonumber(a[7]), tonumber(a[8])
+  local v = {tonumber(a[2]), tonumber(a[3]), tonumber(a[4]), tonumber(a[5]), tonumber(a[6])}
+  if eid > 0 and eid <= we then v[1] = 0 end
+  if rid > 0 and rid <= wr then v[2], v[3], v[4], v[5] = 0, 0, 0, 0 end
+  local member = a[1]
+  local names = {'points', 'minutes', 'services'}
+  for i = 9, #a do
+    local base = prefix .. g .. ':' .. a[i] .. ':'
     for j, name in ipairs(names) do
-      if tonumber(ARGV[2 + j]) ~= 0 then redis.call('ZINCRBY', base .. name, ARGV[2 + j], member) end
+      if v[j] ~= 0 then redis.call('ZINCRBY', base .. name, v[j], member) end
     end
-    if tonumber(ARGV[6]) ~= 0 or tonumber(ARGV[7]) ~= 0 then
-      local s = tonumber(redis.call('ZINCRBY', base .. 'rsum', ARGV[6], member))
-      local n = tonumber(redis.call('ZINCRBY', base .. 'rcnt', ARGV[7], member))
+    if v[4] ~= 0 or v[5] ~= 0 then
+      local s = tonumber(redis.call('ZINCRBY', base .. 'rsum', v[4], member))
+      local n = tonumber(redis.call('ZINCRBY', base .. 'rcnt', v[5], member))
       if n > 0 then
         redis.call('ZADD', base .. 'rating', s / n, member)
       else
@@ -45,7 +60,55 @@ for _, generation in ipairs(gens) do
     end
   end
 end
-return #gens
+";
+
+/// One delta: applied to the ready generation, logged for the one being
+/// built. KEYS: ready, building. ARGV: prefix, log TTL (ms), the delta.
+const RECORD: &str = r"
+local a = {}
+for i = 3, #ARGV do a[#a + 1] = ARGV[i] end
+local n = 0
+local ready = redis.call('GET', KEYS[1])
+if ready then
+  apply(ARGV[1], ready, a)
+  n = n + 1
+end
+local building = redis.call('GET', KEYS[2])
+if building and building ~= ready then
+  local log = ARGV[1] .. building .. ':log'
+  redis.call('RPUSH', log, cjson.encode(a))
+  redis.call('PEXPIRE', log, ARGV[2])
+  n = n + 1
+end
+return n
+";
+
+/// Starts a generation. KEYS: generation counter, building. ARGV: TTL (ms).
+/// Returns the new generation and the one a failed rebuild left (or '').
+const START: &str = r"
+local g = redis.call('INCR', KEYS[1])
+local stale = redis.call('GET', KEYS[2])
+redis.call('SET', KEYS[2], g, 'PX', ARGV[1])
+return {g, stale or ''}
+";
+
+/// Makes a built generation ready: records its watermark, applies what
+/// was logged meanwhile above it. KEYS: ready, building. ARGV: prefix,
+/// generation, entry and record watermarks. Returns the old ready one.
+const FINISH: &str = r"
+local g = ARGV[2]
+if redis.call('GET', KEYS[2]) ~= g then
+  return redis.error_reply('generation ' .. g .. ' was superseded or invalidated')
+end
+redis.call('HSET', ARGV[1] .. g .. ':wm', 'entry', ARGV[3], 'record', ARGV[4])
+local log = ARGV[1] .. g .. ':log'
+for _, item in ipairs(redis.call('LRANGE', log, 0, -1)) do
+  apply(ARGV[1], g, cjson.decode(item))
+end
+redis.call('DEL', log, KEYS[2])
+local old = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], g)
+return old
 ";
 
 /// The top of one board, or `false` when no generation is ready.
@@ -55,14 +118,21 @@ if not generation then return false end
 return redis.call('ZREVRANGEBYSCORE', ARGV[1] .. generation .. ':' .. ARGV[2], '+inf', '(0', 'WITHSCORES', 'LIMIT', 0, ARGV[3])
 ";
 
+/// How long a rebuild may hold the lock (and its generation stay "building").
+const REBUILD_TTL_MS: u64 = 300_000;
+/// A rebuild's bulk calls may take this many times the usual timeout.
+const BULK: u32 = 20;
+
 #[derive(Clone)]
 pub struct RedisBoards {
-    conn: ConnectionManager,
+    redis: Redis,
     prefix: String,
     /// A write failed: the boards may have missed it, so the next chance
-    /// drops the ready marker and a rebuild follows.
+    /// drops the ready (and any building) generation and a rebuild follows.
     dirty: Arc<AtomicBool>,
     record: Arc<Script>,
+    start: Arc<Script>,
+    finish: Arc<Script>,
     top: Arc<Script>,
 }
 
@@ -77,6 +147,10 @@ fn scope_key(scope: &Scope) -> String {
     }
 }
 
+fn board_key((scope, period): &BoardId) -> String {
+    format!("{}:{period}", scope_key(scope))
+}
+
 fn metric_key(m: Metric) -> &'static str {
     match m {
         Metric::Points => "points",
@@ -86,42 +160,51 @@ fn metric_key(m: Metric) -> &'static str {
     }
 }
 
-/// `scope:period` of every board one delta lands on.
-fn board_suffixes(d: &Delta) -> Vec<String> {
-    let scopes = [Scope::Community(d.community_id), Scope::Street(d.street.clone())];
-    let mut out = Vec::with_capacity(scopes.len() * Period::ALL.len());
-    for s in &scopes {
-        for p in Period::ALL {
-            out.push(format!("{}:{}", scope_key(s), p.span(d.day).key));
-        }
-    }
-    out
+/// Members with nothing left on a board (a reversal back to zero) and
+/// boards left empty are not compared.
+fn without_zeros(boards: HashMap<String, HashMap<i64, Totals>>) -> HashMap<String, HashMap<i64, Totals>> {
+    boards
+        .into_iter()
+        .map(|(board, members)| {
+            let kept: HashMap<i64, Totals> = members.into_iter().filter(|(_, t)| *t != Totals::default()).collect();
+            (board, kept)
+        })
+        .filter(|(_, members)| !members.is_empty())
+        .collect()
+}
+
+/// A failed call as the rebuild reports it.
+fn bulk(e: RedisFailure) -> anyhow::Error {
+    anyhow::anyhow!("Redis: {e}")
 }
 
 impl RedisBoards {
-    pub fn new(conn: ConnectionManager, prefix: &str) -> Self {
+    pub fn new(redis: Redis, prefix: &str) -> Self {
+        let with_apply = |body: &str| Arc::new(Script::new(&format!("{APPLY}\n{body}")));
         RedisBoards {
-            conn,
+            redis,
             prefix: format!("{prefix}:board:"),
             dirty: Arc::new(AtomicBool::new(false)),
-            record: Arc::new(Script::new(RECORD)),
+            record: with_apply(RECORD),
+            start: Arc::new(Script::new(START)),
+            finish: with_apply(FINISH),
             top: Arc::new(Script::new(TOP)),
         }
     }
 
-    fn ready_key(&self) -> String {
-        format!("{}ready", self.prefix)
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
     }
 
-    fn building_key(&self) -> String {
-        format!("{}building", self.prefix)
-    }
-
-    /// If a write was lost, forget the ready generation (once Redis answers).
+    /// If a write was lost, forget the ready generation and any being built
+    /// (it may have missed the write too), once Redis answers.
     async fn settle(&self) {
         if self.dirty.load(Ordering::Acquire) {
-            let mut conn = self.conn.clone();
-            let done: RedisResult<()> = redis::cmd("DEL").arg(self.ready_key()).query_async(&mut conn).await;
+            let keys = [self.key("ready"), self.key("building")];
+            let done = self
+                .redis
+                .run(|mut c| async move { redis::cmd("DEL").arg(&keys).query_async::<()>(&mut c).await })
+                .await;
             if done.is_ok() {
                 self.dirty.store(false, Ordering::Release);
                 tracing::info!("honor boards marked for rebuild after a lost write");
@@ -129,23 +212,30 @@ impl RedisBoards {
         }
     }
 
+    /// Moves the boards by `deltas` after their ledger rows committed.
+    /// Never fails: a write Redis did not take marks the boards for rebuild.
     pub async fn record(&self, deltas: &[Delta]) {
         self.settle().await;
-        let mut conn = self.conn.clone();
         for d in deltas {
-            let mut inv = self.record.key(self.ready_key());
-            inv.key(self.building_key())
+            let mut inv = self.record.key(self.key("ready"));
+            inv.key(self.key("building"))
                 .arg(&self.prefix)
+                .arg(REBUILD_TTL_MS)
                 .arg(member_key(d.member_id))
                 .arg(d.points)
                 .arg(d.minutes)
                 .arg(d.services)
                 .arg(d.rating_sum)
-                .arg(d.rating_count);
-            for s in board_suffixes(d) {
-                inv.arg(s);
+                .arg(d.rating_count)
+                .arg(d.entry_id.unwrap_or(0))
+                .arg(d.record_id.unwrap_or(0));
+            for board in crate::domain::board::boards_of(d) {
+                inv.arg(board_key(&board));
             }
-            let done: RedisResult<i64> = inv.invoke_async(&mut conn).await;
+            let done = self
+                .redis
+                .run(|mut c| async move { inv.invoke_async::<i64>(&mut c).await })
+                .await;
             if let Err(e) = done {
                 tracing::warn!(error = %e, "honor board update lost; boards will be rebuilt");
                 self.dirty.store(true, Ordering::Release);
@@ -160,17 +250,14 @@ impl RedisBoards {
         span: &Span,
         metric: Metric,
         limit: usize,
-    ) -> RedisResult<Option<Vec<(i64, f64)>>> {
+    ) -> Result<Option<Vec<(i64, f64)>>, RedisFailure> {
         self.settle().await;
-        let mut conn = self.conn.clone();
         let suffix = format!("{}:{}:{}", scope_key(scope), span.key, metric_key(metric));
+        let mut inv = self.top.key(self.key("ready"));
+        inv.arg(&self.prefix).arg(suffix).arg(limit);
         let flat: Option<Vec<String>> = self
-            .top
-            .key(self.ready_key())
-            .arg(&self.prefix)
-            .arg(suffix)
-            .arg(limit)
-            .invoke_async(&mut conn)
+            .redis
+            .run(|mut c| async move { inv.invoke_async(&mut c).await })
             .await?;
         Ok(flat.map(|flat| {
             flat.chunks(2)
@@ -182,127 +269,227 @@ impl RedisBoards {
         }))
     }
 
-    /// Replaces every board with what `deltas` (the whole ledger) add up to,
-    /// under a new generation. Returns `false` if another rebuild holds the lock.
-    pub async fn rebuild(&self, deltas: impl AsyncFnOnce() -> anyhow::Result<Vec<Delta>>) -> anyhow::Result<bool> {
-        let mut conn = self.conn.clone();
-        let lock = format!("{}lock", self.prefix);
-        let got: Option<String> = redis::cmd("SET")
-            .arg(&lock)
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(300_000)
-            .query_async(&mut conn)
-            .await?;
+    /// Replaces every board with the ledgers as `snapshot` reads them (up
+    /// to its watermark), under a new generation, keeping every update that
+    /// arrives meanwhile. Returns `false` if another rebuild holds the lock.
+    pub async fn rebuild(
+        &self,
+        snapshot: impl AsyncFnOnce() -> anyhow::Result<(Watermark, Vec<Delta>)>,
+    ) -> anyhow::Result<bool> {
+        let lock = self.key("lock");
+        let got: Option<String> = self
+            .redis
+            .run(|mut c| {
+                let lock = lock.clone();
+                async move {
+                    redis::cmd("SET")
+                        .arg(lock)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(REBUILD_TTL_MS)
+                        .query_async(&mut c)
+                        .await
+                }
+            })
+            .await
+            .map_err(bulk)?;
         if got.is_none() {
             return Ok(false);
         }
-        let result = self.rebuild_locked(&mut conn, deltas).await;
-        let _: RedisResult<()> = redis::cmd("DEL").arg(&lock).query_async(&mut conn).await;
+        let result = self.rebuild_locked(snapshot).await;
+        let _ = self
+            .redis
+            .run(|mut c| async move { redis::cmd("DEL").arg(lock).query_async::<()>(&mut c).await })
+            .await;
         result.map(|()| true)
     }
 
     async fn rebuild_locked(
         &self,
-        conn: &mut ConnectionManager,
-        deltas: impl AsyncFnOnce() -> anyhow::Result<Vec<Delta>>,
+        snapshot: impl AsyncFnOnce() -> anyhow::Result<(Watermark, Vec<Delta>)>,
     ) -> anyhow::Result<()> {
-        let generation: i64 = redis::cmd("INCR")
-            .arg(format!("{}generation", self.prefix))
-            .query_async(conn)
-            .await?;
-        let old: Option<String> = redis::cmd("GET").arg(self.ready_key()).query_async(conn).await?;
-        let () = redis::cmd("SET")
-            .arg(self.building_key())
-            .arg(generation)
-            .query_async(conn)
-            .await?;
-        // Sum per board and member in memory, then write each board once.
-        let mut sums: HashMap<String, HashMap<i64, [i64; 5]>> = HashMap::new();
-        for d in deltas().await? {
-            for s in board_suffixes(&d) {
-                let e = sums.entry(s).or_default().entry(d.member_id).or_default();
-                e[0] += d.points;
-                e[1] += d.minutes;
-                e[2] += d.services;
-                e[3] += d.rating_sum;
-                e[4] += d.rating_count;
-            }
+        let mut inv = self.start.key(self.key("generation"));
+        inv.key(self.key("building")).arg(REBUILD_TTL_MS);
+        let (generation, stale): (i64, String) = self
+            .redis
+            .run(|mut c| async move { inv.invoke_async(&mut c).await })
+            .await
+            .map_err(bulk)?;
+        if !stale.is_empty() {
+            self.drop_generation(&stale).await.map_err(bulk)?;
         }
+        let built = self.fill(generation, snapshot).await;
+        if built.is_err() {
+            // Best effort: what was written of it goes; the marker expires.
+            let _ = self.drop_generation(&generation.to_string()).await;
+        }
+        let (mark, boards) = built?;
+        let mut inv = self.finish.key(self.key("ready"));
+        inv.key(self.key("building"))
+            .arg(&self.prefix)
+            .arg(generation)
+            .arg(mark.entry)
+            .arg(mark.record);
+        let old: Option<String> = self
+            .redis
+            .run_bulk(BULK, |mut c| async move { inv.invoke_async(&mut c).await })
+            .await
+            .map_err(bulk)?;
+        if let Some(old) = old.filter(|o| *o != generation.to_string()) {
+            self.drop_generation(&old).await.map_err(bulk)?;
+        }
+        tracing::info!(generation, boards, mark.entry, mark.record, "honor boards rebuilt");
+        Ok(())
+    }
+
+    /// Writes the snapshot's sums into `generation`; returns the watermark
+    /// and the number of boards.
+    async fn fill(
+        &self,
+        generation: i64,
+        snapshot: impl AsyncFnOnce() -> anyhow::Result<(Watermark, Vec<Delta>)>,
+    ) -> anyhow::Result<(Watermark, usize)> {
+        let (mark, deltas) = snapshot().await?;
+        let sums = fold(&deltas);
         let base = format!("{}{generation}:", self.prefix);
         let mut pipe = redis::pipe();
         let mut queued = 0usize;
         for (board, members) in &sums {
-            for (member, v) in members {
+            let board = board_key(board);
+            for (member, t) in members {
                 let m = member_key(*member);
-                // ZINCRBY, not ZADD: writes that reached this generation
-                // while the ledgers were being read are kept.
-                for (i, name) in ["points", "minutes", "services", "rsum", "rcnt"].iter().enumerate() {
-                    if v[i] != 0 {
-                        pipe.cmd("ZINCRBY")
+                for (name, v) in t.named() {
+                    if v != 0 {
+                        pipe.cmd("ZADD")
                             .arg(format!("{base}{board}:{name}"))
-                            .arg(v[i])
+                            .arg(v)
                             .arg(&m)
                             .ignore();
                         queued += 1;
                     }
                 }
-                if v[4] > 0 {
+                if t.rating_count > 0 {
                     pipe.cmd("ZADD")
                         .arg(format!("{base}{board}:rating"))
-                        .arg(crate::domain::board::average(v[3] as f64, v[4] as f64))
+                        .arg(crate::domain::board::average(
+                            t.rating_sum as f64,
+                            t.rating_count as f64,
+                        ))
                         .arg(&m)
                         .ignore();
                     queued += 1;
                 }
                 if queued >= 5_000 {
-                    let () = pipe.query_async(conn).await?;
-                    pipe = redis::pipe();
+                    let full = std::mem::replace(&mut pipe, redis::pipe());
+                    self.redis
+                        .run_bulk(BULK, |mut c| async move { full.query_async::<()>(&mut c).await })
+                        .await
+                        .map_err(bulk)?;
                     queued = 0;
                 }
             }
         }
         if queued > 0 {
-            let () = pipe.query_async(conn).await?;
+            self.redis
+                .run_bulk(BULK, |mut c| async move { pipe.query_async::<()>(&mut c).await })
+                .await
+                .map_err(bulk)?;
         }
-        let () = redis::pipe()
-            .atomic()
-            .cmd("SET")
-            .arg(self.ready_key())
-            .arg(generation)
-            .ignore()
-            .cmd("DEL")
-            .arg(self.building_key())
-            .ignore()
-            .query_async(conn)
-            .await?;
-        if let Some(old) = old {
-            self.drop_generation(conn, &old).await?;
-        }
-        tracing::info!(generation, boards = sums.len(), "honor boards rebuilt");
-        Ok(())
+        Ok((mark, sums.len()))
     }
 
-    async fn drop_generation(&self, conn: &mut ConnectionManager, generation: &str) -> RedisResult<()> {
+    /// Every board of the ready generation as integer totals per member
+    /// (what `linli check` compares with the ledgers), or `None` when no
+    /// generation is ready.
+    pub async fn snapshot(&self) -> Result<Option<HashMap<String, HashMap<i64, Totals>>>, RedisFailure> {
+        let ready = self.key("ready");
+        let generation: Option<String> = self
+            .redis
+            .run(|mut c| async move { redis::cmd("GET").arg(ready).query_async(&mut c).await })
+            .await?;
+        let Some(generation) = generation else { return Ok(None) };
+        let base = format!("{}{generation}:", self.prefix);
+        let keys = self.keys_of(&generation).await?;
+        let mut out: HashMap<String, HashMap<i64, Totals>> = HashMap::new();
+        for key in keys {
+            let Some((board, metric)) = key.strip_prefix(&base).and_then(|k| k.rsplit_once(':')) else {
+                continue;
+            };
+            let k = key.clone();
+            let rows: Vec<(String, f64)> = self
+                .redis
+                .run_bulk(BULK, |mut c| async move {
+                    redis::cmd("ZRANGE")
+                        .arg(k)
+                        .arg(0)
+                        .arg(-1)
+                        .arg("WITHSCORES")
+                        .query_async(&mut c)
+                        .await
+                })
+                .await?;
+            for (member, score) in rows {
+                let (Ok(member), v) = (member.parse::<i64>(), score.round() as i64) else {
+                    continue;
+                };
+                let t = out.entry(board.to_owned()).or_default().entry(member).or_default();
+                match metric {
+                    "points" => t.points = v,
+                    "minutes" => t.minutes = v,
+                    "services" => t.services = v,
+                    "rsum" => t.rating_sum = v,
+                    "rcnt" => t.rating_count = v,
+                    _ => {}
+                }
+            }
+        }
+        Ok(Some(without_zeros(out)))
+    }
+
+    /// The boards the ledgers give, keyed like [`Self::snapshot`].
+    pub fn expected(deltas: &[Delta]) -> HashMap<String, HashMap<i64, Totals>> {
+        without_zeros(fold(deltas).into_iter().map(|(b, m)| (board_key(&b), m)).collect())
+    }
+
+    /// Every key of one generation.
+    async fn keys_of(&self, generation: &str) -> Result<Vec<String>, RedisFailure> {
         let pattern = format!("{}{generation}:*", self.prefix);
         let mut cursor: u64 = 0;
+        let mut all = Vec::new();
         loop {
-            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(1000)
-                .query_async(conn)
+            let p = pattern.clone();
+            let (next, keys): (u64, Vec<String>) = self
+                .redis
+                .run_bulk(BULK, |mut c| async move {
+                    redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(p)
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut c)
+                        .await
+                })
                 .await?;
-            if !keys.is_empty() {
-                let () = redis::cmd("UNLINK").arg(&keys).query_async(conn).await?;
-            }
+            all.extend(keys);
             if next == 0 {
-                return Ok(());
+                return Ok(all);
             }
             cursor = next;
         }
+    }
+
+    async fn drop_generation(&self, generation: &str) -> Result<(), RedisFailure> {
+        let keys = self.keys_of(generation).await?;
+        for chunk in keys.chunks(1000) {
+            let chunk = chunk.to_vec();
+            self.redis
+                .run_bulk(BULK, |mut c: ConnectionManager| async move {
+                    redis::cmd("UNLINK").arg(chunk).query_async::<()>(&mut c).await
+                })
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -2,12 +2,16 @@
 //! In-process a broadcast channel; with `REDIS_URL` every replica publishes
 //! to one Redis channel and relays what it hears to its own subscribers,
 //! so a member connected to replica B sees a dispatch made on replica A.
+//! Publishing goes through the Redis breaker: while Redis is down (or this
+//! replica's relay is not subscribed) events are delivered locally at once.
 
+use super::redis::Redis;
 use crate::domain::request::Status;
 use crate::domain::scope::{Viewer, Visibility};
 use crate::domain::{CommunityId, RequestId, UserId};
-use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -78,10 +82,19 @@ impl LiveEvent {
     }
 }
 
+/// Redis pub/sub: the connection, the channel, and whether this process's
+/// relay is subscribed (if not, Redis would not bring our events back).
+#[derive(Clone)]
+struct Shared {
+    redis: Redis,
+    channel: String,
+    relay_up: Arc<AtomicBool>,
+}
+
 #[derive(Clone)]
 pub struct Hub {
     local: broadcast::Sender<LiveEvent>,
-    redis: Option<(ConnectionManager, String)>,
+    redis: Option<Shared>,
 }
 
 impl Hub {
@@ -93,14 +106,19 @@ impl Hub {
 
     /// Across replicas through Redis pub/sub on `{prefix}:events`: starts
     /// the relay from Redis to this process's subscribers.
-    pub fn with_redis(conn: ConnectionManager, url: &str, prefix: &str) -> anyhow::Result<Self> {
+    pub fn with_redis(redis: Redis, url: &str, prefix: &str) -> anyhow::Result<Self> {
         let (local, _) = broadcast::channel(1024);
         let channel = format!("{prefix}:events");
         let client = redis::Client::open(url)?;
-        tokio::spawn(relay(client, channel.clone(), local.clone()));
+        let relay_up = Arc::new(AtomicBool::new(false));
+        tokio::spawn(relay(client, channel.clone(), local.clone(), relay_up.clone()));
         Ok(Hub {
             local,
-            redis: Some((conn, channel)),
+            redis: Some(Shared {
+                redis,
+                channel,
+                relay_up,
+            }),
         })
     }
 
@@ -111,34 +129,41 @@ impl Hub {
     /// Publishes after a commit. Never fails the caller: a lost live event
     /// only delays a screen until its next refresh.
     pub async fn publish(&self, events: Vec<LiveEvent>) {
-        for e in events {
-            match &self.redis {
-                Some((conn, channel)) => {
-                    let payload = match serde_json::to_string(&e) {
-                        Ok(p) => p,
-                        Err(_) => continue,
-                    };
-                    let mut conn = conn.clone();
-                    let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                        .arg(channel)
-                        .arg(payload)
-                        .query_async(&mut conn)
-                        .await;
-                    if let Err(err) = sent {
-                        tracing::warn!(error = %err, "live event not published to Redis; delivering locally");
-                        let _ = self.local.send(e);
-                    }
-                }
-                None => {
-                    let _ = self.local.send(e);
-                }
+        if events.is_empty() {
+            return;
+        }
+        let Some(shared) = &self.redis else {
+            return self.deliver(events);
+        };
+        let mut pipe = redis::pipe();
+        for e in &events {
+            if let Ok(payload) = serde_json::to_string(e) {
+                pipe.cmd("PUBLISH").arg(&shared.channel).arg(payload).ignore();
             }
+        }
+        let sent = shared
+            .redis
+            .run(|mut c| async move { pipe.query_async::<()>(&mut c).await })
+            .await;
+        match sent {
+            Ok(()) if shared.relay_up.load(Ordering::Acquire) => {}
+            Ok(()) => self.deliver(events),
+            Err(err) => {
+                tracing::debug!(error = %err, "live events not published to Redis; delivering locally");
+                self.deliver(events);
+            }
+        }
+    }
+
+    fn deliver(&self, events: Vec<LiveEvent>) {
+        for e in events {
+            let _ = self.local.send(e);
         }
     }
 }
 
 /// Redis → local subscribers, reconnecting with a pause when Redis goes away.
-async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<LiveEvent>) {
+async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<LiveEvent>, up: Arc<AtomicBool>) {
     use futures::StreamExt;
     loop {
         match client.get_async_pubsub().await {
@@ -146,6 +171,7 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
                 if let Err(e) = pubsub.subscribe(&channel).await {
                     tracing::warn!(error = %e, "live relay: subscribe failed");
                 } else {
+                    up.store(true, Ordering::Release);
                     let mut messages = pubsub.on_message();
                     while let Some(msg) = messages.next().await {
                         let Ok(payload) = msg.get_payload::<String>() else {
@@ -155,6 +181,7 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
                             let _ = local.send(event);
                         }
                     }
+                    up.store(false, Ordering::Release);
                 }
             }
             Err(e) => tracing::warn!(error = %e, "live relay: Redis unreachable"),

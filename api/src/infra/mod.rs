@@ -3,6 +3,7 @@
 //! is built from these alone.
 
 pub mod boards;
+pub mod breaker;
 pub mod cache;
 pub mod db;
 pub mod live;

@@ -2,15 +2,16 @@
 //! Redis when it is configured, so every replica counts the same strikes
 //! and honours the same locks; in this process otherwise. A Redis that does
 //! not answer falls back to this process's counts (a replica then counts on
-//! its own until Redis is back, never refusing everyone).
+//! its own until Redis is back, never refusing everyone). Redis calls go
+//! through the Redis breaker: an outage costs a sign-in one short timeout.
 //!
 //! A key's record is its strike count and the end of its lock (unix seconds
 //! on the app's clock, so tests can move past a lock). The count lives for
 //! the policy's window after the last strike and its lock.
 
+use super::redis::{Redis, RedisFailure};
 use crate::domain::throttle::{Limit, Policy, remaining};
 use redis::Script;
-use redis::aio::ConnectionManager;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -52,7 +53,7 @@ pub struct Throttle {
 
 #[derive(Clone)]
 struct RedisCounts {
-    conn: ConnectionManager,
+    redis: Redis,
     prefix: String,
     strike: Arc<Script>,
     lock: Arc<Script>,
@@ -69,10 +70,10 @@ impl Throttle {
     }
 
     /// Counts in Redis under `{prefix}:throttle:`, shared by every replica.
-    pub fn with_redis(conn: ConnectionManager, prefix: &str, register_per_hour: u32) -> Self {
+    pub fn with_redis(redis: Redis, prefix: &str, register_per_hour: u32) -> Self {
         Throttle {
             redis: Some(RedisCounts {
-                conn,
+                redis,
                 prefix: format!("{prefix}:throttle:"),
                 strike: Arc::new(Script::new(STRIKE)),
                 lock: Arc::new(Script::new(LOCK)),
@@ -93,15 +94,14 @@ impl Throttle {
     pub async fn locked(&self, limit: Limit, key: &str, now: i64) -> Option<u64> {
         let record = Self::record_key(limit, key);
         if let Some(r) = &self.redis {
-            let mut conn = r.conn.clone();
-            let got: redis::RedisResult<Option<i64>> = redis::cmd("HGET")
-                .arg(format!("{}{record}", r.prefix))
-                .arg("until")
-                .query_async(&mut conn)
+            let key = format!("{}{record}", r.prefix);
+            let got: Result<Option<i64>, RedisFailure> = r
+                .redis
+                .run(|mut c| async move { redis::cmd("HGET").arg(key).arg("until").query_async(&mut c).await })
                 .await;
             match got {
                 Ok(until) => return remaining(until, now),
-                Err(e) => tracing::warn!(error = %e, "throttle: Redis unreachable, counting in process"),
+                Err(e) => tracing::debug!(error = %e, "throttle: Redis unavailable, counting in process"),
             }
         }
         let map = self.local.lock().ok()?;
@@ -117,7 +117,7 @@ impl Throttle {
         if let Some(r) = &self.redis {
             match r.strike(&record, &policy, now).await {
                 Ok(lock) => return lock,
-                Err(e) => tracing::warn!(error = %e, "throttle: Redis unreachable, counting in process"),
+                Err(e) => tracing::debug!(error = %e, "throttle: Redis unavailable, counting in process"),
             }
         }
         let mut map = self.local.lock().ok()?;
@@ -154,13 +154,13 @@ impl Throttle {
     pub async fn clear(&self, limit: Limit, key: &str) {
         let record = Self::record_key(limit, key);
         if let Some(r) = &self.redis {
-            let mut conn = r.conn.clone();
-            let done: redis::RedisResult<i64> = redis::cmd("DEL")
-                .arg(format!("{}{record}", r.prefix))
-                .query_async(&mut conn)
+            let key = format!("{}{record}", r.prefix);
+            let done: Result<i64, RedisFailure> = r
+                .redis
+                .run(|mut c| async move { redis::cmd("DEL").arg(key).query_async(&mut c).await })
                 .await;
             if let Err(e) = done {
-                tracing::warn!(error = %e, "throttle: Redis unreachable, clearing in process");
+                tracing::debug!(error = %e, "throttle: Redis unavailable, clearing in process");
             }
         }
         if let Ok(mut map) = self.local.lock() {
@@ -170,26 +170,30 @@ impl Throttle {
 }
 
 impl RedisCounts {
-    async fn strike(&self, record: &str, policy: &Policy, now: i64) -> redis::RedisResult<Option<u64>> {
+    /// Both steps in one call through the breaker (one timeout in all).
+    async fn strike(&self, record: &str, policy: &Policy, now: i64) -> Result<Option<u64>, RedisFailure> {
         let key = format!("{}{record}", self.prefix);
-        let mut conn = self.conn.clone();
-        let strikes: u32 = self
-            .strike
-            .key(&key)
-            .arg(policy.keep_secs(None))
-            .invoke_async(&mut conn)
-            .await?;
-        let Some(lock) = policy.lock_secs(strikes) else {
-            return Ok(None);
-        };
-        let _: i64 = self
-            .lock
-            .key(&key)
-            .arg(now + lock)
-            .arg(policy.keep_secs(Some(lock)))
-            .invoke_async(&mut conn)
-            .await?;
-        Ok(u64::try_from(lock).ok())
+        self.redis
+            .run(|mut conn| async move {
+                let strikes: u32 = self
+                    .strike
+                    .key(&key)
+                    .arg(policy.keep_secs(None))
+                    .invoke_async(&mut conn)
+                    .await?;
+                let Some(lock) = policy.lock_secs(strikes) else {
+                    return Ok(None);
+                };
+                let _: i64 = self
+                    .lock
+                    .key(&key)
+                    .arg(now + lock)
+                    .arg(policy.keep_secs(Some(lock)))
+                    .invoke_async(&mut conn)
+                    .await?;
+                Ok(u64::try_from(lock).ok())
+            })
+            .await
     }
 }
 

@@ -5,6 +5,7 @@ mod appeals;
 mod auth;
 mod boards;
 mod certificates;
+mod check;
 mod directory;
 mod exports;
 mod health;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(qualifications::configure)
             .configure(appeals::configure)
             .configure(series::configure)
+            .configure(check::configure)
             .default_service(web::to(not_found)),
     )
     .configure(health::configure);

@@ -29,7 +29,7 @@ pub const MAX_LIMIT: usize = 100;
 pub async fn rebuild(app: &AppState) -> Result<bool, ApiError> {
     let Some(r) = &app.redis_boards else { return Ok(false) };
     let db = app.db.clone();
-    r.rebuild(async move || store::boards::all_deltas(&db).await.map_err(|e| anyhow::anyhow!("{e}")))
+    r.rebuild(async move || store::boards::snapshot(&db).await.map_err(|e| anyhow::anyhow!("{e}")))
         .await
         .map_err(ApiError::Internal)
 }
@@ -58,7 +58,7 @@ pub async fn top(
                     }
                 },
                 Err(e) => {
-                    tracing::warn!(error = %e, "Redis unavailable; honor board from SQL");
+                    tracing::debug!(error = %e, "Redis unavailable; honor board from SQL");
                     break;
                 }
             }

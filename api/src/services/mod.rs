@@ -9,6 +9,7 @@ pub mod auth;
 pub mod boards;
 pub mod bulkhead;
 pub mod certificates;
+pub mod check;
 pub mod directory;
 pub mod exports;
 pub mod ledger;

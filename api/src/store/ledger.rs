@@ -257,6 +257,7 @@ pub async fn append_entry(
     .map_err(unique_is_conflict)?;
     let delta = Delta {
         points: if e.kind.earned() { e.points } else { 0 },
+        entry_id: Some(inserted.id),
         ..e.place.delta(e.occurred_on)
     };
     Ok((entry_of(inserted), delta))
@@ -294,6 +295,10 @@ pub async fn append_record(
     now: DateTime<Utc>,
 ) -> Result<(Record, Delta), ApiError> {
     let sign = r.kind.sign();
+    // The balance first, as in `append_entry`: the transaction has written
+    // (and, on PostgreSQL, holds a transaction id) before the row takes its
+    // id, which a board rebuild's watermark relies on (store::boards).
+    move_balance(db, r.place.member_id, 0, i64::from(r.minutes), now).await?;
     let inserted = service_record::ActiveModel {
         member_id: Set(r.place.member_id.0),
         community_id: Set(r.place.community_id.0),
@@ -322,13 +327,13 @@ pub async fn append_record(
     .insert(db)
     .await
     .map_err(unique_is_conflict)?;
-    move_balance(db, r.place.member_id, 0, i64::from(r.minutes), now).await?;
     let rated = inserted.rating.is_some();
     let delta = Delta {
         minutes: i64::from(r.minutes),
         services: i64::from(sign),
         rating_sum: inserted.rating.map_or(0, |s| i64::from(s) * i64::from(sign)),
         rating_count: if rated { i64::from(sign) } else { 0 },
+        record_id: Some(inserted.id),
         ..r.place.delta(r.service_date)
     };
     Ok((record_of(inserted), delta))

@@ -10,8 +10,10 @@
 
 pub mod appeals;
 pub mod audit;
+pub mod backup;
 pub mod boards;
 pub mod certificates;
+pub mod check;
 pub mod directory;
 pub mod enums;
 pub mod exports;

@@ -143,6 +143,7 @@ pub async fn credit_close(db: &impl ConnectionTrait, plan: &ClosePlan, now: Date
     .await?;
     Ok(Delta {
         points: earned.points,
+        entry_id: earned.entry_id,
         ..served
     })
 }
