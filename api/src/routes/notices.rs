@@ -19,6 +19,8 @@ pub fn routes(r: &mut Routes) {
     r.get("/notifications", SignedIn, list)
         .post("/notifications/read-all", SignedIn, read_all)
         .post("/notifications/{id}/read", Owner, read_one)
+        // The matrix reads only its status (the stream never ends); which
+        // events it carries is `Viewer::can_view`'s, tested in `notices`.
         .get("/events/stream", SignedIn, stream);
 }
 

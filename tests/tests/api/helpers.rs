@@ -358,12 +358,7 @@ impl TestApp {
             .await
             .expect("request sent");
         let status = resp.status();
-        let ct = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let ct = content_type(&resp);
         (status, ct, resp.bytes().await.expect("body").to_vec())
     }
 
@@ -574,6 +569,15 @@ impl TestApp {
         assert_eq!(s, StatusCode::OK, "events: {b}");
         b.as_array().cloned().unwrap_or_default()
     }
+}
+
+/// An answer's `Content-Type` ("" without one).
+pub fn content_type(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The inbox of `who`, newest first (up to 100).

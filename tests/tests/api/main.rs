@@ -3,6 +3,7 @@
 
 mod appeals;
 mod auth;
+mod authz_matrix;
 mod boards;
 mod check_in;
 mod concurrency;
