@@ -268,7 +268,7 @@ async fn authorization_matrix(b: Backend) {
     let scanned = seen.iter().filter(|s| s.json).count();
     let problems: Vec<&String> = seen.iter().flat_map(|s| &s.problems).collect();
     eprintln!(
-        "authorization matrix ({b:?}): {} routes × {} callers = {probes} calls ({allowed} allowed, {} refused), \
+        "authorization matrix ({b:?}): {} rows × {} callers = {probes} calls ({allowed} allowed, {} refused), \
          {scanned} JSON answers scanned; callers ready in {:.1} s, all done in {:.1} s",
         rows.len(),
         w.callers.len(),
