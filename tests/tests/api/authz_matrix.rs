@@ -110,6 +110,11 @@ async fn call(w: &World<'_>, p: Probe<'_>) -> Seen {
         && can_be_fresh(kind, shape)
     {
         inst = Some(w.inst(kind, shape, p.spec.stage, true, p.caller).await);
+        let same = p.row.access.allows(&facts(p.caller, inst.as_ref()));
+        assert!(
+            same,
+            "a fresh {kind:?} ({shape:?}) must relate to the caller as the shared one does"
+        );
     }
     let caller = match (allowed && p.caller.role.is_some(), p.spec.caller) {
         (true, Fresh::Session) => w.fresh_session(p.caller).await,
