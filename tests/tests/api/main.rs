@@ -25,6 +25,7 @@ mod members;
 mod notices;
 mod photos;
 mod qualifications;
+mod redemption_race;
 mod request_loop;
 mod series;
 mod supervision;
