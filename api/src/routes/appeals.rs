@@ -2,6 +2,8 @@
 //! verified (`kind: completion`), a member appeals a rating (`rating`) or
 //! a deduction (`deduction`); an admin of the community rules on it.
 
+use super::access::Access::{AdminOf, Owner, PartyOrAdminOf, SignedIn};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::appeal::{AppealKind, Figures, Outcome};
@@ -16,11 +18,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/appeals", web::get().to(list))
-        .route("/appeals", web::post().to(file))
-        .route("/appeals/{id}", web::get().to(get))
-        .route("/appeals/{id}/rule", web::post().to(rule));
+pub fn routes(r: &mut Routes) {
+    r.get("/appeals", SignedIn, list)
+        // The subject (`request_id`) is the requester's (a completion) or the member's (a rating, a deduction).
+        .post("/appeals", Owner, file)
+        .get("/appeals/{id}", PartyOrAdminOf, get)
+        .post("/appeals/{id}/rule", AdminOf, rule);
 }
 
 #[derive(Deserialize, Validate)]

@@ -1,5 +1,7 @@
 //! `/auth/*` and `/me`.
 
+use super::access::Access::{Anyone, SignedIn};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::GridId;
 use crate::domain::Role;
@@ -14,15 +16,15 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(register))
-        .route("/auth/login", web::post().to(login))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/auth/password", web::post().to(change_password))
-        .route("/auth/password/forgot", web::post().to(forgot_password))
-        .route("/auth/password/reset", web::post().to(reset_password))
-        .route("/me", web::get().to(me))
-        .route("/me", web::put().to(update_me));
+pub fn routes(r: &mut Routes) {
+    r.post("/auth/register", Anyone, register)
+        .post("/auth/login", Anyone, login)
+        .post("/auth/logout", SignedIn, logout)
+        .post("/auth/password", SignedIn, change_password)
+        .post("/auth/password/forgot", Anyone, forgot_password)
+        .post("/auth/password/reset", Anyone, reset_password)
+        .get("/me", SignedIn, me)
+        .put("/me", SignedIn, update_me);
 }
 
 #[derive(Deserialize, Validate)]

@@ -1,5 +1,7 @@
 //! 光荣榜 — honor boards.
 
+use super::access::Access::{Admin, PeopleOf};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
 use crate::domain::board::{Metric, Period};
@@ -12,9 +14,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/honor-board", web::get().to(board))
-        .route("/honor-board/rebuild", web::post().to(rebuild));
+pub fn routes(r: &mut Routes) {
+    r.get("/honor-board", PeopleOf, board)
+        .post("/honor-board/rebuild", Admin, rebuild);
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]

@@ -1,5 +1,7 @@
 //! 志愿服务证明 — issue, download, and public verification.
 
+use super::access::Access::{Anyone, Member, OwnerOrAdminOf, SignedIn};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
@@ -8,11 +10,11 @@ use crate::state::AppState;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/certificates", web::post().to(issue))
-        .route("/certificates/mine", web::get().to(mine))
-        .route("/certificates/{number}", web::get().to(verify))
-        .route("/certificates/{number}/pdf", web::get().to(pdf));
+pub fn routes(r: &mut Routes) {
+    r.post("/certificates", Member, issue)
+        .get("/certificates/mine", SignedIn, mine)
+        .get("/certificates/{number}", Anyone, verify)
+        .get("/certificates/{number}/pdf", OwnerOrAdminOf, pdf);
 }
 
 async fn issue(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {

@@ -3,14 +3,16 @@
 //! for street admins, limited to their street. `ok: false` lists what is
 //! wrong; the answer is 200 either way.
 
+use super::access::Access::StreetAdmin;
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::services::check;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/check", web::get().to(run_check));
+pub fn routes(r: &mut Routes) {
+    r.get("/admin/check", StreetAdmin, run_check);
 }
 
 async fn run_check(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {

@@ -1,6 +1,8 @@
 //! Reference data: communities, grids, the service menu. Public, so that
 //! people can pick their community when they sign up.
 
+use super::access::Access::{Anyone, StreetAdmin};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::{ValidJson, validate_not_blank};
@@ -12,11 +14,11 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/communities", web::get().to(communities))
-        .route("/communities", web::post().to(create_community))
-        .route("/communities/{id}/grids", web::get().to(grids))
-        .route("/categories", web::get().to(categories));
+pub fn routes(r: &mut Routes) {
+    r.get("/communities", Anyone, communities)
+        .post("/communities", StreetAdmin, create_community)
+        .get("/communities/{id}/grids", Anyone, grids)
+        .get("/categories", Anyone, categories);
 }
 
 async fn communities(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

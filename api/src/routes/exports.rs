@@ -1,5 +1,7 @@
 //! `.xlsx` exports for admins.
 
+use super::access::Access::AdminOf;
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
 use crate::error::ApiError;
@@ -14,9 +16,12 @@ use validator::Validate;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/exports/service-records.xlsx", web::get().to(service_records))
-        .route("/exports/employer-report.xlsx", web::get().to(employer_report));
+pub fn routes(r: &mut Routes) {
+    r.get("/exports/service-records.xlsx", AdminOf, service_records).get(
+        "/exports/employer-report.xlsx",
+        AdminOf,
+        employer_report,
+    );
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> HttpResponse {

@@ -1,12 +1,13 @@
 //! Liveness and readiness for load balancers.
 
+use super::access::Access::Anyone;
+use super::table::Routes;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use sea_orm::ConnectionTrait;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+pub fn routes(r: &mut Routes) {
+    r.get("/healthz", Anyone, healthz).get("/readyz", Anyone, readyz);
 }
 
 async fn healthz() -> HttpResponse {

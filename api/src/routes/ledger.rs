@@ -2,6 +2,8 @@
 //! records), admins' awards and deductions, voids and corrections, the
 //! community's rating rule, and the audit log.
 
+use super::access::Access::{AdminOf, OwnerOrAdminOf, SignedIn};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::rating_rule::RatingRule;
@@ -16,18 +18,18 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/members/{id}/service", web::get().to(summary))
-        .route("/members/{id}/points", web::get().to(points))
-        .route("/members/{id}/records", web::get().to(records))
-        .route("/points/awards", web::post().to(award))
-        .route("/points/awards", web::get().to(list_awards))
-        .route("/requests/{id}/credit/void", web::post().to(void_points))
-        .route("/records/{id}/correct", web::post().to(correct))
-        .route("/communities/{id}/rating-rule", web::get().to(get_rule))
-        .route("/communities/{id}/rating-rule", web::put().to(put_rule))
-        .route("/communities/{id}/rating-rule/history", web::get().to(rule_history))
-        .route("/audit-log", web::get().to(audit_log));
+pub fn routes(r: &mut Routes) {
+    r.get("/members/{id}/service", OwnerOrAdminOf, summary)
+        .get("/members/{id}/points", OwnerOrAdminOf, points)
+        .get("/members/{id}/records", OwnerOrAdminOf, records)
+        .post("/points/awards", AdminOf, award)
+        .get("/points/awards", AdminOf, list_awards)
+        .post("/requests/{id}/credit/void", AdminOf, void_points)
+        .post("/records/{id}/correct", AdminOf, correct)
+        .get("/communities/{id}/rating-rule", SignedIn, get_rule)
+        .put("/communities/{id}/rating-rule", AdminOf, put_rule)
+        .get("/communities/{id}/rating-rule/history", AdminOf, rule_history)
+        .get("/audit-log", AdminOf, audit_log);
 }
 
 #[derive(Deserialize, Validate)]

@@ -1,5 +1,7 @@
 //! 爱心超市 — rewards and redemptions.
 
+use super::access::Access::{AdminOf, MemberOf, OwnerOrAdminOf, PeopleOf, SignedIn};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, NoteBody};
 use crate::auth::CurrentUser;
 use crate::domain::redemption::Status;
@@ -12,14 +14,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/rewards", web::get().to(list))
-        .route("/rewards", web::post().to(create))
-        .route("/rewards/{id}", web::put().to(update))
-        .route("/rewards/{id}/redeem", web::post().to(redeem))
-        .route("/redemptions", web::get().to(redemptions))
-        .route("/redemptions/{id}/fulfil", web::post().to(fulfil))
-        .route("/redemptions/{id}/cancel", web::post().to(cancel));
+pub fn routes(r: &mut Routes) {
+    r.get("/rewards", PeopleOf, list)
+        .post("/rewards", AdminOf, create)
+        .put("/rewards/{id}", AdminOf, update)
+        .post("/rewards/{id}/redeem", MemberOf, redeem)
+        .get("/redemptions", SignedIn, redemptions)
+        .post("/redemptions/{id}/fulfil", AdminOf, fulfil)
+        .post("/redemptions/{id}/cancel", OwnerOrAdminOf, cancel);
 }
 
 #[derive(Deserialize, Validate)]

@@ -1,6 +1,8 @@
 //! Matching: ranked candidates for a request, batch auto-dispatch, and each
 //! community's matching weights.
 
+use super::access::Access::AdminOf;
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::matching::Weights;
 use crate::domain::{CommunityId, RequestId, UserId};
@@ -12,11 +14,11 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests/{id}/candidates", web::get().to(candidates))
-        .route("/dispatch/auto", web::post().to(auto_dispatch))
-        .route("/communities/{id}/matching-weights", web::get().to(get_weights))
-        .route("/communities/{id}/matching-weights", web::put().to(set_weights));
+pub fn routes(r: &mut Routes) {
+    r.get("/requests/{id}/candidates", AdminOf, candidates)
+        .post("/dispatch/auto", AdminOf, auto_dispatch)
+        .get("/communities/{id}/matching-weights", AdminOf, get_weights)
+        .put("/communities/{id}/matching-weights", AdminOf, set_weights);
 }
 
 #[derive(Deserialize, Validate)]

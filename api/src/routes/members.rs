@@ -2,6 +2,8 @@
 //! clear-flag), list,
 //! update, and bulk import from CSV.
 
+use super::access::Access::{self, AdminOf, Member, NotAdmin, OwnerOrAdminOf};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
 use crate::domain::matching::{Availability, Window};
@@ -19,14 +21,22 @@ use futures::StreamExt;
 use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/members", web::post().to(register))
-        .route("/members", web::get().to(list))
-        .route("/members/import", web::post().to(import))
-        .route("/members/me", web::get().to(get_mine))
-        .route("/members/{id}", web::get().to(get))
-        .route("/members/{id}", web::put().to(update))
-        .route("/members/{id}/{review}", web::post().to(review));
+/// `POST /members/{id}/{review}`: the reviews and who may make them.
+const REVIEWS: [(&str, Access); 4] = [
+    ("approve", AdminOf),
+    ("suspend", AdminOf),
+    ("reinstate", AdminOf),
+    ("clear-flag", AdminOf),
+];
+
+pub fn routes(r: &mut Routes) {
+    r.post("/members", NotAdmin, register)
+        .get("/members", AdminOf, list)
+        .post("/members/import", AdminOf, import)
+        .get("/members/me", Member, get_mine)
+        .get("/members/{id}", OwnerOrAdminOf, get)
+        .put("/members/{id}", OwnerOrAdminOf, update)
+        .post_each("/members/{id}/{review}", &REVIEWS, review);
 }
 
 fn validate_posts(posts: &[String]) -> Result<(), ValidationError> {
@@ -133,6 +143,9 @@ async fn review(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
+    if !super::table::lists(&REVIEWS, &name) {
+        return Err(ApiError::NotFound("route"));
+    }
     let action = match name.as_str() {
         "approve" => Review::Approve,
         "suspend" => Review::Suspend,

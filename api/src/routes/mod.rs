@@ -1,6 +1,7 @@
 //! HTTP routes under `/api/v1`. Handlers are thin: extract, call a service,
 //! return its view. Bodies are `…Body` types local to each module.
 
+pub mod access;
 mod appeals;
 mod auth;
 mod boards;
@@ -19,39 +20,66 @@ mod qualifications;
 mod requests;
 mod series;
 mod supervision;
+pub mod table;
 mod users;
 
 use crate::error::ApiError;
 use actix_web::web;
+use table::Routes;
 
 /// Most lists take `limit` (1–100, default 20) and a cursor from the previous page.
 pub const DEFAULT_LIMIT: u64 = 20;
 
+/// Where the JSON API lives.
+const API: &str = "/api/v1";
+
+/// Every route under [`API`], in the order actix tries them.
+fn api_routes(r: &mut Routes) {
+    health::routes(r);
+    auth::routes(r);
+    directory::routes(r);
+    users::routes(r);
+    // Before `requests`: its `/requests/{id}/{action}` would take `follow-ups`.
+    supervision::routes(r);
+    requests::routes(r);
+    members::routes(r);
+    matching::routes(r);
+    ledger::routes(r);
+    boards::routes(r);
+    market::routes(r);
+    certificates::routes(r);
+    exports::routes(r);
+    notices::routes(r);
+    qualifications::routes(r);
+    appeals::routes(r);
+    series::routes(r);
+    check::routes(r);
+}
+
+/// Load balancers' health checks are at the root too.
+fn root_routes(r: &mut Routes) {
+    health::routes(r);
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
-            .configure(health::configure)
-            .configure(auth::configure)
-            .configure(directory::configure)
-            .configure(users::configure)
-            // Before `requests`: its `/requests/{id}/{action}` would take `follow-ups`.
-            .configure(supervision::configure)
-            .configure(requests::configure)
-            .configure(members::configure)
-            .configure(matching::configure)
-            .configure(ledger::configure)
-            .configure(boards::configure)
-            .configure(market::configure)
-            .configure(certificates::configure)
-            .configure(exports::configure)
-            .configure(notices::configure)
-            .configure(qualifications::configure)
-            .configure(appeals::configure)
-            .configure(series::configure)
-            .configure(check::configure)
+        web::scope(API)
+            .configure(|cfg| api_routes(&mut Routes::registering(cfg, API)))
             .default_service(web::to(not_found)),
     )
-    .configure(health::configure);
+    .configure(|cfg| root_routes(&mut Routes::registering(cfg, "")));
+}
+
+/// Every route with who may call it (the web UI's static files aside):
+/// the authorization matrix's rows.
+pub fn table() -> Vec<access::Row> {
+    let mut api = Routes::listing(API);
+    api_routes(&mut api);
+    let mut root = Routes::listing("");
+    root_routes(&mut root);
+    let mut rows = api.into_rows();
+    rows.extend(root.into_rows());
+    rows
 }
 
 pub async fn not_found() -> actix_web::HttpResponse {

@@ -1,6 +1,8 @@
 //! The inbox (`/notifications`) and live updates (`/events/stream`, SSE).
 
 use super::DEFAULT_LIMIT;
+use super::access::Access::{Owner, SignedIn};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::scope::Viewer;
 use crate::error::ApiError;
@@ -14,11 +16,13 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/notifications", web::get().to(list))
-        .route("/notifications/read-all", web::post().to(read_all))
-        .route("/notifications/{id}/read", web::post().to(read_one))
-        .route("/events/stream", web::get().to(stream));
+pub fn routes(r: &mut Routes) {
+    r.get("/notifications", SignedIn, list)
+        .post("/notifications/read-all", SignedIn, read_all)
+        .post("/notifications/{id}/read", Owner, read_one)
+        // The matrix reads only its status (the stream never ends); which
+        // events it carries is `Viewer::can_view`'s, tested in `notices`.
+        .get("/events/stream", SignedIn, stream);
 }
 
 #[derive(Deserialize, Validate)]

@@ -2,6 +2,8 @@
 //! certificates; admins of their community verify or reject them.
 //! `/qualification-kinds`: the catalogue, with the menu entries that need each.
 
+use super::access::Access::{AdminOf, Anyone, Member, Owner, OwnerOrAdminOf, SignedIn};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::qualification::{Decision, QualificationKind, QualificationStatus};
@@ -15,15 +17,15 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/qualification-kinds", web::get().to(kinds))
-        .route("/qualifications", web::get().to(list))
-        .route("/qualifications", web::post().to(record))
-        .route("/qualifications/{id}", web::get().to(get))
-        .route("/qualifications/{id}", web::put().to(edit))
-        .route("/qualifications/{id}", web::delete().to(remove))
-        .route("/qualifications/{id}/verify", web::post().to(verify))
-        .route("/qualifications/{id}/reject", web::post().to(reject));
+pub fn routes(r: &mut Routes) {
+    r.get("/qualification-kinds", Anyone, kinds)
+        .get("/qualifications", SignedIn, list)
+        .post("/qualifications", Member, record)
+        .get("/qualifications/{id}", OwnerOrAdminOf, get)
+        .put("/qualifications/{id}", Owner, edit)
+        .delete("/qualifications/{id}", Owner, remove)
+        .post("/qualifications/{id}/verify", AdminOf, verify)
+        .post("/qualifications/{id}/reject", AdminOf, reject);
 }
 
 async fn kinds(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -1,6 +1,10 @@
 //! `/requests`: post, list (the task hall is `status=open`), read, timeline,
 //! and `POST /requests/{id}/{action}` for every step of the loop.
 
+use super::access::Access::{
+    self, AdminOf, ContactOf, Holder, MemberOf, Owner, OwnerOrAdminOf, PartyOrAdminOf, ResidentOf, SignedIn,
+};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
 use crate::domain::photo;
@@ -17,20 +21,40 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests", web::post().to(create_request))
-        .route("/requests", web::get().to(list_requests))
+/// `POST /requests/{id}/{action}`: every step a person takes through the
+/// URL and who may try it (`domain::request`'s rule; the state decides after).
+const ACTIONS: [(&str, Access); 15] = [
+    ("dispatch", AdminOf),
+    ("publish", AdminOf),
+    ("verify", AdminOf),
+    ("reclaim", AdminOf),
+    ("rework", AdminOf),
+    ("claim", MemberOf),
+    ("accept", Holder),
+    ("decline", Holder),
+    ("withdraw", Holder),
+    ("start", Holder),
+    ("complete", Holder),
+    ("review", Owner),
+    ("cancel", OwnerOrAdminOf),
+    ("no_show", OwnerOrAdminOf),
+    ("no-show", OwnerOrAdminOf),
+];
+
+pub fn routes(r: &mut Routes) {
+    r.post("/requests", SignedIn, create_request)
+        .get("/requests", SignedIn, list_requests)
         // Before `/requests/{id}`.
-        .route("/requests/similar", web::get().to(similar_requests))
-        .route("/requests/{id}", web::get().to(get_request))
+        .get("/requests/similar", SignedIn, similar_requests)
+        .get("/requests/{id}", PartyOrAdminOf, get_request)
         // Before `/requests/{id}/{action}`.
-        .route("/requests/{id}/follow", web::post().to(follow_request))
-        .route("/requests/{id}/merge", web::post().to(merge_request))
-        .route("/requests/{id}/check-in/confirm", web::post().to(confirm_visit))
-        .route("/requests/{id}/events", web::get().to(request_events))
-        .route("/requests/{id}/photos", web::post().to(add_photo))
-        .route("/requests/{id}/photos/{photo_id}", web::get().to(get_photo))
-        .route("/requests/{id}/{action}", web::post().to(act_on_request));
+        .post("/requests/{id}/follow", ResidentOf, follow_request)
+        .post("/requests/{id}/merge", AdminOf, merge_request)
+        .post("/requests/{id}/check-in/confirm", AdminOf, confirm_visit)
+        .get("/requests/{id}/events", PartyOrAdminOf, request_events)
+        .post("/requests/{id}/photos", OwnerOrAdminOf, add_photo)
+        .get("/requests/{id}/photos/{photo_id}", ContactOf, get_photo)
+        .post_each("/requests/{id}/{action}", &ACTIONS, act_on_request);
 }
 
 /// `POST /requests/{id}/photos`: the image itself as the body, with its
@@ -383,6 +407,9 @@ async fn act_on_request(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
+    if !super::table::lists(&ACTIONS, &name) {
+        return Err(ApiError::NotFound("route"));
+    }
     let (action, note, proof) = parse_action(&req, &name, &body)?;
     Ok(HttpResponse::Ok().json(requests::act_with_proof(&state, &me, id, action, proof, note).await?))
 }

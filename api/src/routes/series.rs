@@ -1,6 +1,8 @@
 //! `/series` (周期服务 / 结对帮扶): recurring needs; each occurrence becomes a
 //! request a few days ahead, dispatched to the paired member if there is one.
 
+use super::access::Access::{OwnerOrAdminOf, PartyOrAdminOf, ResidentOrAdminOf, SignedIn};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::UserId;
 use crate::domain::series::Pattern;
@@ -14,14 +16,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/series", web::get().to(list))
-        .route("/series", web::post().to(create))
-        .route("/series/{id}", web::get().to(get))
-        .route("/series/{id}", web::put().to(edit))
-        .route("/series/{id}/pause", web::post().to(pause))
-        .route("/series/{id}/resume", web::post().to(resume))
-        .route("/series/{id}/end", web::post().to(end));
+pub fn routes(r: &mut Routes) {
+    r.get("/series", SignedIn, list)
+        .post("/series", ResidentOrAdminOf, create)
+        .get("/series/{id}", PartyOrAdminOf, get)
+        .put("/series/{id}", OwnerOrAdminOf, edit)
+        .post("/series/{id}/pause", OwnerOrAdminOf, pause)
+        .post("/series/{id}/resume", OwnerOrAdminOf, resume)
+        .post("/series/{id}/end", OwnerOrAdminOf, end);
 }
 
 #[derive(Deserialize, Validate)]

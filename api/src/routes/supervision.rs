@@ -1,5 +1,7 @@
 //! 督查 (supervision list, sweep), 回访 (follow-ups) and statistics.
 
+use super::access::Access::{Admin, AdminOf};
+use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::sla::FollowUpMethod;
 use crate::domain::{CommunityId, RequestId};
@@ -11,13 +13,13 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/supervision", web::get().to(list))
-        .route("/supervision/sweep", web::post().to(sweep))
-        .route("/requests/{id}/follow-ups", web::post().to(follow_up))
-        .route("/requests/{id}/follow-ups", web::get().to(follow_ups))
-        .route("/stats", web::get().to(get_stats))
-        .route("/street/overview", web::get().to(street_overview));
+pub fn routes(r: &mut Routes) {
+    r.get("/supervision", AdminOf, list)
+        .post("/supervision/sweep", Admin, sweep)
+        .post("/requests/{id}/follow-ups", AdminOf, follow_up)
+        .get("/requests/{id}/follow-ups", AdminOf, follow_ups)
+        .get("/stats", AdminOf, get_stats)
+        .get("/street/overview", Admin, street_overview);
 }
 
 #[derive(Deserialize, Validate)]

@@ -1,5 +1,7 @@
 //! `/users`: admins open accounts for people and manage roles.
 
+use super::access::Access::{Admin, AdminOf};
+use super::table::Routes;
 use super::{DEFAULT_LIMIT, Page};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
@@ -12,11 +14,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/users", web::post().to(create_user))
-        .route("/users", web::get().to(list_users))
-        .route("/users/{id}/role", web::put().to(set_role))
-        .route("/users/{id}/password/reset", web::post().to(reset_password));
+pub fn routes(r: &mut Routes) {
+    // The record: the `community_id` the account is opened in.
+    r.post("/users", AdminOf, create_user)
+        .get("/users", Admin, list_users)
+        .put("/users/{id}/role", AdminOf, set_role)
+        .post("/users/{id}/password/reset", AdminOf, reset_password);
 }
 
 #[derive(Deserialize, Validate)]

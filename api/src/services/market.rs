@@ -280,6 +280,10 @@ pub async fn cancel(
     let now = app.clock.now();
     let txn = store::begin_write(db).await?;
     let done = decide(&txn, &r, Decision::Cancel, me, note.clone(), now).await?;
+    // The item before the balance, in the order `redeem` takes them: the
+    // other way round, a redemption and a cancellation of the same item by
+    // the same member deadlocked on PostgreSQL (one answered 500).
+    store::market::put_back(&txn, r.reward_id, now).await?;
     let place = Place {
         member_id: r.member_id,
         community_id: r.community_id,
@@ -301,7 +305,6 @@ pub async fn cancel(
         now,
     )
     .await?;
-    store::market::put_back(&txn, r.reward_id, now).await?;
     if admin && r.member_id != me.id {
         audit::log(
             &txn,

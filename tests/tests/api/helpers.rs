@@ -360,12 +360,7 @@ impl TestApp {
             .await
             .expect("request sent");
         let status = resp.status();
-        let ct = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let ct = content_type(&resp);
         (status, ct, resp.bytes().await.expect("body").to_vec())
     }
 
@@ -602,6 +597,15 @@ pub async fn reset_mail(app: &TestApp, user: i64) -> (String, String) {
         .expect("a link with a token")
         .to_owned();
     (mail.to_address, token)
+}
+
+/// An answer's `Content-Type` ("" without one).
+pub fn content_type(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The inbox of `who`, newest first (up to 100).

@@ -4,6 +4,7 @@
 mod abuse;
 mod appeals;
 mod auth;
+mod authz_matrix;
 mod boards;
 mod bulkhead;
 mod capacity_race;
@@ -29,6 +30,7 @@ mod notices;
 mod operations;
 mod photos;
 mod qualifications;
+mod redemption_race;
 mod redis_outage;
 mod request_loop;
 mod revocation;
