@@ -17,7 +17,7 @@ mod specs;
 mod world;
 
 use crate::both_backends;
-use crate::helpers::{Backend, content_type, spawn_app};
+use crate::helpers::{Backend, content_type, spawn_app_configured};
 use futures::StreamExt;
 use leaks::Reader;
 use linli::domain::Role;
@@ -221,7 +221,11 @@ async fn call(w: &World<'_>, p: Probe<'_>) -> Seen {
 }
 
 async fn authorization_matrix(b: Backend) {
-    let Some(app) = spawn_app(b).await else { return };
+    // Many heavy reads (exports, statistics) run at once here; the bulkhead
+    // that turns a crowd of them away has its own test (`bulkhead`).
+    let Some(app) = spawn_app_configured(b, None, |s| s.heavy_reads = 64).await else {
+        return;
+    };
     let started = Instant::now();
     let w = World::build(&app).await;
     let built = started.elapsed();
