@@ -192,13 +192,6 @@ async fn call(w: &World<'_>, p: Probe<'_>) -> Seen {
             p.row.access
         ));
     }
-    if let (true, Some(me), Some(address)) = (
-        p.spec.follows && (200..300).contains(&status),
-        caller.id(),
-        inst.as_ref().and_then(|i| i.address.as_deref()),
-    ) {
-        w.registry.lock().expect("registry").share(address, me);
-    }
     let json = ct.starts_with("application/json");
     if let (true, Some(b)) = (json, body)
         && let Ok(v) = serde_json::from_slice::<serde_json::Value>(&b)

@@ -1,6 +1,6 @@
 //! What callers see of requests and their timelines, masked per viewer.
 
-use crate::domain::mask::mask_name;
+use crate::domain::mask::{mask_address, mask_name};
 use crate::domain::phone::mask_phone;
 use crate::domain::rating_rule::RatingRule;
 use crate::domain::request::{self, Actor, Person, Status, Step, Urgency};
@@ -215,7 +215,13 @@ pub(super) async fn many(
                 },
                 title: r.title.clone(),
                 description: r.description.clone(),
-                address: r.address.clone(),
+                // A follower (关注) who is none of the request's own people
+                // learns the place, not the door.
+                address: if viewer.follows.contains(&r.id) && !admin && !requester && r.assignee_id != Some(viewer.id) {
+                    mask_address(&r.address)
+                } else {
+                    r.address.clone()
+                },
                 resident: person(&users, r.resident_id, reveal),
                 location: r.location.filter(|_| reveal).map(|g| Location {
                     lat: g.lat(),

@@ -9,7 +9,7 @@
 //! * a home address (a request's or a series' `address`) and a
 //!   qualification's number (证书编号 — the id numbers the system keeps)
 //!   go to the people of that record — for a request its resident, holder
-//!   and followers (关注: whoever follows it reads it as it is) — and to
+//!   (a follower, 关注, reads only the place: `mask_address`) — and to
 //!   admins of its community.
 //!
 //! What the caller sent in the request (a phone to sign in with, the address
@@ -75,14 +75,6 @@ impl Registry {
             people: people.to_vec(),
             community,
         });
-    }
-
-    /// `user` may read `text` from now on (a follower, 关注, reads the
-    /// request as its people do).
-    pub fn share(&mut self, text: &str, user: i64) {
-        for s in self.secrets.iter_mut().filter(|s| s.text == text) {
-            s.people.push(user);
-        }
     }
 
     /// Everything in `body` that `reader` should not have read; `sent` is

@@ -33,7 +33,6 @@ impl World<'_> {
                 community,
                 owner: None,
                 holder: None,
-                address: None,
             },
             Kind::Member => {
                 let m = match (shape, fresh) {
@@ -83,7 +82,6 @@ impl World<'_> {
                     community,
                     owner: None,
                     holder: None,
-                    address: None,
                 }
             }
             Kind::Redemption => {
@@ -123,7 +121,6 @@ impl World<'_> {
                     community,
                     owner: Some(holder),
                     holder: None,
-                    address: None,
                 }
             }
             Kind::Series => {
@@ -161,6 +158,5 @@ fn person(u: &User, community: i64) -> Inst {
         community,
         owner: Some(u.id),
         holder: None,
-        address: None,
     }
 }

@@ -49,9 +49,6 @@ pub struct Spec {
     pub body: Body,
     pub query: fn(&Ctx) -> Vec<(&'static str, String)>,
     pub caller: Fresh,
-    /// Once it answers 2xx the caller reads the request like its people
-    /// (关注).
-    pub follows: bool,
 }
 
 /// What a body or query is made from.
@@ -135,7 +132,6 @@ pub fn spec(row: &Row) -> Spec {
         },
         query: no_query,
         caller: Fresh::No,
-        follows: false,
     };
     let by_query = [
         "/supervision",
@@ -185,7 +181,7 @@ pub fn spec(row: &Row) -> Spec {
         (Method::Get, "/requests/similar") => {
             s.query = |_| vec![("category", "elderly_care".into()), ("title", TITLE.into())]
         }
-        (Method::Post, "/requests/{id}/follow") => (s.body, s.follows) = (body(|_| json!({"title": TITLE})), true),
+        (Method::Post, "/requests/{id}/follow") => s.body = body(|_| json!({"title": TITLE})),
         (Method::Post, "/requests/{id}/merge") => s.body = body(|c| json!({"into": c.w.main[&c.community()]})),
         (Method::Post, "/requests/{id}/check-in/confirm") => s.body = body(|_| json!({"kind": "in"})),
         (Method::Post, "/requests/{id}/photos") => s.body = Body::Jpeg,

@@ -56,8 +56,6 @@ pub struct Inst {
     pub community: i64,
     pub owner: Option<i64>,
     pub holder: Option<i64>,
-    /// A request's address.
-    pub address: Option<String>,
 }
 
 /// Someone calling (`user: None`: no token).
@@ -313,7 +311,6 @@ impl<'a> World<'a> {
             community,
             owner: Some(resident.id),
             holder: Some(holder.id),
-            address: Some(address),
         }
     }
 
