@@ -113,7 +113,7 @@ pub struct Settings {
     /// `busy_timeout` (its one writer). Past it the caller gets 503.
     pub db_lock_timeout_secs: u64,
     /// 分流: how many heavy reads (exports, statistics, certificate PDFs)
-    /// may run at once; 0 = a quarter of the pool. The rest of the pool is
+    /// may run at once; 0 = half the pool. The rest of the pool is
     /// kept for everyday requests.
     pub heavy_reads: usize,
     /// HTTP worker threads; 0 = one per CPU core.

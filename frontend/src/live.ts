@@ -27,12 +27,19 @@ export function connectLive(): void {
   // The server closed the stream: this sign-in was revoked (signed out
   // elsewhere, password changed) or the role or community changed. Read who
   // we are again: a revoked token signs out, a new role reconnects as it.
+  // This very screen may have changed the password: its fresh token comes
+  // with that answer, a moment after the stream closed (and the token's
+  // watch in App.vue reconnects), so wait a moment before judging.
   source.addEventListener('session', () => {
+    const used = s.token
     disconnectLive()
-    void s.restore().then((ok) => {
+    setTimeout(async () => {
+      if (!s.token || s.token !== used) return
+      const ok = await s.restore()
+      if (s.token && s.token !== used) return
       if (ok) connectLive()
       else void router.replace('/login')
-    })
+    }, 1000)
   })
   // After a dropped connection comes back, lines may have come meanwhile.
   let opened = false

@@ -1,8 +1,8 @@
 //! 分流 — a bulkhead for heavy reads. Exports, statistics and certificate
 //! PDFs scan many rows and hold a pooled connection for long; at most
-//! `heavy_reads` of them run at once (a quarter of the pool by default), so
+//! `heavy_reads` of them run at once (half the pool by default), so
 //! everyday requests — signing in, reading a request, `GET /me` — always
-//! find a connection. One more waits a moment for a turn, then is told to
+//! find a connection. One more waits a few seconds for a turn, then is told to
 //! come back (503 with `Retry-After`) rather than queueing without end.
 
 use crate::error::ApiError;
@@ -10,18 +10,19 @@ use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// How long a heavy read waits for a turn before it is refused.
-const WAIT: Duration = Duration::from_secs(2);
+/// How long a heavy read waits for a turn before it is refused (a street
+/// admin's dashboard asks for several at once; each takes a second or two).
+const WAIT: Duration = Duration::from_secs(5);
 
 /// What a refused caller is told to wait (seconds).
 const RETRY_SECS: u64 = 5;
 
-/// The turns: `configured`, or a quarter of a pool of `pool` connections (≥ 1).
+/// The turns: `configured`, or half a pool of `pool` connections (≥ 1).
 pub fn heavy_turns(configured: usize, pool: u32) -> Semaphore {
     let n = if configured > 0 {
         configured
     } else {
-        usize::try_from(pool / 4).unwrap_or(1)
+        usize::try_from(pool / 2).unwrap_or(1)
     };
     Semaphore::new(n.max(1))
 }
@@ -38,8 +39,8 @@ pub async fn heavy_turn(app: &AppState) -> Result<OwnedSemaphorePermit, ApiError
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_quarter_of_the_pool_unless_configured() {
-        assert_eq!(super::heavy_turns(0, 8).available_permits(), 2);
+    fn half_the_pool_unless_configured() {
+        assert_eq!(super::heavy_turns(0, 8).available_permits(), 4);
         assert_eq!(super::heavy_turns(0, 2).available_permits(), 1);
         assert_eq!(super::heavy_turns(3, 8).available_permits(), 3);
     }
