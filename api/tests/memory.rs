@@ -4,9 +4,12 @@
 //! under 150 MB. (Before the hashing threads, 200 logins at once grew the
 //! process to 6 GB and a 250-row import to 7.4 GB.)
 
+mod common;
+
+use common::{free_port, wait_healthy};
 use std::io::Write as _;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ADMIN_PHONE: &str = "13800000000";
 const ADMIN_PASSWORD: &str = "Memory-Test-Admin-9x";
@@ -31,13 +34,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(18_999)
 }
 
 async fn start() -> Server {
@@ -65,20 +61,8 @@ async fn start() -> Server {
         base: format!("http://127.0.0.1:{port}/api/v1"),
         _dir: TempDir(dir),
     };
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if client
-            .get(format!("{}/healthz", server.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("linli did not start");
+    wait_healthy(&reqwest::Client::new(), &server.base).await;
+    server
 }
 
 /// Peak resident memory of a process, in kB (`VmHWM` in `/proc/PID/status`).

@@ -5,6 +5,9 @@
 //! every invariant holding (balances = Σ entries, hours = Σ records, one
 //! credit per closed request, Redis boards = SQL).
 
+mod common;
+
+use common::{free_port, wait_healthy};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,13 +26,6 @@ fn redis_url() -> String {
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(18_998)
 }
 
 /// One replica process.
@@ -72,19 +68,7 @@ impl Replica {
     }
 
     async fn ready(&self, client: &reqwest::Client) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if client
-                .get(format!("{}/healthz", self.base()))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("replica on {} did not start", self.port);
+        wait_healthy(client, &self.base()).await;
     }
 }
 

@@ -205,6 +205,16 @@ export async function boot(env = {}) {
   return { base, browser, signIn, shot, api, tokenOf, audit, chineseLeft, close, violations }
 }
 
+/** Waits until `fn()` is true (polling), or fails with `what`. */
+export async function until(what, fn, ms = 10000) {
+  const end = Date.now() + ms
+  for (;;) {
+    if (await fn()) return
+    if (Date.now() > end) throw new Error(`timed out: ${what}`)
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
 /** Run one flow: `await flow('name', async (ctx, step) => { step('...'); ... })`. */
 export async function flow(name, body, env) {
   let current = 'start'

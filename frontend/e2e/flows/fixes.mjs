@@ -7,19 +7,9 @@
 // back to the member who declined it; applying a plan says how each row went;
 // form problems show under their field in words (never "hours: 格式不正确");
 // skills by name.
-import { flow, phone, desk, demo } from '../lib.mjs'
+import { flow, phone, desk, demo, until } from '../lib.mjs'
 
 const unavailable = { status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'service.unavailable', message: '服务暂时不可用，请稍后重试' }) }
-
-/** Waits until `fn()` is true (polling), or fails with `what`. */
-async function until(what, fn, ms = 10000) {
-  const end = Date.now() + ms
-  for (;;) {
-    if (await fn()) return
-    if (Date.now() > end) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 150))
-  }
-}
 
 /** A confirmation (and a reason) if the screen asks for one before the step. */
 async function confirmIfAsked(page) {

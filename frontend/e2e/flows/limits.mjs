@@ -3,17 +3,7 @@
 // right password waits too. A revoked sign-in: when the account's password
 // is changed on another device, this screen's live stream closes and the
 // app goes back to the sign-in page instead of carrying on as before.
-import { flow, phone, demo } from '../lib.mjs'
-
-/** Waits until `fn()` is true (polling), or fails with `what`. */
-async function until(what, fn, ms = 10000) {
-  const end = Date.now() + ms
-  for (;;) {
-    if (await fn()) return
-    if (Date.now() > end) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 150))
-  }
-}
+import { flow, phone, demo, until } from '../lib.mjs'
 
 await flow('limits', async ({ browser, base, shot, audit, api, tokenOf }, step) => {
   step('five wrong passwords')
