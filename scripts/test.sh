@@ -38,4 +38,17 @@ echo "== web UI: type check and build, unit tests (Vitest)"
 echo "== end to end in chromium (playwright-core) against linli serve"
 cargo build --locked -p linli --bin linli
 (cd frontend && LINLI_BIN="$CARGO_TARGET_DIR/debug/linli" npm run e2e)
+# The benchmark is not a timed test: CI runs every scenario for a second
+# or two so that it cannot rot (any error or race violation fails it).
+echo "== benchmark smoke: scripts/bench.sh --smoke"
+backends=(sqlite)
+if [ "${CI:-}" = true ] || pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then backends+=(postgres); fi
+if [ -d ../shared/bench/flowbench ]; then
+  LINLI_BIN="$CARGO_TARGET_DIR/debug/linli" ./scripts/bench.sh --smoke "${backends[@]}"
+elif [ "${CI:-}" = true ]; then
+  echo "the flow kit ../shared/bench is missing" >&2
+  exit 1
+else
+  echo "(skipped: the flow kit ../shared/bench is not beside this checkout)"
+fi
 echo "All tests passed."

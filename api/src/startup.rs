@@ -46,6 +46,7 @@ pub async fn prepare(
     let local_offset = settings.local_offset()?;
     let conn = db::connect(&settings).await?;
     db::migrate(&conn).await?;
+    let writer = db::connect_writer(&settings, &conn).await?;
     let hasher = Hasher::new(
         settings.argon2_memory_kib,
         settings.argon2_iterations,
@@ -75,6 +76,7 @@ pub async fn prepare(
     ));
     let state = AppState {
         db: conn,
+        writer,
         settings: Arc::new(settings),
         hasher,
         local_offset,
@@ -85,6 +87,8 @@ pub async fn prepare(
         hub,
         heavy,
         sessions: Default::default(),
+        accounts: Default::default(),
+        reference: Default::default(),
         throttle,
         mailer,
         clock: Default::default(),

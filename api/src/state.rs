@@ -22,7 +22,11 @@ pub type Stamp = (i64, i64);
 pub type RosterStamp = (Stamp, Stamp, chrono::NaiveDate);
 
 pub struct AppState {
+    /// Reads, and writes that are one statement.
     pub db: DatabaseConnection,
+    /// Write transactions (`store::begin_write(&app.writer)`): SQLite's one
+    /// writer connection, or the main pool on PostgreSQL (see `infra::db::connect_writer`).
+    pub writer: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
     /// `settings.utc_offset`, parsed once.
@@ -43,6 +47,10 @@ pub struct AppState {
     pub heavy: Arc<tokio::sync::Semaphore>,
     /// Live sessions by token digest, for a short while (see `infra::sessions`).
     pub sessions: Arc<crate::infra::sessions::SessionCache<crate::store::sessions::SessionUser>>,
+    /// Accounts by user id (`GET /me`), dropped with the user's sessions.
+    pub accounts: crate::infra::sessions::SessionCache<crate::store::users::User>,
+    /// Communities and the service menu, kept per replica (see `services::directory::Reference`).
+    pub reference: crate::services::directory::Reference,
     /// 防刷: strike counts and locks for logins, sign-ups and lookups,
     /// across replicas with Redis.
     pub throttle: crate::infra::throttle::Throttle,

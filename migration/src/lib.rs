@@ -19,6 +19,7 @@ mod m20261204_000012_check_in;
 mod m20261204_000013_series;
 mod m20261204_000014_electrical;
 mod m20261205_000015_ui;
+mod m20261206_000016_hot_paths;
 mod util;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_series::Migration),
             Box::new(m20261204_000014_electrical::Migration),
             Box::new(m20261205_000015_ui::Migration),
+            Box::new(m20261206_000016_hot_paths::Migration),
         ]
     }
 }

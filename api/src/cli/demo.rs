@@ -265,6 +265,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
     }
     let (c, grids) = new_community(state, "阳光社区", "和平街道", &["东区网格", "西区网格"]).await?;
     store::directory::set_phone(&state.db, c.id, Some("0571-86001234")).await?;
+    crate::services::directory::changed(state).await;
     let g = |i: usize| grids.get(i).map(|g| g.id);
     let admin = demo_user(state, "13900000000", "李主任", Role::Admin, c.id, None).await?;
     let residents = [
@@ -591,6 +592,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
 async fn neighbour(state: &AppState) -> anyhow::Result<()> {
     let (c, grids) = new_community(state, "明月社区", "和平街道", &["南区网格"]).await?;
     store::directory::set_phone(&state.db, c.id, Some("0571-86005678")).await?;
+    crate::services::directory::changed(state).await;
     let g = grids.first().map(|g| g.id);
     demo_user(state, "13900000020", "周主任", Role::Admin, c.id, None).await?;
     let resident = demo_user(state, "13900000021", "钱阿婆", Role::Resident, c.id, g).await?;

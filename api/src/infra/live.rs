@@ -49,6 +49,10 @@ pub enum LiveEvent {
         user_id: UserId,
         token_hash: Option<String>,
     },
+    /// Reference data (communities, the service menu) changed: every
+    /// replica drops its kept copy (`services::directory::Reference`).
+    /// Never sent to a screen.
+    Reference,
 }
 
 impl LiveEvent {
@@ -57,7 +61,7 @@ impl LiveEvent {
     pub fn visible_to(&self, viewer: &Viewer) -> bool {
         match self {
             LiveEvent::Notification { user_id, .. } => *user_id == viewer.id,
-            LiveEvent::Session { .. } => false,
+            LiveEvent::Session { .. } | LiveEvent::Reference => false,
             LiveEvent::Request { request: r, .. } => {
                 r.former_assignee_id == Some(viewer.id)
                     || viewer.can_view(&Visibility {
@@ -78,6 +82,7 @@ impl LiveEvent {
             LiveEvent::Notification { .. } => "notification",
             LiveEvent::Request { .. } => "request",
             LiveEvent::Session { .. } => "session",
+            LiveEvent::Reference => "reference",
         }
     }
 }

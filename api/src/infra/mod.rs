@@ -10,4 +10,5 @@ pub mod live;
 pub mod mail;
 pub mod redis;
 pub mod sessions;
+pub mod snapshot;
 pub mod throttle;

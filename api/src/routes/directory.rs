@@ -33,7 +33,7 @@ async fn grids(
 }
 
 async fn categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(directory::categories(&state.db, Lang::current()).await?))
+    Ok(HttpResponse::Ok().json(directory::categories(&state, Lang::current()).await?))
 }
 
 #[derive(Deserialize, Validate)]

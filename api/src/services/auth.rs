@@ -182,6 +182,7 @@ pub async fn sessions_changed(app: &AppState, user_id: UserId, token_hash: Optio
     // This replica at once (the answer to this very call may be followed
     // by the next with the same token); the others through the hub.
     app.sessions.forget(user_id.0, token_hash.as_deref());
+    app.accounts.forget(user_id.0, None);
     app.hub.publish(vec![LiveEvent::Session { user_id, token_hash }]).await;
 }
 
@@ -205,7 +206,7 @@ pub async fn change_password(app: &AppState, me: &CurrentUser, old: String, new:
     }
     limits::clear(app, Limit::PasswordChange, &account).await;
     let hash = app.hasher.hash(new).await?;
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::users::set_password_hash(&txn, me.id, hash, app.clock.now()).await?;
     store::sessions::delete_all_of(&txn, me.id).await?;
     txn.commit().await?;
@@ -255,17 +256,26 @@ pub async fn authenticate_fresh(app: &AppState, digest: String) -> Result<Curren
     Ok(current_user(u, digest))
 }
 
-/// Keeps this replica's session cache honest: drops a user's cached
-/// sessions whenever any replica says they changed, and everything if this
-/// listener fell behind (it may have missed one).
+/// Keeps this replica's kept copies honest: drops a user's cached sessions
+/// and account whenever any replica says they changed, the reference data
+/// when it changed, and everything if this listener fell behind (it may
+/// have missed one).
 pub async fn forget_revoked(app: actix_web::web::Data<AppState>) {
     use tokio::sync::broadcast::error::RecvError;
     let mut rx = app.hub.subscribe();
     loop {
         match rx.recv().await {
-            Ok(LiveEvent::Session { user_id, token_hash }) => app.sessions.forget(user_id.0, token_hash.as_deref()),
+            Ok(LiveEvent::Session { user_id, token_hash }) => {
+                app.sessions.forget(user_id.0, token_hash.as_deref());
+                app.accounts.forget(user_id.0, None);
+            }
+            Ok(LiveEvent::Reference) => app.reference.changed(),
             Ok(_) => {}
-            Err(RecvError::Lagged(_)) => app.sessions.clear(),
+            Err(RecvError::Lagged(_)) => {
+                app.sessions.clear();
+                app.accounts.clear();
+                app.reference.changed();
+            }
             Err(RecvError::Closed) => return,
         }
     }

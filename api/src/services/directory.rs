@@ -4,12 +4,83 @@ use crate::auth::CurrentUser;
 use crate::domain::{CommunityId, GridId, Role};
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::infra::live::LiveEvent;
+use crate::infra::snapshot::Snapshot;
 use crate::msg;
 use crate::services::qualifications::QualificationRef;
 use crate::state::AppState;
 use crate::store::{self, directory::Category, directory::Community};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// 参考数据: the service menu and the communities, read on almost every
+/// request and written almost never, kept whole in each replica. A change
+/// on any replica drops every replica's copy at once ([`changed`]); a copy
+/// is also read again after [`Reference::MAX_AGE`] in case such a signal
+/// was lost.
+pub struct Reference {
+    menu: Snapshot<Vec<Category>>,
+    communities: Snapshot<HashMap<CommunityId, Community>>,
+}
+
+impl Reference {
+    pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+    /// Drops this replica's copies.
+    pub fn changed(&self) {
+        self.menu.drop_kept();
+        self.communities.drop_kept();
+    }
+}
+
+impl Default for Reference {
+    fn default() -> Self {
+        Reference {
+            menu: Snapshot::new(Self::MAX_AGE),
+            communities: Snapshot::new(Self::MAX_AGE),
+        }
+    }
+}
+
+/// After a write of communities or the menu: this replica drops its copy
+/// at once, the others hear it through the hub.
+pub async fn changed(app: &AppState) {
+    app.reference.changed();
+    app.hub.publish(vec![LiveEvent::Reference]).await;
+}
+
+/// The whole service menu (inactive entries too), in menu order.
+pub async fn menu(app: &AppState) -> Result<Arc<Vec<Category>>, ApiError> {
+    app.reference
+        .menu
+        .get_or_load(async || store::directory::categories(&app.db, false).await)
+        .await
+}
+
+/// A community, or 404, from the kept copy (a community too new for the
+/// copy is read from the database).
+pub async fn community_kept(app: &AppState, id: CommunityId) -> Result<Community, ApiError> {
+    let all = app
+        .reference
+        .communities
+        .get_or_load(async || {
+            Ok::<_, ApiError>(
+                store::directory::communities(&app.db)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.id, c))
+                    .collect(),
+            )
+        })
+        .await?;
+    match all.get(&id) {
+        Some(c) => Ok(c.clone()),
+        None => community(&app.db, id).await,
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct CommunityView {
@@ -106,18 +177,23 @@ pub async fn grids(db: &impl ConnectionTrait, community_id: CommunityId) -> Resu
         .collect())
 }
 
-pub async fn categories(db: &impl ConnectionTrait, lang: Lang) -> Result<Vec<CategoryView>, ApiError> {
-    Ok(store::directory::categories(db, true)
+/// The active menu, in menu order.
+pub async fn categories(app: &AppState, lang: Lang) -> Result<Vec<CategoryView>, ApiError> {
+    Ok(menu(app)
         .await?
         .iter()
+        .filter(|c| c.active)
         .map(|c| category_view(c, lang))
         .collect())
 }
 
 /// An active menu entry by code, or a field error on `field`.
-pub async fn category_by_code(db: &impl ConnectionTrait, code: &str, field: &str) -> Result<Category, ApiError> {
-    store::directory::category_by_code(db, code, true)
+pub async fn category_by_code(app: &AppState, code: &str, field: &str) -> Result<Category, ApiError> {
+    menu(app)
         .await?
+        .iter()
+        .find(|c| c.active && c.code == code)
+        .cloned()
         .ok_or_else(|| ApiError::field(field, "unknown", msg!("field.category.unknown")))
 }
 
@@ -156,12 +232,13 @@ pub async fn create_community(
         return Err(ApiError::Forbidden);
     }
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let c = store::directory::insert_community(&txn, name.trim(), &me.street, district.trim(), now).await?;
     let mut grids = Vec::new();
     for g in grid_names {
         grids.push(store::directory::insert_grid(&txn, c.id, g.trim(), 0).await?.into());
     }
     txn.commit().await?;
+    changed(app).await;
     Ok((c.into(), grids))
 }

@@ -122,7 +122,7 @@ pub async fn create_reward(
 ) -> Result<RewardView, ApiError> {
     scope::require_admin_of(&app.db, me, community_id).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let row = store::market::insert_reward(&txn, community_id, input.fields(), me.id, now).await?;
     audit::log(
         &txn,
@@ -148,7 +148,7 @@ pub async fn update_reward(
     let old = load_reward(&app.db, id).await?;
     scope::require_admin_of(&app.db, me, old.community_id).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let row = store::market::update_reward(&txn, id, input.fields(), now).await?;
     audit::log(
         &txn,
@@ -184,7 +184,7 @@ pub async fn redeem(app: &AppState, me: &CurrentUser, reward_id: RewardId) -> Re
         .rule
         .min_balance_to_redeem;
     let community = directory::community(db, item.community_id).await?;
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     if !store::market::take_one(&txn, reward_id, now).await? {
         txn.rollback().await?;
         return Err(ApiError::OutOfStock);
@@ -246,7 +246,7 @@ pub async fn fulfil(app: &AppState, me: &CurrentUser, id: RedemptionId) -> Resul
     let r = load_redemption(&app.db, id).await?;
     scope::require_admin_of(&app.db, me, r.community_id).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let done = decide(&txn, &r, Decision::Fulfil, me, None, now).await?;
     audit::log(
         &txn,
@@ -278,7 +278,7 @@ pub async fn cancel(
     }
     let community = directory::community(db, r.community_id).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let done = decide(&txn, &r, Decision::Cancel, me, note.clone(), now).await?;
     // The item before the balance, in the order `redeem` takes them: the
     // other way round, a redemption and a cancellation of the same item by

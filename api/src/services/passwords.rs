@@ -56,7 +56,7 @@ pub async fn forgot(app: &AppState, phone: &str, addr: &str) -> Result<(), ApiEr
         minutes = LINK_VALID_MINUTES
     )
     .render(lang);
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let row = password_reset::ActiveModel {
         user_id: Set(u.id.0),
         token_hash: Set(token::digest(&secret)),
@@ -104,7 +104,7 @@ pub async fn reset(app: &AppState, secret: &str, password: String, addr: &str) -
     let u = store::users::find(&app.db, user).await?.ok_or_else(invalid)?;
     crate::services::auth::check_password("password", &password, u.phone.as_str(), &u.name)?;
     let hash = app.hasher.hash(password).await?;
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     // Used once: of two uses at the same moment, one finds it still unused.
     let taken = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
@@ -151,7 +151,7 @@ pub async fn admin_reset(app: &AppState, me: &CurrentUser, user_id: UserId) -> R
         .unwrap_or_else(|| readable(16));
     let hash = app.hasher.hash(password.clone()).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::users::set_password_hash(&txn, u.id, hash, now).await?;
     store::sessions::delete_all_of(&txn, u.id).await?;
     audit::log(

@@ -124,7 +124,7 @@ pub async fn update(
     if base != now_in_force.version {
         return Err(ApiError::RuleConflict);
     }
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let row = store::rules::insert_version(&txn, community_id, base + 1, &rule, me.id, now)
         .await?
         .ok_or(ApiError::RuleConflict)?;

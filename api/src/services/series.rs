@@ -136,7 +136,7 @@ fn due_at(env: Env<'_>, day: NaiveDate, minute_of_day: i32) -> Option<chrono::Da
 }
 
 async fn check_details(app: &AppState, community: CommunityId, input: &SeriesInput) -> Result<Details, ApiError> {
-    let category = directory::category_by_code(&app.db, &input.category, "category").await?;
+    let category = directory::category_by_code(app, &input.category, "category").await?;
     let schedule = Schedule {
         pattern: input.pattern,
         weekday: input.weekday,
@@ -198,7 +198,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, input: SeriesInput) -> Res
     }
     let details = check_details(app, resident.community_id, &input).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let s = store::series::insert(
         &txn,
         resident.community_id,
@@ -254,7 +254,7 @@ async fn generate_one(app: &AppState, s: &Series) -> Result<usize, ApiError> {
         let category = store::directory::category(&app.db, s.category_id)
             .await?
             .ok_or(ApiError::NotFound("category"))?;
-        let txn = store::begin_write(&app.db).await?;
+        let txn = store::begin_write(&app.writer).await?;
         let made_now = store::requests::insert_occurrence(
             &txn,
             NewRequest {

@@ -69,6 +69,7 @@ pub async fn categories(state: &AppState) -> anyhow::Result<()> {
             qualification: qualification_for(code),
         };
         store::directory::insert_category(&state.db, entry).await?;
+        crate::services::directory::changed(state).await;
     }
     Ok(())
 }
@@ -80,13 +81,14 @@ pub(crate) async fn new_community(
     street: &str,
     grids: &[&str],
 ) -> anyhow::Result<(store::directory::Community, Vec<store::directory::Grid>)> {
-    let txn = store::begin_write(&state.db).await?;
+    let txn = store::begin_write(&state.writer).await?;
     let c = store::directory::insert_community(&txn, name, street, "示范区", state.clock.now()).await?;
     let mut gs = Vec::new();
     for g in grids {
         gs.push(store::directory::insert_grid(&txn, c.id, g, 300).await?);
     }
     txn.commit().await?;
+    crate::services::directory::changed(state).await;
     Ok((c, gs))
 }
 

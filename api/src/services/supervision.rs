@@ -151,7 +151,7 @@ pub async fn follow_up(
     }
     for _ in 0..3 {
         let env = Env::of(app);
-        let txn = store::begin_write(&app.db).await?;
+        let txn = store::begin_write(&app.writer).await?;
         // Read inside the transaction: the round recorded is the one closed.
         let req = requests::load(&txn, request_id).await?;
         if req.status != Status::Closed {

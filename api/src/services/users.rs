@@ -61,10 +61,8 @@ pub struct QuietView {
 }
 
 pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
-    let c = directory::community(&app.db, me.community_id).await?;
-    let u = store::users::find(&app.db, me.id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let c = directory::community_kept(app, me.community_id).await?;
+    let u = account(app, me.id).await?;
     Ok(MeView {
         id: me.id,
         name: u.name,
@@ -80,6 +78,21 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
         },
         elder_mode: u.elder_mode,
     })
+}
+
+/// The caller's account: kept per replica like their session, and dropped
+/// with it whenever it changes (`auth::sessions_changed`).
+async fn account(app: &AppState, id: UserId) -> Result<User, ApiError> {
+    let key = id.0.to_string();
+    if let Some(u) = app.accounts.get(&key, i64::MAX - 1) {
+        return Ok(u);
+    }
+    let ticket = app.accounts.ticket();
+    let u = store::users::find(&app.db, id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    app.accounts.put(ticket, key, id.0, i64::MAX, u.clone());
+    Ok(u)
 }
 
 /// Changes of one's own account: name, e-mail for notices (`Some(None)`
@@ -133,7 +146,7 @@ pub async fn create_for(app: &AppState, me: &CurrentUser, acc: NewAccount) -> Re
     check_admin_of(app, me, acc.community_id).await?;
     let acc = prepare_account(app, acc).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let u = insert_account(&txn, &acc, now).await?;
     if u.role == Role::Member {
         // An admin-made member is approved on the spot.
@@ -148,7 +161,7 @@ pub async fn create_for(app: &AppState, me: &CurrentUser, acc: NewAccount) -> Re
 pub async fn create_from_cli(app: &AppState, acc: NewAccount) -> Result<User, ApiError> {
     let acc = prepare_account(app, acc).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let u = insert_account(&txn, &acc, now).await?;
     if u.role == Role::Member {
         members::activate_for_role(&txn, None, &u, now).await?;
@@ -169,7 +182,7 @@ pub async fn set_role(app: &AppState, me: &CurrentUser, user_id: UserId, role: R
     }
     // A member's role and their 报到 profile change together (see `members`).
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::users::set_role(&txn, user_id, role, now).await?;
     let u = User {
         role,

@@ -48,7 +48,7 @@ pub async fn remind(app: &AppState) -> Result<usize, ApiError> {
             if user.quiet.holds(env.now, env.offset) {
                 continue; // waits for the morning, while the window lasts
             }
-            let txn = store::begin_write(&app.db).await?;
+            let txn = store::begin_write(&app.writer).await?;
             if !store::qualifications::claim_reminder(&txn, q.id, id, expires_on, env.now).await? {
                 txn.rollback().await?;
                 continue;

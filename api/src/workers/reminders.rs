@@ -35,7 +35,7 @@ pub async fn remind(app: &AppState) -> Result<usize, ApiError> {
                 if user.quiet.holds(env.now, env.offset) {
                     continue; // waits for the morning, while its window lasts
                 }
-                let txn = store::begin_write(&app.db).await?;
+                let txn = store::begin_write(&app.writer).await?;
                 if !store::reminders::claim(&txn, req.id, due.kind, user.id, due.at, env.now).await? {
                     txn.rollback().await?;
                     continue;

@@ -51,7 +51,7 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
             Level::AtRisk => continue,
         };
         for l in levels {
-            let txn = store::begin_write(&app.db).await?;
+            let txn = store::begin_write(&app.writer).await?;
             if !store::supervision::insert_mark(&txn, req.id, s.stage, *l, s.since, env.now).await? {
                 txn.rollback().await?;
                 continue;

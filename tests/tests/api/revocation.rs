@@ -179,3 +179,63 @@ async fn a_revoked_token_fails_on_every_replica(b: Backend) {
     }
 }
 both_backends!(a_revoked_token_fails_on_every_replica);
+
+/// What a replica keeps besides sessions follows changes made on any other
+/// replica: the account behind `GET /me` (name, elder mode) at once, and a
+/// community made a moment ago elsewhere is found although this replica's
+/// copy of the communities predates it.
+async fn kept_copies_follow_changes_on_any_replica(b: Backend) {
+    let redis = b == Backend::Postgres;
+    let Some(a) = spawn_app_with(b, redis).await else {
+        return;
+    };
+    let other = if redis { Some(a.replica(|_| {}).await) } else { None };
+    let there = other.as_ref().unwrap_or(&a);
+    let second = Duration::from_secs(1);
+
+    let m = a.member().await;
+    for _ in 0..3 {
+        let (s, me) = there.get(&m.token, "/me").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(me["elder_mode"], false);
+    }
+    let (s, body) = a
+        .put(&m.token, "/me", json!({"name": "新名字", "elder_mode": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "新名字", "the answer itself is fresh");
+    let end = tokio::time::Instant::now() + second;
+    loop {
+        let (_, me) = there.get(&m.token, "/me").await;
+        if me["name"] == "新名字" && me["elder_mode"] == true {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < end, "the other replica still shows {me}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // The other replica has kept the communities (its admin read /me) …
+    assert_eq!(there.get(&a.admin.token, "/me").await.0, StatusCode::OK);
+    // … then a street admin opens a new one there and appoints its admin.
+    let street = a.street_admin().await;
+    let (s, c) = a
+        .post(
+            &street.token,
+            "/communities",
+            json!({"name": "新开社区", "district": "示范区", "grids": ["一网格"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let cid = c["community"]["id"]
+        .as_i64()
+        .or_else(|| c["id"].as_i64())
+        .expect("community id");
+    let admin = a.user_by(&street, "admin", cid).await;
+    let (s, me) = there.get(&admin.token, "/me").await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["community"]["name"], "新开社区");
+    if redis {
+        crate::helpers::redis_flush_prefix(&a.redis_prefix).await;
+    }
+}
+both_backends!(kept_copies_follow_changes_on_any_replica);

@@ -86,7 +86,7 @@ async fn dispute(app: &AppState, me: &CurrentUser, id: RequestId, reason: &str) 
         return Err(ApiError::AppealExists);
     }
     let env = Env::of(app);
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let out = requests::act_in(
         &txn,
         env,
@@ -167,7 +167,7 @@ async fn appeal_rating(app: &AppState, me: &CurrentUser, id: RequestId, reason: 
     }
     let env = Env::of(app);
     check_window(db, req.community_id, credit.created_at, env.now).await?;
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let appeal = store::appeals::insert(
         &txn,
         NewAppeal {
@@ -207,7 +207,7 @@ async fn appeal_deduction(app: &AppState, me: &CurrentUser, id: EntryId, reason:
     }
     let env = Env::of(app);
     check_window(db, entry.community_id, entry.created_at, env.now).await?;
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let appeal = store::appeals::insert(
         &txn,
         NewAppeal {
@@ -374,7 +374,7 @@ pub async fn rule(app: &AppState, me: &CurrentUser, id: i64, input: RulingInput)
     };
     let reason = input.reason.trim().to_owned();
     let env = Env::of(app);
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let ruled = store::appeals::rule(&txn, id, input.outcome.status(), figures, &reason, me.id, env.now)
         .await?
         .ok_or(ApiError::AppealRuled)?;

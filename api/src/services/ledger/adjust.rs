@@ -57,7 +57,7 @@ pub async fn award(app: &AppState, me: &CurrentUser, input: AwardInput) -> Resul
         community_id: profile.community_id,
         street: &community.street,
     };
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let (entry, delta) = store::ledger::append_entry(
         &txn,
         NewEntry {
@@ -145,7 +145,7 @@ pub async fn void_credit(
         community_id: credit.community_id,
         street: &community.street,
     };
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let appended = store::ledger::append_entry(
         &txn,
         NewEntry {
@@ -196,7 +196,7 @@ pub async fn correct_record(
         .ok_or(ApiError::NotFound("record"))?;
     scope::require_admin_of(db, me, old.community_id).await?;
     let now = app.clock.now();
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let amended = amend_record(
         &txn,
         now,

@@ -40,6 +40,7 @@ pub async fn set_weights(
         return Err(ApiError::field("weights", "range", msg!("field.weights.range")));
     }
     store::directory::set_matching_weights(&app.db, community_id, &w).await?;
+    directory::changed(app).await;
     tracing::info!(admin = %me.id, community = %community_id, ?w, "matching weights changed");
     Ok(w)
 }

@@ -354,7 +354,7 @@ pub async fn import_csv(
         .collect();
 
     let now = state.clock.now();
-    let txn = store::begin_write(&state.db).await?;
+    let txn = store::begin_write(&state.writer).await?;
     let mut report = Vec::with_capacity(rows.len());
     for (i, r) in rows.into_iter().enumerate() {
         let (user_id, initial_password) = match existing.get(r.phone.as_str()) {

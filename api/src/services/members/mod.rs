@@ -212,7 +212,7 @@ pub async fn register(app: &AppState, me: &CurrentUser, input: MemberInput) -> R
         .check(&input)
         .map_err(ApiError::Validation)?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::members::insert(
         &txn,
         me.id,
@@ -278,7 +278,7 @@ pub async fn update(
         .await?
         .check(&input)
         .map_err(ApiError::Validation)?;
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::members::update_details(&txn, p.user_id, &input.details(consent), app.clock.now()).await?;
     store::members::replace_skills(&txn, p.user_id, &skills).await?;
     txn.commit().await?;
@@ -301,7 +301,7 @@ pub async fn review(
     let from = p.status;
     let to = action.apply(from).ok_or(ApiError::MemberReview(from))?;
     let now = app.clock.now();
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     if !store::members::review(&txn, user_id, from, to, trimmed(note), me.id, now).await? {
         txn.rollback().await?;
         let now_status = find(&app.db, user_id).await?.status;
@@ -378,7 +378,7 @@ pub async fn list(
     let db = &app.db;
     let communities = scope::communities_within(db, me, f.community_id).await?;
     let skill = match f.skill.as_deref() {
-        Some(code) => Some(directory::category_by_code(db, code, "skill").await?.id),
+        Some(code) => Some(directory::category_by_code(app, code, "skill").await?.id),
         None => None,
     };
     let (rows, next) = store::members::list(

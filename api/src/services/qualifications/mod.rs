@@ -129,7 +129,7 @@ pub async fn edit(
 /// The member withdraws a record.
 pub async fn remove(app: &AppState, me: &CurrentUser, id: QualificationId) -> Result<(), ApiError> {
     find_own(&app.db, me, id).await?;
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::qualifications::delete(&txn, id).await?;
     txn.commit().await?;
     Ok(())
@@ -215,7 +215,7 @@ pub async fn decide(
     }
     let to = rules::decide(q.status, decision).map_err(ApiError::QualificationReview)?;
     let env = Env::of(app);
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     if !store::qualifications::decide(&txn, id, q.status, to, reason.as_deref(), me.id, env.now).await? {
         txn.rollback().await?;
         return Err(ApiError::QualificationReview(find(&app.db, id).await?.status));

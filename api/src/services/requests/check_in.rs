@@ -115,7 +115,7 @@ async fn check(
             // Every try is counted before it is compared, in a transaction
             // of its own (it counts even though the step may fail), so tries
             // made at once cannot outnumber the limit.
-            let txn = store::begin_write(&app.db).await?;
+            let txn = store::begin_write(&app.writer).await?;
             let tries = store::visits::claim_try(&txn, current.id, &current.code, rules::MAX_ATTEMPTS).await?;
             let right = tries.is_some() && rules::code_matches(&typed, &current.code);
             let replaced = !right && tries.is_none_or(|n| n >= rules::MAX_ATTEMPTS);
@@ -200,7 +200,7 @@ pub async fn act(
         let env = Env::of(app);
         // Decide on the pool; hold SQLite's one writer only to write.
         let planned = transition::plan(&app.db, env, Acting::Person(me), id, &action, &note).await?;
-        let txn = store::begin_write(&app.db).await?;
+        let txn = store::begin_write(&app.writer).await?;
         match write(
             &txn,
             env,
@@ -218,7 +218,7 @@ pub async fn act(
                 txn.commit().await?;
                 transition::after_commit(app, out.credit, out.live).await;
                 let viewer = scope::viewer(&app.db, me).await?;
-                return view::one(&app.db, &viewer, &out.request, env.now).await;
+                return view::one(app, &viewer, &out.request, env.now).await;
             }
             Err(ApiError::Conflict) => {
                 txn.rollback().await?;
@@ -302,7 +302,7 @@ pub async fn confirm(
         Some(_) => {}
     }
     let now = app.clock.now();
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     store::visits::insert(
         &txn,
         NewVisit {
@@ -332,7 +332,7 @@ pub async fn confirm(
     .await?;
     txn.commit().await?;
     let viewer = scope::viewer(db, me).await?;
-    view::one(db, &viewer, &req, now).await
+    view::one(app, &viewer, &req, now).await
 }
 
 /// One visit as shown.

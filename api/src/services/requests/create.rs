@@ -45,7 +45,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
         None => (me.id, me.phone.clone(), me.community_id, me.grid_id),
         Some(r) => (r.id, r.phone.clone(), r.community_id, r.grid_id),
     };
-    let category = directory::category_by_code(db, &new.category, "category").await?;
+    let category = directory::category_by_code(app, &new.category, "category").await?;
     let grid_id = new.grid_id.or(grid_id);
     directory::check_placement(db, community_id, grid_id).await?;
     let env = super::Env::of(app);
@@ -66,7 +66,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
         },
     )
     .await?;
-    let txn = store::begin_write(db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let row = store::requests::insert(
         &txn,
         store::requests::NewRequest {
@@ -111,7 +111,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     app.hub.publish(live).await;
     let viewer = scope::viewer(db, me).await?;
     Ok(Created {
-        request: view::one(db, &viewer, &row, now).await?,
+        request: view::one(app, &viewer, &row, now).await?,
         similar: super::duplicates::views(&similar),
     })
 }

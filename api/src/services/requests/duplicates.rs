@@ -120,7 +120,7 @@ pub async fn similar(
     category: &str,
     draft: Draft<'_>,
 ) -> Result<Vec<SimilarView>, ApiError> {
-    let category = directory::category_by_code(&app.db, category, "category").await?;
+    let category = directory::category_by_code(app, category, "category").await?;
     let found = find_similar(&app.db, Env::of(app), me.community_id, category.id, &draft).await?;
     Ok(views(&found))
 }
@@ -183,7 +183,7 @@ pub async fn follow(
         store::followers::add(db, id, &[me.id], None, now).await?;
     }
     let viewer = scope::viewer(db, me).await?;
-    view::one(db, &viewer, &req, now).await
+    view::one(app, &viewer, &req, now).await
 }
 
 /// Why a merge cannot be made.
@@ -217,13 +217,13 @@ pub async fn merge(
             return Err(refuse("closed", "field.into.closed"));
         }
         let env = Env::of(app);
-        let txn = store::begin_write(db).await?;
+        let txn = store::begin_write(&app.writer).await?;
         match merge_in(&txn, env, me, &dup, &main, note.clone()).await {
             Ok(out) => {
                 txn.commit().await?;
                 transition::after_commit(app, out.credit, out.live).await;
                 let viewer = scope::viewer(db, me).await?;
-                return view::one(db, &viewer, &out.request, env.now).await;
+                return view::one(app, &viewer, &out.request, env.now).await;
             }
             Err(ApiError::Conflict) => {
                 txn.rollback().await?;

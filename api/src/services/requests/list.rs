@@ -46,7 +46,7 @@ pub async fn list(
     let db = &app.db;
     let viewer = scope::viewer(db, me).await?;
     let category_id = match f.category.as_deref() {
-        Some(code) => Some(directory::category_by_code(db, code, "category").await?.id),
+        Some(code) => Some(directory::category_by_code(app, code, "category").await?.id),
         None => None,
     };
     let q = RequestQuery {
@@ -68,5 +68,5 @@ pub async fn list(
         urgent_only: f.urgent,
     };
     let (rows, next) = store::requests::list(db, &viewer, &q).await?;
-    Ok((view::many(db, &viewer, &rows, app.clock.now()).await?, next))
+    Ok((view::many(app, &viewer, &rows, app.clock.now()).await?, next))
 }

@@ -42,7 +42,7 @@ pub async fn get(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<Requ
     if !viewer.can_view(&req.visibility()) {
         return Err(ApiError::Forbidden);
     }
-    view::one(&app.db, &viewer, &req, app.clock.now()).await
+    view::one(app, &viewer, &req, app.clock.now()).await
 }
 
 /// The timeline (信息收集 → … → 综合评价), oldest first.

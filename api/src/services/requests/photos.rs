@@ -51,7 +51,7 @@ pub async fn add(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         .ok_or(ApiError::PhotoUnsupported)?;
-    let txn = store::begin_write(&app.db).await?;
+    let txn = store::begin_write(&app.writer).await?;
     let stored = store::photos::insert_if_room(
         &txn,
         id,

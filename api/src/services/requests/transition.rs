@@ -318,7 +318,7 @@ pub async fn act_as(
         let env = Env::of(app);
         // Read and decide on the pool; hold the write lock only to write.
         let planned = plan(&app.db, env, who, id, &action, &note).await?;
-        let txn = store::begin_write(&app.db).await?;
+        let txn = store::begin_write(&app.writer).await?;
         match write(&txn, env, who, planned, &action, &note).await {
             Ok(out) => {
                 txn.commit().await?;
@@ -346,5 +346,5 @@ pub async fn act(
 ) -> Result<RequestView, ApiError> {
     let written = act_as(app, Acting::Person(me), id, action, Note::text(note)).await?;
     let viewer = scope::viewer(&app.db, me).await?;
-    view::one(&app.db, &viewer, &written, app.clock.now()).await
+    view::one(app, &viewer, &written, app.clock.now()).await
 }

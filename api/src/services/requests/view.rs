@@ -12,7 +12,8 @@ use crate::messages::{self, Msg};
 use crate::msg;
 use crate::services::members::Location;
 use crate::services::qualifications::QualificationRef;
-use crate::services::rules;
+use crate::services::{directory, rules};
+use crate::state::AppState;
 use crate::store::{self, requests::Event, requests::HelpRequest, users::User};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -163,11 +164,12 @@ pub(super) fn actor_for(viewer: &Viewer, r: &HelpRequest) -> Actor {
 
 /// Builds views for many requests with two queries (users, categories), no N+1.
 pub(super) async fn many(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     viewer: &Viewer,
     rows: &[HelpRequest],
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestView>, ApiError> {
+    let db = &app.db;
     // The time to rate matters only for completed requests (one read per community).
     let review_days = rules::review_days(
         db,
@@ -183,7 +185,8 @@ pub(super) async fn many(
         .flatten()
         .collect();
     let users = store::users::by_ids(db, ids).await?;
-    let cats = store::directory::categories_by_id(db, rows.iter().map(|r| r.category_id).collect()).await?;
+    let menu = directory::menu(app).await?;
+    let cats: std::collections::HashMap<_, _> = menu.iter().map(|c| (c.id, c)).collect();
     let lang = Lang::current();
     // 签到 for the verifier: completed work in an admin's list.
     let mut visits = super::check_in::for_verifier(
@@ -280,12 +283,13 @@ pub(super) async fn many(
 }
 
 pub(super) async fn one(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     viewer: &Viewer,
     r: &HelpRequest,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ApiError> {
-    let mut v = many(db, viewer, std::slice::from_ref(r), now)
+    let db = &app.db;
+    let mut v = many(app, viewer, std::slice::from_ref(r), now)
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))?;
