@@ -162,7 +162,8 @@ pub(super) fn actor_for(viewer: &Viewer, r: &HelpRequest) -> Actor {
     })
 }
 
-/// Builds views for many requests with two queries (users, categories), no N+1.
+/// Builds views for many requests with one query for the people (the
+/// categories come from the kept menu), no N+1.
 pub(super) async fn many(
     app: &AppState,
     viewer: &Viewer,
