@@ -15,6 +15,8 @@
 #   loop x1      the full loop, 1 virtual user
 #   loop x16     the full loop, 16 virtual users (4 members race for each claim)
 #   logins x64   200 real logins, 64 at once (argon2id at full cost)
+#   candidates   GET /api/v1/requests/{id}/candidates (matching), 16 connections
+#   board        GET /api/v1/honor-board (光荣榜; Redis on the PostgreSQL run), 64 connections
 #
 # It prints one table: rate, latency, the share of the same run's /healthz,
 # the server's resident memory after the scenario and its peak so far
@@ -114,6 +116,18 @@ for B in "${BACKENDS[@]}"; do
   run loop16 "$D/loop.json" 16 -d "$LOOP" -w "$WARM" "${STRICT[@]}"
   run hall "$D/loop-list.json" 64 -d "$READ" -w "$WARM" "${STRICT[@]}"
   run logins "$D/logins.json" 64 -n "$LOGINS" "${STRICT[@]}"
+  # A pending request to ask candidates for (the loop's requests are all taken).
+  RID=$(python3 - "http://127.0.0.1:$P" "$D/tok.json" << 'PY'
+import json, sys, urllib.request
+t = json.load(open(sys.argv[2]))
+req = urllib.request.Request(sys.argv[1] + "/api/v1/requests", method="POST",
+    data=json.dumps({"category": "elderly_care", "title": "帮老人买菜", "description": "腿脚不便", "address": "3号楼2单元501"}).encode(),
+    headers={"content-type": "application/json", "authorization": "Bearer " + t["res"][0]})
+print(json.load(urllib.request.urlopen(req))["id"])
+PY
+)
+  run candidates "$D/candidates.json" 16 -d "$READ" -w "$WARM" --var rid="$RID" "${STRICT[@]}"
+  run board "$D/board.json" 64 -d "$READ" -w "$WARM" "${STRICT[@]}"
   kill "$PID"
   wait "$PID" 2> /dev/null || true
   PID=
@@ -123,16 +137,19 @@ for B in "${BACKENDS[@]}"; do
   fi
 done
 
-python3 - "$WORK" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "${BACKENDS[@]}" << 'EOF'
+WHAT="commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+[ -n "${LINLI_BIN:-}" ] && WHAT="$LINLI_BIN"
+python3 - "$WORK" "$WHAT" "${BACKENDS[@]}" << 'EOF'
 import json, sys
 work, commit, backends = sys.argv[1], sys.argv[2], sys.argv[3:]
 rows = [("healthz", "GET /healthz (64)"), ("categories", "GET /categories (64)"), ("me", "GET /me (64)"),
         ("hall", "task hall GET /requests?status=open (64)"), ("loop1", "full loop (1 VU)"),
-        ("loop16", "full loop (16 VU)"), ("logins", "logins (64 at once)")]
+        ("loop16", "full loop (16 VU)"), ("logins", "logins (64 at once)"),
+        ("candidates", "candidates GET /requests/{id}/candidates (16)"), ("board", "honor board GET /honor-board (64)")]
 def mem(b, n):
     kv = dict(x.split("=") for x in open(f"{work}/{b}-{n}.mem").read().split())
     return int(kv["VmRSS:"]), int(kv["VmHWM:"])
-print(f"\ncommit {commit}; rates are req/s (flows/s for the loop); % = share of the same run's /healthz req/s")
+print(f"\n{commit}; rates are req/s (flows/s for the loop); % = share of the same run's /healthz req/s")
 print("| backend | scenario | rate | p50 ms | p99 ms | % of healthz | RSS / peak MB | errors | race violations |")
 print("|---|---|---|---|---|---|---|---|---|")
 for b in backends:

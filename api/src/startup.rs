@@ -89,6 +89,10 @@ pub async fn prepare(
         sessions: Default::default(),
         accounts: Default::default(),
         reference: Default::default(),
+        hall: crate::infra::snapshot::KeptMap::new(
+            crate::services::requests::HALL_MAX_AGE,
+            crate::services::requests::HALL_CAP,
+        ),
         throttle,
         mailer,
         clock: Default::default(),

@@ -5,13 +5,18 @@
 use crate::auth::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::domain::CommunityId;
 use crate::domain::matching::{Pool, Roster};
 use crate::infra::boards::RedisBoards;
 use crate::infra::cache::StampedCache;
 use crate::infra::live::Hub;
 use crate::infra::mail::Mailer;
+use crate::infra::snapshot::{KeptMap, Snapshot};
+use crate::store::directory::{Category, Community};
 use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// `(row count, Σ version)` of a community's rows: changes on every write.
 pub type Stamp = (i64, i64);
@@ -20,6 +25,35 @@ pub type Stamp = (i64, i64);
 /// stamps, and the local date (a qualification stops counting when its
 /// expiry date passes, with no row changing).
 pub type RosterStamp = (Stamp, Stamp, chrono::NaiveDate);
+
+/// 参考数据: the service menu and the communities, read on almost every
+/// request and written almost never, kept whole in each replica. A change
+/// on any replica drops every replica's copy at once (`services::directory::changed`); a copy
+/// is also read again after [`Reference::MAX_AGE`] in case such a signal
+/// was lost.
+pub struct Reference {
+    pub(crate) menu: Snapshot<Vec<Category>>,
+    pub(crate) communities: Snapshot<HashMap<CommunityId, Community>>,
+}
+
+impl Reference {
+    pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+    /// Drops this replica's copies.
+    pub fn changed(&self) {
+        self.menu.drop_kept();
+        self.communities.drop_kept();
+    }
+}
+
+impl Default for Reference {
+    fn default() -> Self {
+        Reference {
+            menu: Snapshot::new(Self::MAX_AGE),
+            communities: Snapshot::new(Self::MAX_AGE),
+        }
+    }
+}
 
 pub struct AppState {
     /// Reads, and writes that are one statement.
@@ -49,8 +83,11 @@ pub struct AppState {
     pub sessions: Arc<crate::infra::sessions::SessionCache<crate::store::sessions::SessionUser>>,
     /// Accounts by user id (`GET /me`), dropped with the user's sessions.
     pub accounts: crate::infra::sessions::SessionCache<crate::store::users::User>,
-    /// Communities and the service menu, kept per replica (see `services::directory::Reference`).
-    pub reference: crate::services::directory::Reference,
+    /// Communities and the service menu, kept per replica (see [`Reference`]).
+    pub reference: Reference,
+    /// 任务大厅: each community's first page of open requests, for a
+    /// moment (see `services::requests::hall`).
+    pub hall: KeptMap<(CommunityId, u64), crate::store::requests::HallPage>,
     /// 防刷: strike counts and locks for logins, sign-ups and lookups,
     /// across replicas with Redis.
     pub throttle: crate::infra::throttle::Throttle,

@@ -5,6 +5,8 @@
   categories.json  GET /api/v1/categories, no authentication (reference data)
   me.json          GET /api/v1/me as one of the members (authentication + the account)
   logins.json      POST /api/v1/auth/login with the members' real passwords (argon2id)
+  board.json       GET /api/v1/honor-board (光荣榜, this month's points, top 50) as a member
+  candidates.json  GET /api/v1/requests/{{rid}}/candidates as the admin (rid: --var rid=…)
 
 Usage: scenarios.py TOKENS.json DIR [PHONE_PREFIX]
 TOKENS.json is what ../shared/bench/setup_accounts.py wrote; the members'
@@ -32,3 +34,10 @@ phones = [f"{prefix}1{i:07d}" for i in range(len(members))]
 write("logins", "logins", {"name": "login", "method": "POST", "path": "/api/v1/auth/login",
                            "json": {"phone": "{{pool.phone}}", "password": "linli-bench-1"},
                            "expect": [200]}, {"phone": phones})
+write("board", "honor board", {"name": "board", "method": "GET",
+                               "path": "/api/v1/honor-board?period=month&metric=points&limit=50",
+                               "headers": {"authorization": "Bearer {{pool.mem}}"}, "expect": [200]}, {"mem": members})
+json.dump({"name": "candidates", "vars": {"admin": tokens["admin"]}, "pools": {}, "setup": [], "flow": [
+    {"name": "candidates", "method": "GET", "path": "/api/v1/requests/{{rid}}/candidates",
+     "headers": {"authorization": "Bearer {{admin}}"}, "expect": [200]}]},
+          open(f"{out}/candidates.json", "w"), ensure_ascii=False)

@@ -270,11 +270,13 @@ pub async fn forget_revoked(app: actix_web::web::Data<AppState>) {
                 app.accounts.forget(user_id.0, None);
             }
             Ok(LiveEvent::Reference) => app.reference.changed(),
-            Ok(_) => {}
+            Ok(e @ LiveEvent::Request { .. }) => crate::services::requests::forget_hall(&app, &[e]),
+            Ok(LiveEvent::Notification { .. }) => {}
             Err(RecvError::Lagged(_)) => {
                 app.sessions.clear();
                 app.accounts.clear();
                 app.reference.changed();
+                app.hall.clear();
             }
             Err(RecvError::Closed) => return,
         }

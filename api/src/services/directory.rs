@@ -5,45 +5,13 @@ use crate::domain::{CommunityId, GridId, Role};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::infra::live::LiveEvent;
-use crate::infra::snapshot::Snapshot;
 use crate::msg;
 use crate::services::qualifications::QualificationRef;
 use crate::state::AppState;
 use crate::store::{self, directory::Category, directory::Community};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// 参考数据: the service menu and the communities, read on almost every
-/// request and written almost never, kept whole in each replica. A change
-/// on any replica drops every replica's copy at once ([`changed`]); a copy
-/// is also read again after [`Reference::MAX_AGE`] in case such a signal
-/// was lost.
-pub struct Reference {
-    menu: Snapshot<Vec<Category>>,
-    communities: Snapshot<HashMap<CommunityId, Community>>,
-}
-
-impl Reference {
-    pub const MAX_AGE: Duration = Duration::from_secs(60);
-
-    /// Drops this replica's copies.
-    pub fn changed(&self) {
-        self.menu.drop_kept();
-        self.communities.drop_kept();
-    }
-}
-
-impl Default for Reference {
-    fn default() -> Self {
-        Reference {
-            menu: Snapshot::new(Self::MAX_AGE),
-            communities: Snapshot::new(Self::MAX_AGE),
-        }
-    }
-}
 
 /// After a write of communities or the menu: this replica drops its copy
 /// at once, the others hear it through the hub.

@@ -518,6 +518,31 @@ pub async fn list(
     Ok((rows.into_iter().map(request_of).collect(), next))
 }
 
+/// 任务大厅: the first page of a community's open requests, newest first,
+/// with the people they name (their residents), as kept per replica.
+pub struct HallPage {
+    pub rows: Vec<HelpRequest>,
+    pub users: std::collections::HashMap<UserId, super::users::User>,
+    pub next: Option<i64>,
+}
+
+/// Reads a community's first `limit` open requests and their residents:
+/// one query for the page, one for the names.
+pub async fn hall_page(db: &impl ConnectionTrait, community: CommunityId, limit: u64) -> Result<HallPage, ApiError> {
+    use help_request::Column as C;
+    let rows = help_request::Entity::find()
+        .filter(C::CommunityId.eq(community.0))
+        .filter(C::Status.eq(db::RequestStatus::Open))
+        .order_by_desc(C::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let (rows, next) = super::page(rows, limit, |r| r.id);
+    let rows: Vec<HelpRequest> = rows.into_iter().map(request_of).collect();
+    let users = super::users::by_ids(db, rows.iter().map(|r| r.resident_id).collect()).await?;
+    Ok(HallPage { rows, users, next })
+}
+
 /// How many requests each of `users` holds in one of `statuses`.
 pub async fn holding_counts(
     db: &impl ConnectionTrait,

@@ -16,6 +16,7 @@ mod english;
 mod errors;
 mod forbidden;
 mod frontend;
+mod hall;
 mod hardening;
 mod helpers;
 mod hostile_input;

@@ -187,7 +187,7 @@ async fn appeal_rating(app: &AppState, me: &CurrentUser, id: RequestId, reason: 
     let live = tell_filed(&txn, env, &appeal, &req.title).await?;
     audit_filed(&txn, env, &appeal).await?;
     txn.commit().await?;
-    app.hub.publish(live).await;
+    requests::announce(app, live).await;
     Ok(appeal)
 }
 
@@ -228,7 +228,7 @@ async fn appeal_deduction(app: &AppState, me: &CurrentUser, id: EntryId, reason:
     let live = tell_filed(&txn, env, &appeal, &what).await?;
     audit_filed(&txn, env, &appeal).await?;
     txn.commit().await?;
-    app.hub.publish(live).await;
+    requests::announce(app, live).await;
     Ok(appeal)
 }
 

@@ -108,7 +108,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
         None => Vec::new(),
     };
     txn.commit().await?;
-    app.hub.publish(live).await;
+    super::announce(app, live).await;
     let viewer = scope::viewer(db, me).await?;
     Ok(Created {
         request: view::one(app, &viewer, &row, now).await?,

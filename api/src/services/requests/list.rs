@@ -45,6 +45,9 @@ pub async fn list(
 ) -> Result<(Vec<RequestView>, Option<i64>), ApiError> {
     let db = &app.db;
     let viewer = scope::viewer(db, me).await?;
+    if let Some(community) = super::hall::is_plain_hall(&viewer, &f) {
+        return super::hall::page(app, &viewer, community, f.limit).await;
+    }
     let category_id = match f.category.as_deref() {
         Some(code) => Some(directory::category_by_code(app, code, "category").await?.id),
         None => None,

@@ -3,6 +3,7 @@
 mod check_in;
 mod create;
 mod duplicates;
+mod hall;
 mod list;
 mod no_show;
 pub mod photos;
@@ -12,6 +13,7 @@ mod view;
 pub use check_in::{Proof, confirm as confirm_visit};
 pub use create::{Created, NewRequest, create};
 pub use duplicates::{Draft, SimilarView, follow, merge, similar};
+pub use hall::{CAP as HALL_CAP, MAX_AGE as HALL_MAX_AGE};
 pub use list::{RequestFilter, list};
 pub use transition::{Acting, Env, Note, Outcome, act_as, act_in, after_commit};
 
@@ -43,6 +45,20 @@ pub async fn get(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<Requ
         return Err(ApiError::Forbidden);
     }
     view::one(app, &viewer, &req, app.clock.now()).await
+}
+
+/// Tells of committed request changes: this replica drops its task-hall
+/// pages of those communities at once, then the events go out (every other
+/// replica drops its pages when they arrive).
+pub async fn announce(app: &AppState, live: Vec<crate::infra::live::LiveEvent>) {
+    hall::forget(app, &live);
+    app.hub.publish(live).await;
+}
+
+/// Drops this replica's task-hall pages that these events (from any
+/// replica) touch.
+pub fn forget_hall(app: &AppState, live: &[crate::infra::live::LiveEvent]) {
+    hall::forget(app, live);
 }
 
 /// The timeline (信息收集 → … → 综合评价), oldest first.

@@ -302,7 +302,7 @@ pub async fn after_commit(app: &AppState, credit: Option<Delta>, live: Vec<LiveE
     if let (Some(d), Some(boards)) = (credit, &app.redis_boards) {
         boards.record(&[d]).await;
     }
-    app.hub.publish(live).await;
+    super::announce(app, live).await;
 }
 
 /// Runs `act_in` in a transaction of its own, retrying a lost race, then

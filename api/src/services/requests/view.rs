@@ -171,6 +171,24 @@ pub(super) async fn many(
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestView>, ApiError> {
     let db = &app.db;
+    let ids = rows
+        .iter()
+        .flat_map(|r| [Some(r.resident_id), r.assignee_id])
+        .flatten()
+        .collect();
+    let users = store::users::by_ids(db, ids).await?;
+    many_with(app, viewer, rows, &users, now).await
+}
+
+/// [`many`] with the people the rows name already read.
+pub(super) async fn many_with(
+    app: &AppState,
+    viewer: &Viewer,
+    rows: &[HelpRequest],
+    users: &HashMap<UserId, User>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RequestView>, ApiError> {
+    let db = &app.db;
     // The time to rate matters only for completed requests (one read per community).
     let review_days = rules::review_days(
         db,
@@ -180,12 +198,6 @@ pub(super) async fn many(
             .collect(),
     )
     .await?;
-    let ids = rows
-        .iter()
-        .flat_map(|r| [Some(r.resident_id), r.assignee_id])
-        .flatten()
-        .collect();
-    let users = store::users::by_ids(db, ids).await?;
     let menu = directory::menu(app).await?;
     let cats: std::collections::HashMap<_, _> = menu.iter().map(|c| (c.id, c)).collect();
     let lang = Lang::current();
@@ -226,7 +238,7 @@ pub(super) async fn many(
                 } else {
                     r.address.clone()
                 },
-                resident: person(&users, r.resident_id, reveal),
+                resident: person(users, r.resident_id, reveal),
                 location: r.location.filter(|_| reveal).map(|g| Location {
                     lat: g.lat(),
                     lng: g.lng(),
@@ -244,7 +256,7 @@ pub(super) async fn many(
                     status_label(r.status, lang)
                 },
                 assignee: r.assignee_id.map(|a| {
-                    let mut p = person(&users, a, admin || requester || a == viewer.id);
+                    let mut p = person(users, a, admin || requester || a == viewer.id);
                     if admin || (requester && r.status.is_active_service()) {
                         p.phone = users.get(&a).map(|u| u.phone.clone());
                     }
