@@ -26,6 +26,10 @@ pub struct RequestBrief {
     pub assignee_id: Option<UserId>,
     /// Who held it before this change (so a declined member's list updates).
     pub former_assignee_id: Option<UserId>,
+    /// It was in the task hall before this change (so every member's hall
+    /// drops a request someone just claimed).
+    #[serde(default)]
+    pub was_open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +68,7 @@ impl LiveEvent {
             LiveEvent::Session { .. } | LiveEvent::Reference => false,
             LiveEvent::Request { request: r, .. } => {
                 r.former_assignee_id == Some(viewer.id)
+                    || (r.was_open && viewer.sees_hall_of() == Some(r.community_id))
                     || viewer.can_view(&Visibility {
                         id: r.id,
                         community_id: r.community_id,
@@ -192,5 +197,51 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
             Err(e) => tracing::warn!(error = %e, "live relay: Redis unreachable"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn member(id: i64, community: i64) -> Viewer {
+        Viewer {
+            id: UserId(id),
+            role: Role::Member,
+            community_id: CommunityId(community),
+            administers: Vec::new(),
+            follows: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_claim_reaches_every_member_whose_hall_showed_the_request() {
+        let claimed = |was_open| LiveEvent::Request {
+            action: "claim".into(),
+            request: RequestBrief {
+                id: RequestId(7),
+                community_id: CommunityId(1),
+                status: Status::Accepted,
+                resident_id: UserId(2),
+                entered_by: UserId(2),
+                assignee_id: Some(UserId(3)),
+                former_assignee_id: None,
+                was_open,
+            },
+        };
+        assert!(
+            claimed(true).visible_to(&member(4, 1)),
+            "another member's hall drops it"
+        );
+        assert!(
+            !claimed(true).visible_to(&member(4, 9)),
+            "not another community's members"
+        );
+        assert!(
+            !claimed(false).visible_to(&member(4, 1)),
+            "a request that was not in the hall"
+        );
+        assert!(claimed(false).visible_to(&member(3, 1)), "the holder");
     }
 }

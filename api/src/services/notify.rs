@@ -22,6 +22,8 @@ use serde::Serialize;
 pub struct Subject<'a> {
     pub request: &'a HelpRequest,
     pub former_assignee_id: Option<UserId>,
+    /// The request was open (in the task hall) before this change.
+    pub was_open: bool,
 }
 
 /// The agreed time in the community's local time, as notices print it.
@@ -126,6 +128,7 @@ pub async fn send(
             entered_by: req.entered_by,
             assignee_id: req.assignee_id,
             former_assignee_id: subject.former_assignee_id,
+            was_open: subject.was_open,
         },
     });
     Ok(live)

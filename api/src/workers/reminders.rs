@@ -29,6 +29,7 @@ pub async fn remind(app: &AppState) -> Result<usize, ApiError> {
             let subject = notices::Subject {
                 request: &req,
                 former_assignee_id: None,
+                was_open: false,
             };
             let ids = notices::people(&app.db, due.audience, &subject).await?;
             for user in store::users::by_ids(&app.db, ids).await?.into_values() {

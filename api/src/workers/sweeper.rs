@@ -62,6 +62,7 @@ pub async fn sweep(app: &AppState) -> Result<SweepReport, ApiError> {
                 notices::Subject {
                     request: &req,
                     former_assignee_id: None,
+                    was_open: false,
                 },
                 &notify::for_lateness(s.stage, *l),
                 None,

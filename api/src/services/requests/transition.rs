@@ -278,6 +278,7 @@ pub(super) async fn write(
         notify::Subject {
             request: &after,
             former_assignee_id: before.assignee_id.filter(|a| Some(*a) != after.assignee_id),
+            was_open: before.status == Status::Open,
         },
         &notices::for_transition(action, &before.state(), &next),
         who.id(),
