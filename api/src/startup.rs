@@ -87,7 +87,7 @@ pub async fn prepare(
         hub,
         heavy,
         sessions: Default::default(),
-        accounts: Default::default(),
+        accounts: crate::infra::snapshot::KeptMap::new(crate::infra::sessions::TTL, crate::infra::sessions::CAP),
         reference: Default::default(),
         hall: crate::infra::snapshot::KeptMap::new(
             crate::services::requests::HALL_MAX_AGE,

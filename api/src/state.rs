@@ -82,7 +82,7 @@ pub struct AppState {
     /// Live sessions by token digest, for a short while (see `infra::sessions`).
     pub sessions: Arc<crate::infra::sessions::SessionCache<crate::store::sessions::SessionUser>>,
     /// Accounts by user id (`GET /me`), dropped with the user's sessions.
-    pub accounts: crate::infra::sessions::SessionCache<crate::store::users::User>,
+    pub accounts: KeptMap<crate::domain::UserId, crate::store::users::User>,
     /// Communities and the service menu, kept per replica (see [`Reference`]).
     pub reference: Reference,
     /// 任务大厅: each community's first page of open requests, for a

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 pub const TTL: Duration = Duration::from_secs(15);
 
 /// Beyond this many entries the cache starts again empty.
-const CAP: usize = 100_000;
+pub const CAP: usize = 100_000;
 
 struct Entry<V> {
     user: i64,

@@ -10,28 +10,17 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub struct Snapshot<T> {
-    max_age: Duration,
-    kept: Mutex<Option<(Instant, Arc<T>)>>,
-    /// Bumped by every drop, so a load that began before it does not put
-    /// back what it read.
-    generation: Mutex<u64>,
-}
+/// One value kept whole (a [`KeptMap`] with one key).
+pub struct Snapshot<T>(KeptMap<(), T>);
 
 impl<T> Snapshot<T> {
     pub fn new(max_age: Duration) -> Self {
-        Snapshot {
-            max_age,
-            kept: Mutex::new(None),
-            generation: Mutex::new(0),
-        }
+        Snapshot(KeptMap::new(max_age, 1))
     }
 
     /// The kept value if it is young enough.
     pub fn get(&self) -> Option<Arc<T>> {
-        let kept = self.kept.lock().ok()?;
-        let (at, v) = kept.as_ref()?;
-        (at.elapsed() < self.max_age).then(|| v.clone())
+        self.0.get(&())
     }
 
     /// The kept value, or `load`'s (kept for next time unless a drop
@@ -43,26 +32,15 @@ impl<T> Snapshot<T> {
         if let Some(v) = self.get() {
             return Ok(v);
         }
-        let generation = self.generation();
+        let ticket = self.0.ticket();
         let v = Arc::new(load().await?);
-        if let (Ok(mut kept), Ok(now)) = (self.kept.lock(), self.generation.lock())
-            && *now == generation
-        {
-            *kept = Some((Instant::now(), v.clone()));
-        }
+        self.0.put(ticket, (), v.clone());
         Ok(v)
     }
 
     /// Forgets the kept value (the data changed).
     pub fn drop_kept(&self) {
-        if let (Ok(mut kept), Ok(mut generation)) = (self.kept.lock(), self.generation.lock()) {
-            *generation += 1;
-            *kept = None;
-        }
-    }
-
-    fn generation(&self) -> u64 {
-        self.generation.lock().map(|g| *g).unwrap_or(0)
+        self.0.clear();
     }
 }
 

@@ -182,7 +182,7 @@ pub async fn sessions_changed(app: &AppState, user_id: UserId, token_hash: Optio
     // This replica at once (the answer to this very call may be followed
     // by the next with the same token); the others through the hub.
     app.sessions.forget(user_id.0, token_hash.as_deref());
-    app.accounts.forget(user_id.0, None);
+    app.accounts.forget(|u| *u == user_id);
     app.hub.publish(vec![LiveEvent::Session { user_id, token_hash }]).await;
 }
 
@@ -267,7 +267,7 @@ pub async fn forget_revoked(app: actix_web::web::Data<AppState>) {
         match rx.recv().await {
             Ok(LiveEvent::Session { user_id, token_hash }) => {
                 app.sessions.forget(user_id.0, token_hash.as_deref());
-                app.accounts.forget(user_id.0, None);
+                app.accounts.forget(|u| *u == user_id);
             }
             Ok(LiveEvent::Reference) => app.reference.changed(),
             Ok(e @ LiveEvent::Request { .. }) => crate::services::requests::forget_hall(&app, &[e]),

@@ -52,6 +52,7 @@ fn qualification_for(code: &str) -> Option<QualificationKind> {
 /// Inserts any menu entry that is missing; existing ones are left as admins edited them.
 pub async fn categories(state: &AppState) -> anyhow::Result<()> {
     let have = store::directory::categories(&state.db, false).await?;
+    let mut added = false;
     for (i, (code, zh, en, group, sla)) in CATEGORIES.iter().enumerate() {
         if have.iter().any(|c| c.code == *code) {
             continue;
@@ -69,6 +70,9 @@ pub async fn categories(state: &AppState) -> anyhow::Result<()> {
             qualification: qualification_for(code),
         };
         store::directory::insert_category(&state.db, entry).await?;
+        added = true;
+    }
+    if added {
         crate::services::directory::changed(state).await;
     }
     Ok(())

@@ -65,12 +65,12 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
     let u = account(app, me.id).await?;
     Ok(MeView {
         id: me.id,
-        name: u.name,
+        name: u.name.clone(),
         phone: me.phone.clone(),
         role: me.role,
         community: c.into(),
         grid_id: me.grid_id,
-        email: u.email,
+        email: u.email.clone(),
         lang: u.lang.code(),
         quiet_hours: QuietView {
             start: QuietHours::hhmm(u.quiet.start),
@@ -82,16 +82,17 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
 
 /// The caller's account: kept per replica like their session, and dropped
 /// with it whenever it changes (`auth::sessions_changed`).
-async fn account(app: &AppState, id: UserId) -> Result<User, ApiError> {
-    let key = id.0.to_string();
-    if let Some(u) = app.accounts.get(&key, i64::MAX - 1) {
+async fn account(app: &AppState, id: UserId) -> Result<std::sync::Arc<User>, ApiError> {
+    if let Some(u) = app.accounts.get(&id) {
         return Ok(u);
     }
     let ticket = app.accounts.ticket();
-    let u = store::users::find(&app.db, id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    app.accounts.put(ticket, key, id.0, i64::MAX, u.clone());
+    let u = std::sync::Arc::new(
+        store::users::find(&app.db, id)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?,
+    );
+    app.accounts.put(ticket, id, u.clone());
     Ok(u)
 }
 

@@ -229,38 +229,6 @@ pub async fn category(db: &impl ConnectionTrait, id: CategoryId) -> Result<Optio
         .map(category_of))
 }
 
-/// A menu entry by its code (`elderly_care`); `active_only` refuses withdrawn ones.
-pub async fn category_by_code(
-    db: &impl ConnectionTrait,
-    code: &str,
-    active_only: bool,
-) -> Result<Option<Category>, ApiError> {
-    let mut q = service_category::Entity::find().filter(service_category::Column::Code.eq(code.trim()));
-    if active_only {
-        q = q.filter(service_category::Column::Active.eq(true));
-    }
-    Ok(q.one(db).await?.map(category_of))
-}
-
-/// Categories by id, for views (one query).
-pub async fn categories_by_id(
-    db: &impl ConnectionTrait,
-    mut ids: Vec<CategoryId>,
-) -> Result<std::collections::HashMap<CategoryId, Category>, ApiError> {
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(service_category::Entity::find()
-        .filter(service_category::Column::Id.is_in(ids.iter().map(|c| c.0)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (CategoryId(c.id), category_of(c)))
-        .collect())
-}
-
 /// What a new menu entry needs.
 pub struct NewCategory<'a> {
     pub code: &'a str,

@@ -4,7 +4,7 @@
 //! made it, within a second on the others.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, spawn_app_with};
+use crate::helpers::{Backend, TestApp, User, spawn_replicas};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -39,11 +39,10 @@ async fn ids_within(app: &TestApp, who: &User, want: &[i64], within: Duration) -
 }
 
 async fn the_kept_hall_is_the_query_and_follows_every_change(b: Backend) {
-    let redis = b == Backend::Postgres;
-    let Some(a) = spawn_app_with(b, redis).await else {
+    let Some((a, other)) = spawn_replicas(b).await else {
         return;
     };
-    let other = if redis { Some(a.replica(|_| {}).await) } else { None };
+    let redis = other.is_some();
     let there = other.as_ref().unwrap_or(&a);
     let resident = a.resident().await;
     let (m1, m2) = (a.member().await, a.member().await);

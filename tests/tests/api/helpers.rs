@@ -230,6 +230,16 @@ pub async fn spawn_app_with(backend: Backend, redis: bool) -> Option<TestApp> {
     spawn_app_configured(backend, redis.then(redis_url), |_| {}).await
 }
 
+/// For what must hold across replicas: on PostgreSQL an app with Redis and
+/// a second replica beside it (`Some`), on SQLite (one file, one process)
+/// the app alone (`None`). Missing services: skip, or fail under CI.
+pub async fn spawn_replicas(backend: Backend) -> Option<(TestApp, Option<TestApp>)> {
+    let redis = backend == Backend::Postgres;
+    let app = spawn_app_with(backend, redis).await?;
+    let other = if redis { Some(app.replica(|_| {}).await) } else { None };
+    Some((app, other))
+}
+
 /// `spawn_app` with Redis at `redis` (if given) and settings adjusted by `tweak`.
 pub async fn spawn_app_configured(
     backend: Backend,

@@ -3,7 +3,7 @@
 //! the replica it is connected to, whichever replica the change was made on.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, next_frame, spawn_app_with};
+use crate::helpers::{Backend, TestApp, User, next_frame, spawn_replicas};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -39,11 +39,10 @@ async fn closes_within(stream: &mut reqwest::Response, buf: &mut String, within:
 
 async fn streams_close_when_their_authority_ends(b: Backend) {
     // With Redis the revocation reaches the other replica.
-    let redis = b == Backend::Postgres;
-    let Some(app) = spawn_app_with(b, redis).await else {
+    let Some((app, other)) = spawn_replicas(b).await else {
         return;
     };
-    let other = if redis { Some(app.replica(|_| {}).await) } else { None };
+    let redis = other.is_some();
     let there = other.as_ref().unwrap_or(&app);
     let second = Duration::from_secs(1);
 
@@ -126,11 +125,10 @@ async fn refused_within(app: &TestApp, token: &str, within: Duration) -> bool {
 /// Sessions are cached per replica, and a revocation on one replica reaches
 /// the cache of the other at once: logout, a password change and a demotion.
 async fn a_revoked_token_fails_on_every_replica(b: Backend) {
-    let redis = b == Backend::Postgres;
-    let Some(a) = spawn_app_with(b, redis).await else {
+    let Some((a, other)) = spawn_replicas(b).await else {
         return;
     };
-    let other = if redis { Some(a.replica(|_| {}).await) } else { None };
+    let redis = other.is_some();
     let there = other.as_ref().unwrap_or(&a);
     let second = Duration::from_secs(1);
 
@@ -185,11 +183,10 @@ both_backends!(a_revoked_token_fails_on_every_replica);
 /// community made a moment ago elsewhere is found although this replica's
 /// copy of the communities predates it.
 async fn kept_copies_follow_changes_on_any_replica(b: Backend) {
-    let redis = b == Backend::Postgres;
-    let Some(a) = spawn_app_with(b, redis).await else {
+    let Some((a, other)) = spawn_replicas(b).await else {
         return;
     };
-    let other = if redis { Some(a.replica(|_| {}).await) } else { None };
+    let redis = other.is_some();
     let there = other.as_ref().unwrap_or(&a);
     let second = Duration::from_secs(1);
 

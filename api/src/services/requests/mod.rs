@@ -13,7 +13,7 @@ mod view;
 pub use check_in::{Proof, confirm as confirm_visit};
 pub use create::{Created, NewRequest, create};
 pub use duplicates::{Draft, SimilarView, follow, merge, similar};
-pub use hall::{CAP as HALL_CAP, MAX_AGE as HALL_MAX_AGE};
+pub use hall::{CAP as HALL_CAP, MAX_AGE as HALL_MAX_AGE, forget as forget_hall};
 pub use list::{RequestFilter, list};
 pub use transition::{Acting, Env, Note, Outcome, act_as, act_in, after_commit};
 
@@ -53,12 +53,6 @@ pub async fn get(app: &AppState, me: &CurrentUser, id: RequestId) -> Result<Requ
 pub async fn announce(app: &AppState, live: Vec<crate::infra::live::LiveEvent>) {
     hall::forget(app, &live);
     app.hub.publish(live).await;
-}
-
-/// Drops this replica's task-hall pages that these events (from any
-/// replica) touch.
-pub fn forget_hall(app: &AppState, live: &[crate::infra::live::LiveEvent]) {
-    hall::forget(app, live);
 }
 
 /// The timeline (信息收集 → … → 综合评价), oldest first.
