@@ -41,17 +41,18 @@ done
 [ ${#BACKENDS[@]} -gt 0 ] || BACKENDS=(sqlite postgres)
 [ -d "$KIT/flowbench" ] || { echo "bench: the flow kit is not at $KIT (set LINLI_BENCH_KIT)" >&2; exit 1; }
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/linli-target}
+# The build stays inside this clone unless CARGO_TARGET_DIR says otherwise.
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ -n "${LINLI_BIN:-}" ]; then
   BIN=$LINLI_BIN
 elif [ $SMOKE = 1 ]; then
   cargo build --quiet -p linli --bin linli
-  BIN=$CARGO_TARGET_DIR/debug/linli
+  BIN=$TARGET/debug/linli
 else
   cargo build --quiet --release -p linli --bin linli
-  BIN=$CARGO_TARGET_DIR/release/linli
+  BIN=$TARGET/release/linli
 fi
-FB_TARGET=${FLOWBENCH_TARGET_DIR:-$HOME/.cache/flowbench-target}
+FB_TARGET=${FLOWBENCH_TARGET_DIR:-$TARGET/flowbench}
 (cd "$KIT/flowbench" && CARGO_TARGET_DIR=$FB_TARGET cargo build --quiet --release)
 FB=$FB_TARGET/release/flowbench
 

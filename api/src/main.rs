@@ -1,7 +1,8 @@
 //! `linli serve` runs the service; `linli migrate` applies migrations;
 //! `linli create-user` makes an account from the command line (e.g. a street admin);
 //! `linli check` verifies the ledgers' invariants; `linli backup PATH` copies
-//! the SQLite database while the server runs.
+//! the SQLite database while the server runs; `linli doctor` checks the
+//! set-up and says what to fix.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,7 +39,10 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Create an account, e.g. a street admin: `linli create-user --phone 13700000000 --name 王 --role street_admin --community 1`.
+    /// Create an account, e.g. a street admin:
+    /// `linli create-user --phone 13700000000 --name 王芳 --role street_admin --community 1`
+    /// asks for the password (hidden) on a terminal; a script sets
+    /// $LINLI_NEW_PASSWORD or pipes it on standard input.
     CreateUser {
         #[arg(long)]
         phone: String,
@@ -50,9 +54,10 @@ enum Command {
         community: i64,
         #[arg(long)]
         grid: Option<i64>,
-        /// Password; prompted for via $LINLI_NEW_PASSWORD if omitted.
-        #[arg(long, env = "LINLI_NEW_PASSWORD")]
-        password: String,
+        /// The password (visible to other users of this machine in the
+        /// process list: prefer the prompt, $LINLI_NEW_PASSWORD or a pipe).
+        #[arg(long)]
+        password: Option<String>,
     },
     /// Verify every invariant (balance = Σ entries, hours = Σ records, one
     /// credit per request round, no negative balance, Redis boards = SQL);
@@ -65,13 +70,31 @@ enum Command {
     /// Copy the SQLite database to PATH (a new file) while the server runs
     /// (`VACUUM INTO`); on PostgreSQL, says how to use pg_dump.
     Backup { path: PathBuf },
+    /// Check the configuration, database and migrations, Redis, SMTP, the
+    /// CJK font, the built web UI, the clock and the port; say what to fix
+    /// and exit 1 if anything must be. Changes nothing.
+    Doctor {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     linli::telemetry::init();
     let cli = Cli::parse();
-    let mut settings = Settings::load(cli.config).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    let loaded = Settings::load(cli.config);
+    if let Some(Command::Doctor { json }) = cli.command {
+        let findings = linli::cli::doctor::run(loaded.map_err(|e| e.to_string())).await;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&findings)?);
+        } else {
+            print!("{}", linli::cli::doctor::render(&findings));
+        }
+        std::process::exit(i32::from(linli::cli::doctor::has_problem(&findings)));
+    }
+    let mut settings = loaded.map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
     match cli.command.unwrap_or(Command::Serve {
         demo: false,
         port: None,
@@ -80,6 +103,8 @@ async fn main() -> anyhow::Result<()> {
             if let Some(p) = port {
                 settings.port = p;
             }
+            // What it runs with, before any log line.
+            print!("{}", linli::cli::banner::render(&settings, demo));
             let app = Application::build(settings, StartOptions { demo }).await?;
             if let Some(b) = &app.bootstrap {
                 println!(
@@ -89,14 +114,9 @@ async fn main() -> anyhow::Result<()> {
                 println!("（只显示这一次，请登录后修改密码 / shown once: log in and change it）");
             }
             if app.demo_seeded {
-                println!(
-                    "演示数据已创建 / demo data seeded — 阳光社区, password for every demo account: {}",
-                    linli::cli::demo::DEMO_PASSWORD
-                );
-                println!("  admin 13900000000 · residents 13900000001-3 · members 13900000011-13");
+                println!("演示数据已创建 / demo data seeded — 阳光社区");
             }
             println!("邻里 Linli 已启动 / listening on {}", app.url());
-            println!("  邮件 / mail → {}", app.state().mailer.describe());
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
@@ -112,10 +132,12 @@ async fn main() -> anyhow::Result<()> {
             grid,
             password,
         } => {
-            let (state, _, _) = prepare(settings, StartOptions::default()).await?;
             let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role"))?;
+            let phone = Phone::parse(&phone).context("不是有效的大陆手机号 / not a mainland mobile number")?;
+            let password = linli::cli::password::new_password(password)?;
+            let (state, _, _) = prepare(settings, StartOptions::default()).await?;
             let acc = NewAccount {
-                phone: Phone::parse(&phone).context("not a mainland mobile number")?,
+                phone,
                 name,
                 password,
                 role,
@@ -141,6 +163,8 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        // Answered above, before the settings had to be valid.
+        Command::Doctor { .. } => {}
         Command::Backup { path } => {
             let bytes = linli::cli::backup::backup(&settings, &path).await?;
             println!("已备份 / backed up to {} ({bytes} bytes)", path.display());

@@ -41,7 +41,7 @@ fn pg_base() -> String {
     std::env::var("LINLI_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-fn in_ci() -> bool {
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
@@ -52,9 +52,9 @@ fn in_ci() -> bool {
 const PG_PREFIX: &str = "linli_t_";
 
 /// Leftovers older than this are swept; anything younger may be alive.
-const PG_LEFTOVER_AGE_SECS: u64 = 6 * 3600;
+pub const PG_LEFTOVER_AGE_SECS: u64 = 6 * 3600;
 
-fn unix_now() -> u64 {
+pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -69,38 +69,70 @@ fn pg_started_at(name: &str) -> Option<u64> {
 /// Drops test databases left behind by crashed runs, once per test binary.
 static SWEPT: OnceCell<()> = OnceCell::const_new();
 
-async fn create_pg_database() -> Result<String, String> {
-    let admin = Database::connect(format!("{}/postgres", pg_base()))
-        .await
-        .map_err(|e| e.to_string())?;
-    SWEPT
-        .get_or_init(|| async {
-            let rows = admin
-                .query_all_raw(sea_orm::Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"),
-                ))
-                .await
-                .unwrap_or_default();
-            let cutoff = unix_now().saturating_sub(PG_LEFTOVER_AGE_SECS);
-            for r in rows {
-                let Ok(name) = r.try_get::<String>("", "datname") else {
-                    continue;
-                };
-                if pg_started_at(&name).is_some_and(|t| t < cutoff) {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .await;
-                }
-            }
-        })
-        .await;
-    let name = format!(
+/// The name of a new test database: `linli_t_<unix seconds>_<pid>_<uuid>`.
+pub fn pg_database_name() -> String {
+    format!(
         "{PG_PREFIX}{}_{}_{}",
         unix_now(),
         std::process::id(),
         uuid::Uuid::new_v4().simple()
-    );
+    )
+}
+
+/// A connection to the server's `postgres` database, to create and drop others.
+pub async fn pg_admin() -> Result<sea_orm::DatabaseConnection, String> {
+    Database::connect(format!("{}/postgres", pg_base()))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The URL of database `name` on the test server.
+pub fn pg_url(name: &str) -> String {
+    format!("{}/{name}", pg_base())
+}
+
+/// Whether database `name` exists on the test server.
+pub async fn pg_database_exists(admin: &sea_orm::DatabaseConnection, name: &str) -> bool {
+    admin
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            admin.get_database_backend(),
+            "SELECT 1 AS one FROM pg_database WHERE datname = $1",
+            [name.into()],
+        ))
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// Drops the test databases of crashed runs — those whose name says they
+/// were made more than [`PG_LEFTOVER_AGE_SECS`] ago — and nothing else:
+/// another run going on beside this one keeps its databases.
+pub async fn sweep_leftovers(admin: &sea_orm::DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"),
+        ))
+        .await
+        .unwrap_or_default();
+    let cutoff = unix_now().saturating_sub(PG_LEFTOVER_AGE_SECS);
+    for r in rows {
+        let Ok(name) = r.try_get::<String>("", "datname") else {
+            continue;
+        };
+        if pg_started_at(&name).is_some_and(|t| t < cutoff) {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+async fn create_pg_database() -> Result<String, String> {
+    let admin = pg_admin().await?;
+    SWEPT.get_or_init(|| sweep_leftovers(&admin)).await;
+    let name = pg_database_name();
     admin
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await

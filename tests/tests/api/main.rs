@@ -14,6 +14,7 @@ mod documents;
 mod duplicates;
 mod english;
 mod errors;
+mod first_hour;
 mod forbidden;
 mod frontend;
 mod hall;
