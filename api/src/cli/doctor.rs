@@ -199,8 +199,18 @@ async fn database(s: &Settings) -> (Finding, Option<DatabaseConnection>) {
         .sqlx_logging(false);
     match Database::connect(opt).await {
         Ok(db) => {
-            let kind = if s.is_sqlite() { "SQLite" } else { "PostgreSQL" };
-            (Finding::ok(DATABASE, format!("{kind} {shown}")), Some(db))
+            let what = if s.is_sqlite() {
+                format!(
+                    "SQLite {}",
+                    url.trim_start_matches("sqlite://")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                )
+            } else {
+                format!("PostgreSQL {shown}")
+            };
+            (Finding::ok(DATABASE, what), Some(db))
         }
         Err(e) => (
             Finding::problem(

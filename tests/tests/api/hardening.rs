@@ -335,7 +335,9 @@ async fn a_weak_first_admin_password_stops_the_first_start() {
         .expect("starts");
     assert!(app.bootstrap.is_some(), "the first admin is made on this start");
     drop(app);
-    let _ = std::fs::remove_file(&path);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 /// `%` and `_` in the employer filter match themselves.

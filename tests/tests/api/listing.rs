@@ -167,7 +167,14 @@ async fn text_date_overdue_and_urgent_filters(b: Backend) {
         "a % is literal"
     );
     assert_eq!(found(&app, &admin, "/requests?urgent=true").await, vec![light]);
-    let today = app.state.clock.now().date_naive();
+    // The filter's dates are the community's local dates (+08:00): from
+    // 16:00 UTC on, the UTC date is a day behind.
+    let today = app
+        .state
+        .clock
+        .now()
+        .with_timezone(&app.state.local_offset)
+        .date_naive();
     let (yesterday, tomorrow) = (today.pred_opt().expect("d"), today.succ_opt().expect("d"));
     let both = found(&app, &admin, &format!("/requests?from={yesterday}&to={tomorrow}")).await;
     assert!(both.contains(&tap) && both.contains(&light), "{both:?}");
