@@ -11,6 +11,13 @@ import { createRequire } from 'node:module'
 import net from 'node:net'
 
 const require = createRequire(import.meta.url)
+
+// The people who use Linli are in China: the flows' own dates (Node) and
+// every browser context run on Beijing time, as the server's communities do
+// (utc_offset +08:00). On a UTC machine after 16:00 the dates differ by a
+// day otherwise, and a calendar opening on "today" picks yesterday.
+export const TIMEZONE = 'Asia/Shanghai'
+process.env.TZ = TIMEZONE
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
 export const artifacts = resolve('e2e/artifacts')
@@ -83,7 +90,7 @@ export async function boot(env = {}) {
   const refusedByCsp = []
   const newContext = browser.newContext.bind(browser)
   browser.newContext = async (options) => {
-    const ctx = await newContext(options)
+    const ctx = await newContext({ timezoneId: TIMEZONE, ...options })
     ctx.on('console', (m) => {
       const t = m.text()
       if (/Content Security Policy/i.test(t) && !expectedRefusal.test(t)) refusedByCsp.push(t.slice(0, 300))

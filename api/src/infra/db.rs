@@ -25,13 +25,17 @@ async fn ensure_pg_database(url: &str) -> anyhow::Result<()> {
     use sea_orm::sqlx::postgres::PgConnection;
     use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor};
 
-    let PgProbe::Missing {
-        name,
-        createdb,
-        options,
-    } = pg_probe(url).await
-    else {
-        return Ok(());
+    let (name, createdb, options) = match pg_probe(url).await {
+        PgProbe::Reachable => return Ok(()),
+        PgProbe::Unreachable(reason) => anyhow::bail!(
+            "无法连接 PostgreSQL {shown}（{reason}）/ cannot connect to PostgreSQL {shown} ({reason})",
+            shown = redact(url)
+        ),
+        PgProbe::Missing {
+            name,
+            createdb,
+            options,
+        } => (name, createdb, options),
     };
     let created = async {
         let mut admin = PgConnection::connect_with(&options.database("postgres")).await?;

@@ -231,3 +231,24 @@ async fn doctor_tells_a_sound_set_up_from_a_broken_one() {
     let admin = pg_admin().await.expect("admin");
     assert!(!pg_database_exists(&admin, &missing).await);
 }
+
+/// Any other refusal stops start-up with PostgreSQL's own words, without
+/// the C source line sqlx adds ("… at line 938").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_role_is_named_without_source_lines() {
+    if admin_or_skip().await.is_none() {
+        return;
+    }
+    let role = format!("linli_t_nobody_{}", uuid::Uuid::new_v4().simple());
+    let url = pg_url(&pg_database_name()).replacen("postgres@", &format!("{role}@"), 1);
+    let settings = linli::config::Settings {
+        database_url: url.into(),
+        ..Default::default()
+    };
+    let e = match linli::infra::db::connect(&settings).await {
+        Ok(_) => panic!("an unknown role cannot connect"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(e.contains("无法连接 PostgreSQL") && e.contains(&role), "{e}");
+    assert!(!e.contains(" line "), "no source line numbers: {e}");
+}
