@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../frontend"
 if ! node -e '
   const [a, b] = process.versions.node.split(".").map(Number);
   process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a >= 23 ? 0 : 1)' 2>/dev/null; then
-  echo "网页界面需要 Node.js 20.19 或更新版本 / the web UI needs Node.js 20.19 or newer (found: $(node -v 2>/dev/null || echo none))" >&2
+  echo "网页界面需要 Node.js 20.19+ 或 22.12+ / the web UI needs Node.js 20.19+ or 22.12+ (found: $(node -v 2>/dev/null || echo none))" >&2
   exit 1
 fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
