@@ -10,16 +10,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The build stays inside this clone (./target) unless CARGO_TARGET_DIR says otherwise.
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-# Every temporary file of this run goes into a folder of its own, checked
-# after the Rust tests: a test that leaves a file behind fails the run.
-run_tmp="$(mktemp -d -t linli-run.XXXXXX)"
-export TMPDIR="$run_tmp"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Certificate tests render real PDFs with a CJK font.
 . scripts/ensure-font.sh
 # Mail tests need a real SMTP listener; the end-to-end test a browser.
 . scripts/ensure-smtp-listener.sh
 . scripts/ensure-browser.sh
+# Every temporary file of this run goes into a folder of its own, checked
+# after the Rust tests: a test that leaves a file behind fails the run. (Set
+# after the installs above: apt's sandboxed user could not use a private
+# TMPDIR.)
+run_tmp="$(mktemp -d -t linli-run.XXXXXX)"
+export TMPDIR="$run_tmp"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
