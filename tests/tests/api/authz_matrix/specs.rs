@@ -153,7 +153,7 @@ pub fn spec(row: &Row) -> Spec {
     match (row.method, path) {
         (Method::Post, "/auth/register") => {
             s.body = body(
-                |c| json!({"phone": c.w.app.fresh_phone(), "password": PASSWORD, "name": "赵敏", "community_id": c.w.a}),
+                |c| json!({"phone": c.w.made_phone(c.w.a), "password": PASSWORD, "name": "赵敏", "community_id": c.w.a}),
             )
         }
         (Method::Post, "/auth/login") => s.body = body(|c| json!({"phone": c.w.ra2.phone, "password": PASSWORD})),
@@ -170,7 +170,7 @@ pub fn spec(row: &Row) -> Spec {
         (Method::Post, "/users") => {
             s.subject = Some((Kind::Community, Via::Body));
             s.body = body(
-                |c| json!({"phone": c.w.app.fresh_phone(), "name": "孙立", "password": PASSWORD, "role": "resident", "community_id": c.id()}),
+                |c| json!({"phone": c.w.made_phone(c.id()), "name": "孙立", "password": PASSWORD, "role": "resident", "community_id": c.id()}),
             );
         }
         (Method::Put, "/users/{id}/role") => s.body = body(|_| json!({"role": "member"})),
