@@ -278,6 +278,15 @@ impl Settings {
         self.effective_database_url().starts_with("sqlite:")
     }
 
+    /// The SQLite file the database URL names (`None` on PostgreSQL), for
+    /// the banner and `linli doctor`.
+    pub fn sqlite_path(&self) -> Option<String> {
+        let url = self.effective_database_url();
+        let rest = url.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        Some(rest.split('?').next().unwrap_or_default().to_owned())
+    }
+
     /// The URL people should open, for log lines.
     pub fn display_url(&self, port: u16) -> String {
         if self.public_url.is_empty() {
@@ -302,6 +311,7 @@ mod tests {
         let s = Settings::default();
         assert!(s.is_sqlite());
         assert_eq!(s.effective_database_url(), "sqlite://./data/linli.db?mode=rwc");
+        assert_eq!(s.sqlite_path().as_deref(), Some("./data/linli.db"));
     }
 
     #[test]

@@ -10,16 +10,9 @@ pub const DEMO_ACCOUNTS: &str = "管理员 admin 13900000000 · 居民 residents
 
 /// What `linli serve` is about to run with, in Chinese and English.
 pub fn render(settings: &Settings, demo: bool) -> String {
-    let database = if settings.is_sqlite() {
-        let url = settings.effective_database_url();
-        let path = url
-            .trim_start_matches("sqlite://")
-            .split('?')
-            .next()
-            .unwrap_or_default();
-        format!("SQLite {path}")
-    } else {
-        format!("PostgreSQL {}", redact(&settings.effective_database_url()))
+    let database = match settings.sqlite_path() {
+        Some(path) => format!("SQLite {path}"),
+        None => format!("PostgreSQL {}", redact(&settings.effective_database_url())),
     };
     let redis = if settings.redis_url.is_empty() {
         "未使用（单机，进程内）/ none (one replica, in-process)".to_owned()

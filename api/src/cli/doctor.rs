@@ -137,13 +137,8 @@ fn config(s: &Settings) -> Finding {
 async fn database(s: &Settings) -> (Finding, Option<DatabaseConnection>) {
     let url = s.effective_database_url();
     let shown = redact(&url);
-    let read_url = if s.is_sqlite() {
-        let path = url
-            .trim_start_matches("sqlite://")
-            .split('?')
-            .next()
-            .unwrap_or_default();
-        if !std::path::Path::new(path).is_file() {
+    let read_url = if let Some(path) = s.sqlite_path() {
+        if !std::path::Path::new(&path).is_file() {
             return (
                 Finding::note(
                     DATABASE,
@@ -199,16 +194,9 @@ async fn database(s: &Settings) -> (Finding, Option<DatabaseConnection>) {
         .sqlx_logging(false);
     match Database::connect(opt).await {
         Ok(db) => {
-            let what = if s.is_sqlite() {
-                format!(
-                    "SQLite {}",
-                    url.trim_start_matches("sqlite://")
-                        .split('?')
-                        .next()
-                        .unwrap_or_default()
-                )
-            } else {
-                format!("PostgreSQL {shown}")
+            let what = match s.sqlite_path() {
+                Some(path) => format!("SQLite {path}"),
+                None => format!("PostgreSQL {shown}"),
             };
             (Finding::ok(DATABASE, what), Some(db))
         }
