@@ -249,6 +249,8 @@ await flow(
     await street.goto(`${base}/#/admin/supervision`)
     await street.waitForSelector('[data-testid=community-switcher]')
     if ((await street.inputValue('[data-testid=community-switcher]')) !== '1') throw new Error('the choice was not remembered')
+    // The screen may ask a moment after the switcher shows: wait (up to 10 s) for the request.
+    for (let i = 0; i < 100 && !seen.some((u) => u.includes('/supervision?community_id=1')); i++) await street.waitForTimeout(100)
     if (!seen.some((u) => u.includes('/supervision?community_id=1'))) throw new Error('supervision not asked for community 1')
     await street.goto(`${base}/#/admin/street`)
     const overview = await fetch(`${base}/api/v1/street/overview`, { headers: { authorization: `Bearer ${await tokenOf(STREET)}` } })
