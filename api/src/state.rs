@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::CommunityId;
 use crate::domain::matching::{Pool, Roster};
+use crate::domain::rating_rule::RatingRule;
 use crate::infra::boards::RedisBoards;
 use crate::infra::cache::StampedCache;
 use crate::infra::live::Hub;
@@ -34,6 +35,10 @@ pub type RosterStamp = (Stamp, Stamp, chrono::NaiveDate);
 pub struct Reference {
     pub(crate) menu: Snapshot<Vec<Category>>,
     pub(crate) communities: Snapshot<HashMap<CommunityId, Community>>,
+    /// Each community's rating rule in force (评价规则), for the deadlines
+    /// that views and the state machine judge by. Credits read the rule
+    /// from the database, since they record which version they used.
+    pub(crate) rules: KeptMap<CommunityId, RatingRule>,
 }
 
 impl Reference {
@@ -43,6 +48,7 @@ impl Reference {
     pub fn changed(&self) {
         self.menu.drop_kept();
         self.communities.drop_kept();
+        self.rules.clear();
     }
 }
 
@@ -51,6 +57,7 @@ impl Default for Reference {
         Reference {
             menu: Snapshot::new(Self::MAX_AGE),
             communities: Snapshot::new(Self::MAX_AGE),
+            rules: KeptMap::new(Self::MAX_AGE, 4096),
         }
     }
 }

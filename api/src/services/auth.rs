@@ -44,7 +44,7 @@ pub fn check_password(field: &'static str, password: &str, phone: &str, name: &s
 /// hashes the password (argon2id).
 pub async fn prepare_account(app: &AppState, acc: NewAccount) -> Result<PreparedAccount, ApiError> {
     check_password("password", &acc.password, acc.phone.as_str(), &acc.name)?;
-    directory::check_placement(&app.db, acc.community_id, acc.grid_id).await?;
+    directory::check_placement(app, acc.community_id, acc.grid_id).await?;
     if store::users::find_by_phone(&app.db, acc.phone.as_str())
         .await?
         .is_some()

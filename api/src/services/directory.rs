@@ -1,13 +1,13 @@
 //! Communities, grids and the service menu: the reference data everyone reads.
 
 use crate::auth::CurrentUser;
-use crate::domain::{CommunityId, GridId, Role};
+use crate::domain::{CategoryId, CommunityId, GridId, Role};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::infra::live::LiveEvent;
 use crate::msg;
 use crate::services::qualifications::QualificationRef;
-use crate::state::AppState;
+use crate::state::{AppState, Reference};
 use crate::store::{self, directory::Category, directory::Community};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
@@ -22,21 +22,47 @@ pub async fn changed(app: &AppState) {
 
 /// The whole service menu (inactive entries too), in menu order.
 pub async fn menu(app: &AppState) -> Result<Arc<Vec<Category>>, ApiError> {
-    app.reference
+    kept_menu(&app.reference, &app.db).await
+}
+
+/// [`menu`] for code that holds a connection (perhaps a transaction's)
+/// rather than the state: the kept copy, or read with `db`.
+pub async fn kept_menu(reference: &Reference, db: &impl ConnectionTrait) -> Result<Arc<Vec<Category>>, ApiError> {
+    reference
         .menu
-        .get_or_load(async || store::directory::categories(&app.db, false).await)
+        .get_or_load(async || store::directory::categories(db, false).await)
         .await
+}
+
+/// A category by id from the kept menu (one newer than the copy is read alone).
+pub async fn kept_category(
+    reference: &Reference,
+    db: &impl ConnectionTrait,
+    id: CategoryId,
+) -> Result<Option<Category>, ApiError> {
+    match kept_menu(reference, db).await?.iter().find(|c| c.id == id) {
+        Some(c) => Ok(Some(c.clone())),
+        None => store::directory::category(db, id).await,
+    }
 }
 
 /// A community, or 404, from the kept copy (a community too new for the
 /// copy is read from the database).
 pub async fn community_kept(app: &AppState, id: CommunityId) -> Result<Community, ApiError> {
-    let all = app
-        .reference
+    kept_community(&app.reference, &app.db, id).await
+}
+
+/// [`community_kept`] with a connection of the caller's.
+pub async fn kept_community(
+    reference: &Reference,
+    db: &impl ConnectionTrait,
+    id: CommunityId,
+) -> Result<Community, ApiError> {
+    let all = reference
         .communities
         .get_or_load(async || {
             Ok::<_, ApiError>(
-                store::directory::communities(&app.db)
+                store::directory::communities(db)
                     .await?
                     .into_iter()
                     .map(|c| (c.id, c))
@@ -46,7 +72,7 @@ pub async fn community_kept(app: &AppState, id: CommunityId) -> Result<Community
         .await?;
     match all.get(&id) {
         Some(c) => Ok(c.clone()),
-        None => community(&app.db, id).await,
+        None => community(db, id).await,
     }
 }
 
@@ -168,16 +194,21 @@ pub async fn category_by_code(app: &AppState, code: &str, field: &str) -> Result
 /// A body names a community and maybe a grid: both must exist and belong
 /// together. Reported as field errors (422), since they come from the body.
 pub async fn check_placement(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     community_id: CommunityId,
     grid_id: Option<GridId>,
 ) -> Result<(), ApiError> {
-    if store::directory::community(db, community_id).await?.is_none() {
-        return Err(ApiError::field(
-            "community_id",
-            "unknown",
-            msg!("field.community_id.unknown"),
-        ));
+    let db = &app.db;
+    match community_kept(app, community_id).await {
+        Ok(_) => {}
+        Err(ApiError::NotFound(_)) => {
+            return Err(ApiError::field(
+                "community_id",
+                "unknown",
+                msg!("field.community_id.unknown"),
+            ));
+        }
+        Err(e) => return Err(e),
     }
     if let Some(g) = grid_id {
         let found = store::directory::grid(db, g).await?;

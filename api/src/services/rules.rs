@@ -10,10 +10,11 @@ use crate::error::{ApiError, FieldError};
 use crate::messages::Msg;
 use crate::msg;
 use crate::services::{audit, directory, scope};
-use crate::state::AppState;
+use crate::state::{AppState, Reference};
 use crate::store;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
+use std::sync::Arc;
 
 pub use crate::store::rules::RuleVersion as RuleView;
 
@@ -61,15 +62,38 @@ pub async fn in_force(db: &impl ConnectionTrait, community_id: CommunityId) -> R
         .unwrap_or_default())
 }
 
-/// Each community's time to rate (`review_days`), one read per community.
+/// [`in_force`] from this replica's kept copy (at most
+/// [`crate::state::Reference::MAX_AGE`] old, dropped on every replica when
+/// a rule changes): for the deadlines that views and transitions judge by.
+pub async fn kept(
+    reference: &Reference,
+    db: &impl ConnectionTrait,
+    community_id: CommunityId,
+) -> Result<Arc<RatingRule>, ApiError> {
+    if let Some(r) = reference.rules.get(&community_id) {
+        return Ok(r);
+    }
+    let ticket = reference.rules.ticket();
+    let rule = Arc::new(in_force(db, community_id).await?);
+    reference.rules.put(ticket, community_id, rule.clone());
+    Ok(rule)
+}
+
+/// Each community's time to rate (`review_days`), one read per community
+/// (none for those in `reference`'s kept rules, when one is given).
 pub async fn review_days(
     db: &impl ConnectionTrait,
     communities: Vec<CommunityId>,
+    reference: Option<&Reference>,
 ) -> Result<std::collections::HashMap<CommunityId, i64>, ApiError> {
     let mut out = std::collections::HashMap::new();
     for c in communities {
         if let std::collections::hash_map::Entry::Vacant(e) = out.entry(c) {
-            e.insert(i64::from(in_force(db, c).await?.review_days));
+            let days = match reference {
+                Some(kept_rules) => kept(kept_rules, db, c).await?.review_days,
+                None => in_force(db, c).await?.review_days,
+            };
+            e.insert(i64::from(days));
         }
     }
     Ok(out)
@@ -139,5 +163,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    // Every replica's kept rules (deadlines) follow at once.
+    directory::changed(app).await;
     Ok(row)
 }

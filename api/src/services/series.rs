@@ -149,7 +149,7 @@ async fn check_details(app: &AppState, community: CommunityId, input: &SeriesInp
         return Err(ApiError::field("time", "invalid", msg!("field.series.time")));
     }
     if let Some(m) = input.member_id
-        && matches!(members::room(&app.db, m, community).await?, Room::NotMember)
+        && matches!(members::room(&app.db, m, community, None).await?, Room::NotMember)
     {
         return Err(ApiError::field(
             "member_id",

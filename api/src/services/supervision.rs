@@ -51,7 +51,7 @@ pub(crate) async fn standings(
         .map(|r| r.id)
         .collect();
     let followed = store::supervision::followed_rounds(db, &closed).await?;
-    let review_days = rules::review_days(db, rows.iter().map(|r| r.community_id).collect()).await?;
+    let review_days = rules::review_days(db, rows.iter().map(|r| r.community_id).collect(), None).await?;
     let mut out = Vec::new();
     for r in rows {
         let Some(c) = categories.get(&r.category_id) else {

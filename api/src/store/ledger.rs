@@ -196,6 +196,26 @@ async fn move_balance(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     use member_balance::Column as C;
+    // Earning cannot make a balance negative: one upsert adds it.
+    if points >= 0 && minutes >= 0 {
+        let table = member_balance::Entity;
+        member_balance::Entity::insert(member_balance::ActiveModel {
+            member_id: Set(member_id.0),
+            points: Set(points),
+            minutes: Set(minutes),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(C::MemberId)
+                .value(C::Points, Expr::col((table, C::Points)).add(points))
+                .value(C::Minutes, Expr::col((table, C::Minutes)).add(minutes))
+                .value(C::UpdatedAt, Expr::value(now))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        return Ok(());
+    }
     member_balance::Entity::insert(member_balance::ActiveModel {
         member_id: Set(member_id.0),
         points: Set(0),

@@ -88,17 +88,21 @@ pub async fn find(db: &impl ConnectionTrait, user_id: UserId) -> Result<Option<P
 /// Takes the member's row lock until the transaction ends (a write that
 /// changes nothing), so that two transactions giving this member a request
 /// — claims or dispatches on different replicas — count their places one
-/// after the other. SQLite's single writer serialises them anyway.
-pub async fn lock_places(db: &impl ConnectionTrait, user_id: UserId) -> Result<(), ApiError> {
+/// after the other. SQLite's single writer serialises them anyway. Returns
+/// the profile as it is under the lock (`None`: not registered).
+pub async fn lock_places(db: &impl ConnectionTrait, user_id: UserId) -> Result<Option<Profile>, ApiError> {
     member_profile::Entity::update_many()
         .col_expr(
             member_profile::Column::UserId,
             Expr::col(member_profile::Column::UserId),
         )
         .filter(member_profile::Column::UserId.eq(user_id.0))
-        .exec(db)
-        .await?;
-    Ok(())
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .map(profile_of)
+        .transpose()
 }
 
 /// A new registration. `MemberAlreadyRegistered` if one exists (the

@@ -5,7 +5,7 @@
 //! one moved clock.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, User, clock_to, inbox, kinds, spawn_app};
+use crate::helpers::{Backend, TestApp, User, clock_to, inbox, kinds, spawn_app, spawn_replicas};
 use chrono::{Duration, SecondsFormat};
 use linli::workers::sweeper::sweep;
 use reqwest::StatusCode;
@@ -316,6 +316,18 @@ async fn suspension_returns_open_tasks(b: Backend) {
 }
 both_backends!(suspension_returns_open_tasks);
 
+/// The admin saves community 1's rule `current` (as read) with `review_days` changed.
+async fn put_review_days(app: &TestApp, current: &Value, days: i64) -> (StatusCode, Value) {
+    let mut rule = current["rule"].clone();
+    rule["review_days"] = json!(days);
+    app.put(
+        &app.admin.token,
+        "/communities/1/rating-rule",
+        json!({"rule": rule, "base_version": current["version"]}),
+    )
+    .await
+}
+
 /// A rule outside its bounds is refused with the field named.
 async fn lifecycle_rule_bounds(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
@@ -325,19 +337,50 @@ async fn lifecycle_rule_bounds(b: Backend) {
         (r["rule"]["review_days"].as_i64(), r["rule"]["no_show_limit"].as_i64()),
         (Some(7), Some(2))
     );
-    let mut rule = r["rule"].clone();
-    rule["review_days"] = json!(0);
-    let (s, e) = app
-        .put(
-            &app.admin.token,
-            "/communities/1/rating-rule",
-            json!({"rule": rule, "base_version": r["version"]}),
-        )
-        .await;
+    let (s, e) = put_review_days(&app, &r, 0).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["fields"][0]["field"], "review_days", "{e}");
 }
 both_backends!(lifecycle_rule_bounds);
+
+/// 评价期限 from the kept rules: each replica keeps the rule in force, and a
+/// change drops every copy, so a shorter time to rate lets the admin verify
+/// an unrated request at once here and within a second on the other replica.
+async fn a_rule_change_moves_the_review_deadline_on_every_replica(b: Backend) {
+    let Some((app, other)) = spawn_replicas(b).await else {
+        return;
+    };
+    let there = other.as_ref().unwrap_or(&app);
+    let resident = app.resident().await;
+    let member = app.member().await;
+    let id = app.completed_request(&resident, &member, 60).await;
+    // Two days on, on both clocks: within the default seven days to rate.
+    let later = app.state.clock.now() + Duration::days(2);
+    clock_to(&app, later);
+    clock_to(there, later);
+    for replica in [&app, there] {
+        // Read once, so each replica keeps the rule in force.
+        let r = get(replica, &app.admin, id).await;
+        assert!(!allowed(&r).contains(&"verify".to_owned()), "{r}");
+    }
+    let (s, r) = app.get(&app.admin.token, "/communities/1/rating-rule").await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, e) = put_review_days(&app, &r, 1).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let r = get(&app, &app.admin, id).await;
+    assert!(allowed(&r).contains(&"verify".to_owned()), "at once here: {r}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let r = get(there, &app.admin, id).await;
+        if allowed(&r).contains(&"verify".to_owned()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "within a second there: {r}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    there.ok(&app.admin, id, "verify", json!({})).await;
+}
+both_backends!(a_rule_change_moves_the_review_deadline_on_every_replica);
 
 async fn remind_count(app: &TestApp) -> usize {
     sweep(&app.state).await.expect("sweep").reminders

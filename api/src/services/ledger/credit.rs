@@ -48,10 +48,10 @@ pub async fn plan_close(
         .assignee_id
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("request {} verified without assignee", request.id)))?;
     let rule = rules::current(db, request.community_id, env.now).await?;
-    let category = store::directory::category(db, request.category_id)
+    let category = directory::kept_category(env.reference, db, request.category_id)
         .await?
         .ok_or(ApiError::NotFound("category"))?;
-    let community = directory::community(db, request.community_id).await?;
+    let community = directory::kept_community(env.reference, db, request.community_id).await?;
     let verifier_name = store::users::find(db, verifier)
         .await?
         .map(|u| u.name)

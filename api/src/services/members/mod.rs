@@ -408,23 +408,41 @@ pub(crate) enum Room {
     Full,
 }
 
+/// Room for one more request here: `role` is the person's role when the
+/// caller knows it (a claimer is the caller), else it is read.
 pub(crate) async fn room(
     db: &impl ConnectionTrait,
     user_id: UserId,
     community_id: CommunityId,
+    role: Option<Role>,
 ) -> Result<Room, ApiError> {
     let Some(p) = store::members::find(db, user_id).await? else {
         return Ok(Room::NotMember);
     };
-    let role_ok = store::users::find(db, user_id)
-        .await?
-        .is_some_and(|u| u.role == Role::Member);
-    if p.status != MemberStatus::Active || p.community_id != community_id || !role_ok {
+    let role = match role {
+        Some(r) => Some(r),
+        None => store::users::find(db, user_id).await?.map(|u| u.role),
+    };
+    if role != Some(Role::Member) {
         return Ok(Room::NotMember);
     }
-    let holding = store::requests::holding_counts(db, &[user_id], &Status::HOLDING)
+    places(db, &p, community_id).await
+}
+
+/// The room left by a registration read (under the member's row lock, in a
+/// write): its status and community, then the requests held against
+/// `max_active`.
+pub(crate) async fn places(
+    db: &impl ConnectionTrait,
+    p: &store::members::Profile,
+    community_id: CommunityId,
+) -> Result<Room, ApiError> {
+    if p.status != MemberStatus::Active || p.community_id != community_id {
+        return Ok(Room::NotMember);
+    }
+    let holding = store::requests::holding_counts(db, &[p.user_id], &Status::HOLDING)
         .await?
-        .get(&user_id)
+        .get(&p.user_id)
         .copied()
         .unwrap_or(0);
     Ok(if holding >= i64::from(Ord::max(p.details.max_active, 1)) {

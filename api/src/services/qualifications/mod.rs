@@ -304,7 +304,7 @@ pub(crate) async fn check(
     member: UserId,
     category: CategoryId,
 ) -> Result<(), ApiError> {
-    let Some(kind) = store::directory::category(db, category)
+    let Some(kind) = crate::services::directory::kept_category(env.reference, db, category)
         .await?
         .and_then(|c| c.qualification)
     else {

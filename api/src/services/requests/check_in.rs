@@ -182,7 +182,7 @@ pub async fn act(
     if req.assignee_id != Some(me.id) {
         return transition::act(app, me, id, action, text).await;
     }
-    let rule = community_rules::in_force(&app.db, req.community_id).await?;
+    let rule = community_rules::kept(&app.reference, &app.db, req.community_id).await?;
     let checked = check(app, &req, &rule, kind, proof).await?;
     let note = note_of(kind, &checked, text);
     // When the member checked in (read before the write lock; it is fixed by now).
@@ -196,10 +196,15 @@ pub async fn act(
         _ => None,
     };
     let mut last = ApiError::Conflict;
+    // The first try decides on the request as read above; a retry reads it again.
+    let mut read = Some(req);
     for _ in 0..3 {
         let env = Env::of(app);
         // Decide on the pool; hold SQLite's one writer only to write.
-        let planned = transition::plan(&app.db, env, Acting::Person(me), id, &action, &note).await?;
+        let planned = match read.take() {
+            Some(before) => transition::plan_from(&app.db, env, Acting::Person(me), before, &action, &note).await?,
+            None => transition::plan(&app.db, env, Acting::Person(me), id, &action, &note).await?,
+        };
         let txn = store::begin_write(&app.writer).await?;
         match write(
             &txn,
@@ -410,7 +415,7 @@ pub(super) async fn details(
     };
     let visits = store::visits::of_request(db, req.id).await?;
     let summary = summarise(&visits, req.status, Lang::current());
-    Ok((summary.check_in.is_some().then_some(summary), code))
+    Ok((Some(summary), code))
 }
 
 /// The current visit of a request from its visits (oldest first): from the

@@ -47,7 +47,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     };
     let category = directory::category_by_code(app, &new.category, "category").await?;
     let grid_id = new.grid_id.or(grid_id);
-    directory::check_placement(db, community_id, grid_id).await?;
+    directory::check_placement(app, community_id, grid_id).await?;
     let env = super::Env::of(app);
     let now = env.now;
     let on_behalf = resident_id != me.id;

@@ -38,7 +38,7 @@ pub(super) async fn record(
         store::requests::mark_urgent(db, req.id).await?;
         req.urgency = Urgency::Urgent;
     }
-    let rule = rules::in_force(db, req.community_id).await?;
+    let rule = rules::kept(env.reference, db, req.community_id).await?;
     let since = env.now - chrono::Duration::days(i64::from(rule.no_show_window_days));
     if store::no_shows::count_since(db, member, since).await? >= u64::from(rule.no_show_limit) {
         store::no_shows::flag(db, member, env.now).await?;

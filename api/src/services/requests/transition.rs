@@ -20,7 +20,7 @@ use crate::infra::live::LiveEvent;
 use crate::msg;
 use crate::services::members::{self, Room};
 use crate::services::{ledger, notify, qualifications, rules, scope};
-use crate::state::AppState;
+use crate::state::{AppState, Reference};
 use crate::store::{self, requests::HelpRequest, requests::NewEvent};
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::ConnectionTrait;
@@ -33,6 +33,8 @@ const ATTEMPTS: usize = 3;
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
     pub settings: &'a Settings,
+    /// This replica's kept reference data (menu, communities, rules).
+    pub reference: &'a Reference,
     pub now: DateTime<Utc>,
     pub offset: FixedOffset,
 }
@@ -41,6 +43,7 @@ impl<'a> Env<'a> {
     pub fn of(app: &'a AppState) -> Env<'a> {
         Env {
             settings: &app.settings,
+            reference: &app.reference,
             now: app.clock.now(),
             offset: app.local_offset,
         }
@@ -134,11 +137,23 @@ async fn check_room(
     let Some(member) = taker(action, who) else {
         return Ok(());
     };
-    let dispatch = matches!(action, Action::Dispatch { .. });
-    match members::room(db, member, req.community_id).await? {
+    // A claimer is the caller, whose role is known.
+    let role = match who {
+        Acting::Person(me) if me.id == member => Some(me.role),
+        _ => None,
+    };
+    match members::room(db, member, req.community_id, role).await? {
         Room::Yes => qualifications::check(db, env, member, req.category_id).await,
+        other => refuse_room(other, action),
+    }
+}
+
+/// Why a member cannot take it.
+fn refuse_room(room: Room, action: &Action) -> Result<(), ApiError> {
+    match room {
+        Room::Yes => Ok(()),
         Room::Full => Err(ApiError::MemberFull),
-        Room::NotMember if dispatch => Err(ApiError::field(
+        Room::NotMember if matches!(action, Action::Dispatch { .. }) => Err(ApiError::field(
             "assignee_id",
             "not_member",
             msg!("field.assignee_id.not_member"),
@@ -152,7 +167,7 @@ async fn check_room(
 /// The deadlines that have passed for this request on `env`'s clock.
 async fn lapsed(db: &impl ConnectionTrait, env: Env<'_>, req: &HelpRequest) -> Result<Lapsed, ApiError> {
     let review_days = match req.status {
-        Status::Completed => i64::from(rules::in_force(db, req.community_id).await?.review_days),
+        Status::Completed => i64::from(rules::kept(env.reference, db, req.community_id).await?.review_days),
         _ => 0,
     };
     Ok(lapsed_at(req, review_days, env.now))
@@ -207,6 +222,18 @@ pub(super) async fn plan(
     let before = store::requests::find(db, id)
         .await?
         .ok_or(ApiError::NotFound("request"))?;
+    plan_from(db, env, who, before, action, note).await
+}
+
+/// [`plan`] on the request as the caller has just read it.
+pub(super) async fn plan_from(
+    db: &impl ConnectionTrait,
+    env: Env<'_>,
+    who: Acting<'_>,
+    before: HelpRequest,
+    action: &Action,
+    note: &Note,
+) -> Result<Plan, ApiError> {
     if action.needs_reason() && note.text.is_none() && note.key.is_none() {
         return Err(ApiError::field("note", "required", msg!("field.note.reason_required")));
     }
@@ -241,10 +268,15 @@ pub(super) async fn write(
     // A place taken meanwhile by another request: checked again under the
     // member's row lock (and SQLite's write lock), so two claims or
     // dispatches — on any replicas — cannot both fill the last place.
+    // (The role and the qualification were checked in the plan; only the
+    // places can have been taken since.)
     if let Some(member) = taker(action, who) {
-        store::members::lock_places(db, member).await?;
+        let room = match store::members::lock_places(db, member).await? {
+            Some(profile) => members::places(db, &profile, before.community_id).await?,
+            None => Room::NotMember,
+        };
+        refuse_room(room, action)?;
     }
-    check_room(db, env, &before, action, who).await?;
     let mut after = store::requests::transition(db, &before, &next, matches!(action, Action::Reopen), env.now)
         .await?
         .ok_or(ApiError::Conflict)?;

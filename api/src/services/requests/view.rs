@@ -189,6 +189,28 @@ pub(super) async fn many_with(
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestView>, ApiError> {
     let db = &app.db;
+    // 签到 for the verifier: completed work in an admin's list.
+    let visits =
+        super::check_in::for_verifier(db, &rows.iter().filter(|r| for_verifier(viewer, r)).collect::<Vec<_>>()).await?;
+    assemble(app, viewer, rows, users, visits, now).await
+}
+
+/// Completed work that an admin is to verify: its 签到 summary shows even
+/// when there was no check-in at all (未签到).
+fn for_verifier(viewer: &Viewer, r: &HelpRequest) -> bool {
+    matches!(r.status, Status::Completed | Status::Reviewed) && viewer.administers(r.community_id)
+}
+
+/// The views of `rows`, from the people and check-in summaries already read.
+async fn assemble(
+    app: &AppState,
+    viewer: &Viewer,
+    rows: &[HelpRequest],
+    users: &HashMap<UserId, User>,
+    mut visits: HashMap<RequestId, super::check_in::CheckInView>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RequestView>, ApiError> {
+    let db = &app.db;
     // The time to rate matters only for completed requests (one read per community).
     let review_days = rules::review_days(
         db,
@@ -196,20 +218,12 @@ pub(super) async fn many_with(
             .filter(|r| r.status == Status::Completed)
             .map(|r| r.community_id)
             .collect(),
+        Some(&app.reference),
     )
     .await?;
     let menu = directory::menu(app).await?;
     let cats: std::collections::HashMap<_, _> = menu.iter().map(|c| (c.id, c)).collect();
     let lang = Lang::current();
-    // 签到 for the verifier: completed work in an admin's list.
-    let mut visits = super::check_in::for_verifier(
-        db,
-        &rows
-            .iter()
-            .filter(|r| matches!(r.status, Status::Completed | Status::Reviewed) && viewer.administers(r.community_id))
-            .collect::<Vec<_>>(),
-    )
-    .await?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -302,15 +316,18 @@ pub(super) async fn one(
     now: DateTime<Utc>,
 ) -> Result<RequestView, ApiError> {
     let db = &app.db;
-    let mut v = many(app, viewer, std::slice::from_ref(r), now)
+    let users = store::users::by_ids(db, [Some(r.resident_id), r.assignee_id].into_iter().flatten().collect()).await?;
+    let (check_in, code) = super::check_in::details(db, r, viewer.id, viewer.administers(r.community_id)).await?;
+    // Shown when there was a check-in, and to the verifier also when there was none (未签到).
+    let visits = check_in
+        .filter(|c| c.check_in.is_some() || for_verifier(viewer, r))
+        .map(|c| (r.id, c))
+        .into_iter()
+        .collect();
+    let mut v = assemble(app, viewer, std::slice::from_ref(r), &users, visits, now)
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("empty view")))?;
-    let (check_in, code) = super::check_in::details(db, r, viewer.id, viewer.administers(r.community_id)).await?;
-    // The list's summary for the verifier stays when there was no check-in at all (未签到).
-    if check_in.is_some() {
-        v.check_in = check_in;
-    }
     v.visit_code = code;
     if viewer.sees_contact(&r.visibility()) {
         let ids = store::photos::ids_of(db, r.id).await?;
