@@ -114,6 +114,7 @@ async fn one_loop(w: &World) {
         urgency: Urgency::Normal,
         grid_id: None,
         resident_id: None,
+        source: None,
     };
     let id = requests::create(&w.state, &w.resident, new).await.unwrap().id;
     for (a, who) in full_loop_actions(w.member.id) {

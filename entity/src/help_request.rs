@@ -54,6 +54,10 @@ pub struct Model {
     pub series_id: Option<i64>,
     /// The local date of that occurrence (unique per series).
     pub occurrence_on: Option<Date>,
+    /// 来源: `app`, `proxy` (代下单), `phone`, `walk_in`, `hotline` (12345), `open311`.
+    pub source: String,
+    /// The work order's number where it came from (12345), unique per community and source.
+    pub external_ref: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ mod m20261204_000013_series;
 mod m20261204_000014_electrical;
 mod m20261205_000015_ui;
 mod m20261206_000016_hot_paths;
+mod m20261207_000017_sources;
 mod util;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_electrical::Migration),
             Box::new(m20261205_000015_ui::Migration),
             Box::new(m20261206_000016_hot_paths::Migration),
+            Box::new(m20261207_000017_sources::Migration),
         ]
     }
 }

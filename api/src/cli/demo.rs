@@ -76,6 +76,7 @@ fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
         urgency: Urgency::Normal,
         grid_id: None,
         resident_id: None,
+        source: None,
     }
 }
 
@@ -182,7 +183,7 @@ async fn disputes(
     for (r, m, title, stars, reason) in stories {
         let v = requests::create(state, r, demo_request("errands", title, 3))
             .await
-            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
         let mut steps: Vec<(&CurrentUser, Action)> = vec![
             (admin, Action::Dispatch { assignee: m.id }),
             (m, Action::Accept),
@@ -373,7 +374,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
         let hall = depth % 2 == 0;
         let mut steps: Vec<(&CurrentUser, Action)> = Vec::new();
         match depth {
@@ -430,7 +431,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
         let (m, r) = (&members[mi], &residents[ri]);
         let v = requests::create(state, r, demo_request(cat, title, ri + 1))
             .await
-            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
         let steps: [(&CurrentUser, Action); 6] = [
             (&admin, Action::Dispatch { assignee: m.id }),
             (m, Action::Accept),
@@ -474,7 +475,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
     }
     // 爽约 to try: a member confirmed a visit for an hour ago and never
     // started; the resident (王秀英) can record the no-show, or the admin can
@@ -491,7 +492,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
         for (who, action) in [(&admin, Action::Dispatch { assignee: m.id }), (m, Action::Accept)] {
             step(state, who, v.id, action).await?;
         }
@@ -605,7 +606,7 @@ async fn neighbour(state: &AppState) -> anyhow::Result<()> {
         new.location = GeoPoint::new(30.2801 + 0.0003 * f64::from(building), 120.1632);
         requests::create(state, &resident, new)
             .await
-            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("demo request: {e:?}"))?;
     }
     demo_user(state, "13900000090", "吴书记", Role::StreetAdmin, c.id, None).await?;
     Ok(())

@@ -50,6 +50,7 @@ pub mod scope;
 pub mod series;
 pub mod similarity;
 pub mod sla;
+pub mod source;
 pub mod stars;
 pub mod stats;
 pub mod throttle;

@@ -11,13 +11,10 @@ use crate::domain::member::{MemberKind, MemberStatus, Review};
 use crate::domain::{CommunityId, GridId, UserId};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery, location_fields};
-use crate::msg;
 use crate::services::members::{self, MemberFilter, MemberInput, import::MAX_ROWS};
 use crate::services::{ledger, scope};
 use crate::state::AppState;
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures::StreamExt;
 use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
@@ -207,30 +204,10 @@ async fn import(
     me: CurrentUser,
     q: ValidQuery<ImportQuery>,
     req: HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     scope::require_admin(&me)?;
-    let ct = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-    if !matches!(ct.as_deref(), Some("text/csv" | "text/plain" | "application/csv")) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-        if body.len() + chunk.len() > MAX_IMPORT_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let text =
-        std::str::from_utf8(&body).map_err(|_| ApiError::field("file", "encoding", msg!("field.file.encoding")))?;
-    if text.contains('\0') {
-        return Err(ApiError::field("file", "invalid", msg!("field.file.invalid")));
-    }
-    let report = members::import_csv(&state, &me, q.0.community_id, text).await?;
+    let text = super::csv_body(&req, payload, MAX_IMPORT_BYTES).await?;
+    let report = members::import_csv(&state, &me, q.0.community_id, &text).await?;
     Ok(HttpResponse::Created().json(report))
 }

@@ -22,6 +22,7 @@ mod series;
 mod supervision;
 pub mod table;
 mod users;
+mod work_orders;
 
 use crate::error::ApiError;
 use actix_web::web;
@@ -54,6 +55,7 @@ fn api_routes(r: &mut Routes) {
     appeals::routes(r);
     series::routes(r);
     check::routes(r);
+    work_orders::routes(r);
 }
 
 /// Load balancers' health checks are at the root too.
@@ -85,6 +87,35 @@ pub fn table() -> Vec<access::Row> {
 pub async fn not_found() -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     ApiError::NotFound("route").error_response()
+}
+
+/// A `text/csv` upload (UTF-8, at most `max` bytes) as text: 415 for
+/// another type, 413 when too big, 422 for bytes that are not text.
+pub async fn csv_body(req: &actix_web::HttpRequest, mut payload: web::Payload, max: usize) -> Result<String, ApiError> {
+    use actix_web::http::header::CONTENT_TYPE;
+    use futures::StreamExt;
+    let ct = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if !matches!(ct.as_deref(), Some("text/csv" | "text/plain" | "application/csv")) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+        if body.len() + chunk.len() > max {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::field("file", "encoding", crate::msg!("field.file.encoding")))?;
+    if text.contains('\0') {
+        return Err(ApiError::field("file", "invalid", crate::msg!("field.file.invalid")));
+    }
+    Ok(text)
 }
 
 /// A page of items and the cursor for the next one (`null` on the last page).

@@ -9,6 +9,7 @@ use super::{DEFAULT_LIMIT, NoteBody, Page};
 use crate::auth::CurrentUser;
 use crate::domain::photo;
 use crate::domain::request::{Action, Status, Urgency};
+use crate::domain::source::Source;
 use crate::domain::values::{ServiceMinutes, Stars};
 use crate::domain::{CommunityId, GridId, Phone, RequestId, UserId};
 use crate::error::ApiError;
@@ -127,6 +128,8 @@ struct NewRequestBody {
     grid_id: Option<GridId>,
     /// 代下单: an admin enters the request for this resident.
     resident_id: Option<UserId>,
+    /// 来源 of such an entry: `proxy` (default), `phone` or `walk_in`.
+    source: Option<Source>,
     /// Where the service is (WGS-84), both or neither; helps matching.
     lat: Option<f64>,
     lng: Option<f64>,
@@ -174,6 +177,7 @@ async fn create_request(
         urgency: b.urgency.unwrap_or_default(),
         grid_id: b.grid_id,
         resident_id: b.resident_id,
+        source: b.source,
     };
     Ok(HttpResponse::Created().json(requests::create(&state, &me, new).await?))
 }

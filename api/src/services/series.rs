@@ -273,6 +273,8 @@ async fn generate_one(app: &AppState, s: &Series) -> Result<usize, ApiError> {
                 location: s.location,
                 similar_to: None,
                 occurrence: Some((s.id, day)),
+                source: crate::domain::source::Source::Proxy,
+                external_ref: None,
             },
             env.now,
         )

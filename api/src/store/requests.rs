@@ -7,6 +7,7 @@
 use crate::domain::matching::GeoPoint;
 use crate::domain::request::{Lapsed, State, Status, Step, Urgency};
 use crate::domain::scope::{Viewer, Visibility};
+use crate::domain::source::Source;
 use crate::domain::{CategoryId, CommunityId, GridId, RequestId, UserId};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
@@ -56,6 +57,10 @@ pub struct HelpRequest {
     pub merged_into: Option<RequestId>,
     /// An occurrence of a recurring need (周期服务): the series and the day.
     pub occurrence: Option<(i64, chrono::NaiveDate)>,
+    /// 来源: where it came in.
+    pub source: Source,
+    /// Its number where it came from (a 12345 work order's 工单编号).
+    pub external_ref: Option<String>,
 }
 
 impl HelpRequest {
@@ -121,6 +126,8 @@ pub(super) fn request_of(r: help_request::Model) -> HelpRequest {
         similar_to: r.similar_to.map(RequestId),
         merged_into: r.merged_into.map(RequestId),
         occurrence: r.series_id.zip(r.occurrence_on),
+        source: r.source.parse().unwrap_or_default(),
+        external_ref: r.external_ref,
     }
 }
 
@@ -202,6 +209,9 @@ pub struct NewRequest<'a> {
     pub similar_to: Option<RequestId>,
     /// An occurrence of a series: unique per (series, day).
     pub occurrence: Option<(i64, chrono::NaiveDate)>,
+    pub source: Source,
+    /// Unique per community and source (a 12345 order number).
+    pub external_ref: Option<&'a str>,
 }
 
 fn new_row(n: NewRequest<'_>, now: DateTime<Utc>) -> help_request::ActiveModel {
@@ -235,12 +245,86 @@ fn new_row(n: NewRequest<'_>, now: DateTime<Utc>) -> help_request::ActiveModel {
         similar_to: Set(n.similar_to.map(|r| r.0)),
         series_id: Set(n.occurrence.map(|o| o.0)),
         occurrence_on: Set(n.occurrence.map(|o| o.1)),
+        source: Set(n.source.as_str().to_owned()),
+        external_ref: Set(n.external_ref.map(str::to_owned)),
         ..Default::default()
     }
 }
 
 pub async fn insert(db: &impl ConnectionTrait, n: NewRequest<'_>, now: DateTime<Utc>) -> Result<HelpRequest, ApiError> {
     Ok(request_of(new_row(n, now).insert(db).await?))
+}
+
+/// The request made from `reference` (an order number) of `source` in a community.
+pub async fn by_external_ref(
+    db: &impl ConnectionTrait,
+    community_id: CommunityId,
+    source: Source,
+    reference: &str,
+) -> Result<Option<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    Ok(help_request::Entity::find()
+        .filter(C::CommunityId.eq(community_id.0))
+        .filter(C::Source.eq(source.as_str()))
+        .filter(C::ExternalRef.eq(reference))
+        .all(db)
+        .await?
+        .into_iter()
+        .next()
+        .map(request_of))
+}
+
+/// A community's requests that came in from `source`, oldest first.
+pub async fn of_source(
+    db: &impl ConnectionTrait,
+    community_id: CommunityId,
+    source: Source,
+) -> Result<Vec<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    Ok(help_request::Entity::find()
+        .filter(C::CommunityId.eq(community_id.0))
+        .filter(C::Source.eq(source.as_str()))
+        .order_by_asc(C::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(request_of)
+        .collect())
+}
+
+/// What a work order says of its request, written over an earlier import.
+pub struct Amended<'a> {
+    pub category_id: CategoryId,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub address: &'a str,
+    pub contact_phone: &'a str,
+    pub due_at: DateTime<Utc>,
+}
+
+/// Writes a changed work order over its request if nobody changed the
+/// request since `before` was read (`None` otherwise).
+pub async fn amend(
+    db: &impl ConnectionTrait,
+    before: &HelpRequest,
+    a: Amended<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<HelpRequest>, ApiError> {
+    use help_request::Column as C;
+    let rows = help_request::Entity::update_many()
+        .col_expr(C::CategoryId, Expr::value(a.category_id.0))
+        .col_expr(C::Title, Expr::value(a.title))
+        .col_expr(C::Description, Expr::value(a.description))
+        .col_expr(C::Address, Expr::value(a.address))
+        .col_expr(C::ContactPhone, Expr::value(a.contact_phone))
+        .col_expr(C::DueAt, Expr::value(a.due_at))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(before.id.0))
+        .filter(C::Version.eq(before.version))
+        .exec_with_returning(db)
+        .await?;
+    Ok(rows.into_iter().next().map(request_of))
 }
 
 /// Inserts a series occurrence unless it exists: `None` when another

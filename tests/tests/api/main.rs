@@ -38,3 +38,4 @@ mod request_loop;
 mod revocation;
 mod series;
 mod supervision;
+mod work_orders;

@@ -193,7 +193,7 @@ fn read_row(line: u64, get: impl Fn(&str) -> String, lookup: &Lookup) -> Result<
     }
 }
 
-fn initial_password() -> String {
+pub(crate) fn initial_password() -> String {
     // No 0/O, 1/l/I: it will be read aloud or copied by hand.
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();

@@ -9,6 +9,7 @@
 //! take requests?" can keep asking the role.
 
 pub mod import;
+pub(crate) use import::initial_password;
 mod view;
 
 pub use import::{ImportReport, import_csv};

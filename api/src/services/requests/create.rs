@@ -4,6 +4,7 @@ use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
 use crate::domain::matching::GeoPoint;
 use crate::domain::request::{Status, Step, Urgency};
+use crate::domain::source::Source;
 use crate::domain::{GridId, Phone, UserId};
 use crate::error::ApiError;
 use crate::msg;
@@ -25,6 +26,9 @@ pub struct NewRequest {
     pub grid_id: Option<GridId>,
     /// Set when an admin or grid worker enters it for a resident (代下单).
     pub resident_id: Option<UserId>,
+    /// 来源 of an entry for a resident: `proxy` (default), `phone` or
+    /// `walk_in`. A resident's own request is always `app`.
+    pub source: Option<Source>,
 }
 
 #[tracing::instrument(skip(app, me, new), fields(user = %me.id))]
@@ -51,6 +55,13 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     let env = super::Env::of(app);
     let now = env.now;
     let on_behalf = resident_id != me.id;
+    let source = match (on_behalf, new.source) {
+        (false, _) => Source::App,
+        (true, None) => Source::Proxy,
+        (true, Some(s @ (Source::Proxy | Source::Phone | Source::WalkIn))) => s,
+        // 12345 orders and Open311 come in through their own doors.
+        (true, Some(_)) => return Err(ApiError::field("source", "invalid", msg!("field.source.invalid"))),
+    };
     // 邻居已反映过类似问题: compared on the pool, before the write lock.
     let similar = super::duplicates::find_similar(
         db,
@@ -85,6 +96,8 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
             location: new.location,
             similar_to: similar.first().map(|(r, _)| r.id),
             occurrence: None,
+            source,
+            external_ref: None,
         },
         now,
     )

@@ -9,6 +9,7 @@ mod no_show;
 pub mod photos;
 mod transition;
 mod view;
+pub mod work_orders;
 
 pub use check_in::{Proof, confirm as confirm_visit};
 pub use create::{Created, NewRequest, create};

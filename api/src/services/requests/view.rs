@@ -5,6 +5,7 @@ use crate::domain::phone::mask_phone;
 use crate::domain::rating_rule::RatingRule;
 use crate::domain::request::{self, Actor, Person, Status, Step, Urgency};
 use crate::domain::scope::Viewer;
+use crate::domain::source::Source;
 use crate::domain::{CommunityId, GridId, RequestId, Role, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -54,6 +55,11 @@ pub struct RequestView {
     pub location: Option<Location>,
     /// True when someone else (grid worker, family) entered it for the resident.
     pub on_behalf: bool,
+    /// 来源: `app`, `proxy`, `phone`, `walk_in`, `hotline` (12345), `open311`.
+    pub source: Source,
+    pub source_label: String,
+    /// To admins: its number where it came from (a 12345 工单编号).
+    pub external_ref: Option<String>,
     pub status: Status,
     pub status_label: String,
     pub assignee: Option<PersonRef>,
@@ -263,6 +269,9 @@ async fn assemble(
                     mask_phone(&r.contact_phone)
                 },
                 on_behalf: r.entered_by != r.resident_id,
+                source: r.source,
+                source_label: Msg::new(r.source.label_key()).render(lang),
+                external_ref: r.external_ref.clone().filter(|_| admin),
                 status: r.status,
                 status_label: if r.merged_into.is_some() {
                     msg!("status.merged").render(lang)

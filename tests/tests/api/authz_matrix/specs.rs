@@ -144,8 +144,11 @@ pub fn spec(row: &Row) -> Spec {
         "/exports/service-records.xlsx",
         "/exports/employer-report.xlsx",
         "/members/import",
+        "/work-orders/import",
+        "/work-orders/results.csv",
     ];
-    if by_query.contains(&path) && (row.method == Method::Get || path == "/members/import") {
+    let uploads = ["/members/import", "/work-orders/import"];
+    if by_query.contains(&path) && (row.method == Method::Get || uploads.contains(&path)) {
         s.subject = Some((Kind::Community, Via::Query));
         s.query = community_query;
     }
@@ -199,6 +202,9 @@ pub fn spec(row: &Row) -> Spec {
         (Method::Post, p) if p.starts_with("/requests/{id}/") => s.body = body(note),
         (Method::Post, "/members") => (s.body, s.caller) = (body(|_| json!({"kind": "volunteer"})), Fresh::Account),
         (Method::Post, "/members/import") => s.body = Body::Csv("phone,name,kind\n"),
+        (Method::Post, "/work-orders/import") => {
+            s.body = Body::Csv("工单编号,受理时间,诉求类别,地址,诉求内容,联系人,联系电话,办理时限\n")
+        }
         (Method::Put, "/members/{id}") => s.body = body(|_| json!({"kind": "volunteer", "max_active": 20})),
         (Method::Post, "/dispatch/auto") => {
             s.subject = Some((Kind::Community, Via::Body));
