@@ -29,6 +29,7 @@ export const deskNav: NavGroup[] = [
       { to: '/admin/supervision', label: 'supervision', icon: 'warning-o' },
       { to: '/admin/map', label: 'desk.map', icon: 'location-o' },
       { to: '/admin/order', label: 'desk.orderFor', icon: 'add-o' },
+      { to: '/admin/work-orders', label: 'desk.workOrders', icon: 'phone-o' },
       { to: '/series', label: 'seriesAdmin', icon: 'replay' },
       { to: '/appeals', label: 'appeals', icon: 'balance-list-o' },
     ],

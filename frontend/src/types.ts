@@ -34,6 +34,11 @@ export interface Request {
   occurrence: { series_id: number; on: string } | null
   /** The resident's one-time code for the next step (requester only). */
   visit_code?: { kind: 'in' | 'out'; code: string }
+  /** 来源: app, proxy (代下单), phone, walk_in, hotline (12345), open311. */
+  source: string
+  source_label: string
+  /** To admins: its number where it came from (a 12345 工单编号). */
+  external_ref?: string | null
   /** What the caller may do now (the server's state machine). */
   allowed_actions: string[]
 }

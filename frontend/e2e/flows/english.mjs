@@ -53,6 +53,7 @@ const SCREENS = {
     ['qualifications', '/admin/qualifications'],
     ['rules', '/admin/rules'],
     ['rewards', '/admin/rewards'],
+    ['work-orders', '/admin/work-orders'],
     ['appeals', '/appeals'],
     ['series', '/series'],
     ['notifications', '/notifications'],

@@ -4,7 +4,7 @@ export default {
   zh: {
     desk: {
       nav: { label: '管理导航', work: '工作台', people: '人员', rules: '规则与积分', stats: '统计', account: '账户' },
-      allRequests: '全部需求', map: '地图', orderFor: '代下单', membersNav: '报到审核/成员', importNav: '批量导入成员', ruleHistory: '规则历史',
+      allRequests: '全部需求', map: '地图', orderFor: '代下单', membersNav: '报到审核/成员', importNav: '批量导入成员', workOrders: '12345工单', ruleHistory: '规则历史',
       weights: '匹配权重', auditLog: '审计日志', streetOverview: '街道总览',
       metres: '{n} 米', km: '{n} 公里',
       filters: '筛选', status: '状态', anyStatus: '全部状态', anyCategory: '全部类别', grid: '网格', anyGrid: '全部网格',
@@ -37,7 +37,7 @@ export default {
   en: {
     desk: {
       nav: { label: 'Desk navigation', work: 'Work', people: 'People', rules: 'Rules and points', stats: 'Statistics', account: 'Account' },
-      allRequests: 'All requests', map: 'Map', orderFor: 'Order for a resident', membersNav: 'Registrations / members', importNav: 'Import members', ruleHistory: 'Rule history',
+      allRequests: 'All requests', map: 'Map', orderFor: 'Order for a resident', membersNav: 'Registrations / members', importNav: 'Import members', workOrders: '12345 orders', ruleHistory: 'Rule history',
       weights: 'Matching weights', auditLog: 'Audit log', streetOverview: 'Street overview',
       metres: '{n} m', km: '{n} km',
       filters: 'Filters', status: 'Status', anyStatus: 'Any status', anyCategory: 'Any category', grid: 'Grid', anyGrid: 'Any grid',

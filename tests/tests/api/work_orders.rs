@@ -200,6 +200,10 @@ async fn a_bad_work_order_file_writes_nothing(b: Backend) {
         [(3, "invalid".into()), (4, "duplicate".into()), (5, "unknown".into())],
         "{e}"
     );
+    assert!(
+        e["fields"][0]["message"].as_str().is_some_and(|m| m.contains("手机号")),
+        "a bad phone is said as such: {e}"
+    );
     assert_eq!(request_count(&app).await, before);
     let (s, _) = app
         .post(&app.admin.token, "/work-orders/import", json!({"orders": []}))

@@ -67,8 +67,12 @@ pub struct ImportReport {
 }
 
 fn problem(line: u64, p: &source::Problem) -> FieldError {
-    let text = Msg::new(format!("field.work_order.{}", p.code))
-        .with("column", Msg::new(format!("work_order.column.{}", p.field)));
+    // A time and a phone are each wrong in their own way.
+    let key = match (p.field, p.code) {
+        ("contact_phone", "invalid") => "field.work_order.invalid_phone".to_owned(),
+        (_, code) => format!("field.work_order.{code}"),
+    };
+    let text = Msg::new(key).with("column", Msg::new(format!("work_order.column.{}", p.field)));
     FieldError::new(p.field, p.code, text).at_line(line)
 }
 
