@@ -118,7 +118,15 @@ pub async fn send(
         let ids = people(db, notice.audience, &subject).await?;
         live.extend(deliver(db, env, req, ids, *notice, actor, event_key).await?);
     }
-    live.push(LiveEvent::Request {
+    live.push(request_event(action, &subject));
+    Ok(live)
+}
+
+/// The live event of a change to `subject`'s request (who may hear it is
+/// decided from it, see [`LiveEvent::visible_to`]).
+pub fn request_event(action: &str, subject: &Subject<'_>) -> LiveEvent {
+    let req = subject.request;
+    LiveEvent::Request {
         action: action.to_owned(),
         request: RequestBrief {
             id: req.id,
@@ -130,8 +138,7 @@ pub async fn send(
             former_assignee_id: subject.former_assignee_id,
             was_open: subject.was_open,
         },
-    });
-    Ok(live)
+    }
 }
 
 /// A link into the web UI (`path` after the `#`, e.g. `/requests/42`).

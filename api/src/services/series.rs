@@ -255,7 +255,7 @@ async fn generate_one(app: &AppState, s: &Series) -> Result<usize, ApiError> {
             .await?
             .ok_or(ApiError::NotFound("category"))?;
         let txn = store::begin_write(&app.writer).await?;
-        let made_now = store::requests::insert_occurrence(
+        let made_now = store::requests::insert_unless_taken(
             &txn,
             NewRequest {
                 community_id: s.community_id,

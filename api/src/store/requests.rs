@@ -327,9 +327,11 @@ pub async fn amend(
     Ok(rows.into_iter().next().map(request_of))
 }
 
-/// Inserts a series occurrence unless it exists: `None` when another
-/// replica (or an earlier run) made it — the unique (series, day) decides.
-pub async fn insert_occurrence(
+/// Inserts a request unless a unique index says it exists: `None` when
+/// another replica (or an earlier run) made it first — a series occurrence
+/// (unique per series and day) or an imported work order (unique per
+/// community, source and order number).
+pub async fn insert_unless_taken(
     db: &impl ConnectionTrait,
     n: NewRequest<'_>,
     now: DateTime<Utc>,

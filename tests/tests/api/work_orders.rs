@@ -167,6 +167,28 @@ async fn work_orders_import_once_and_follow_changes(b: Backend) {
 }
 both_backends!(work_orders_import_once_and_follow_changes);
 
+/// Two admins import the same sheet at the same moment: every order is made
+/// once, both are told what happened, neither gets an error.
+async fn the_same_sheet_twice_at_once_makes_each_order_once(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let phone = app.fresh_phone();
+    let sheet = file(
+        &(1..=5)
+            .map(|i| line(&app, &format!("RACE{i}"), "代买菜", &phone, 3))
+            .collect::<Vec<_>>(),
+    );
+    let before = request_count(&app).await;
+    let (a, b2) = tokio::join!(import(&app, &sheet), import(&app, &sheet));
+    for (s, r) in [&a, &b2] {
+        assert_eq!(*s, StatusCode::OK, "{r}");
+    }
+    let made = a.1["created"].as_i64().unwrap_or(0) + b2.1["created"].as_i64().unwrap_or(0);
+    let seen = a.1["unchanged"].as_i64().unwrap_or(0) + b2.1["unchanged"].as_i64().unwrap_or(0);
+    assert_eq!((made, seen), (5, 5), "{} / {}", a.1, b2.1);
+    assert_eq!(request_count(&app).await, before + 5);
+}
+both_backends!(the_same_sheet_twice_at_once_makes_each_order_once);
+
 async fn a_bad_work_order_file_writes_nothing(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let before = request_count(&app).await;

@@ -16,10 +16,10 @@ use crate::domain::request::{Status, Step, Urgency};
 use crate::domain::source::{self, Source, WorkOrder};
 use crate::domain::{CommunityId, RequestId, Role, UserId};
 use crate::error::{ApiError, FieldError};
-use crate::infra::live::{LiveEvent, RequestBrief};
+use crate::infra::live::LiveEvent;
 use crate::messages::Msg;
 use crate::msg;
-use crate::services::{directory, members, scope};
+use crate::services::{directory, members, notify, scope};
 use crate::state::AppState;
 use crate::store::directory::Category;
 use crate::store::{self, requests::Amended, requests::HelpRequest, requests::NewEvent, users::NewUser};
@@ -193,144 +193,18 @@ pub async fn import_csv(
     let menu = directory::menu(app).await?;
     let orders = read(text, &menu, env)?;
 
-    // The contacts: residents of this community already, or new accounts.
-    let phones: Vec<&str> = orders.iter().map(|(_, o, _)| o.contact_phone.as_str()).collect();
-    let known: HashMap<String, store::users::User> = store::users::by_phones(&app.db, &phones)
-        .await?
-        .into_iter()
-        .map(|u| (u.phone.clone(), u))
-        .collect();
-    let mut errors = Vec::new();
-    for (line, o, _) in &orders {
-        if known
-            .get(o.contact_phone.as_str())
-            .is_some_and(|u| u.community_id != community_id)
-        {
-            errors.push(problem(
-                *line,
-                &source::Problem {
-                    field: "contact_phone",
-                    code: "elsewhere",
-                },
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    // Another import of the same orders (or a registration of a contact's
+    // phone) committing first makes the write fail on a unique index: read
+    // again and write again, which then finds what the other one made.
     let mut passwords = HashMap::new();
-    for (_, o, _) in &orders {
-        let phone = o.contact_phone.as_str();
-        if !known.contains_key(phone) && !passwords.contains_key(phone) {
-            let pw = members::initial_password();
-            let hash = app.hasher.hash_initial(pw.clone()).await?;
-            passwords.insert(phone.to_owned(), (pw, hash));
+    let mut attempt = 0;
+    let (rows, live) = loop {
+        attempt += 1;
+        match write(app, me, community_id, &orders, &mut passwords, env).await {
+            Err(ApiError::Conflict | ApiError::PhoneTaken) if attempt < 3 => continue,
+            done => break done?,
         }
-    }
-
-    let now = env.now;
-    let txn = store::begin_write(&app.writer).await?;
-    let mut made: HashMap<String, UserId> = known.iter().map(|(p, u)| (p.clone(), u.id)).collect();
-    let mut rows = Vec::with_capacity(orders.len());
-    let mut live = Vec::new();
-    for (line, o, cat) in &orders {
-        let phone = o.contact_phone.as_str();
-        let mut initial_password = None;
-        let resident_id = match made.get(phone) {
-            Some(id) => *id,
-            None => {
-                let (pw, hash) = passwords.remove(phone).unwrap_or_default();
-                let u = store::users::insert(
-                    &txn,
-                    NewUser {
-                        phone,
-                        name: &o.contact_name,
-                        password_hash: hash,
-                        role: Role::Resident,
-                        community_id,
-                        grid_id: None,
-                    },
-                    now,
-                )
-                .await?;
-                made.insert(phone.to_owned(), u.id);
-                initial_password = Some(pw);
-                u.id
-            }
-        };
-        let title = title_of(o);
-        let (request, outcome) =
-            match store::requests::by_external_ref(&txn, community_id, Source::Hotline, &o.number).await? {
-                None => {
-                    let r = store::requests::insert(
-                        &txn,
-                        store::requests::NewRequest {
-                            community_id,
-                            grid_id: None,
-                            resident_id,
-                            entered_by: me.id,
-                            category_id: cat.id,
-                            title: &title,
-                            description: &o.content,
-                            address: &o.address,
-                            contact_phone: phone,
-                            preferred_time: None,
-                            urgency: Urgency::Normal,
-                            due_at: Some(o.deadline),
-                            location: None,
-                            similar_to: None,
-                            occurrence: None,
-                            source: Source::Hotline,
-                            external_ref: Some(&o.number),
-                        },
-                        now,
-                    )
-                    .await?;
-                    store::requests::insert_event(
-                        &txn,
-                        NewEvent {
-                            request_id: r.id,
-                            actor_id: Some(me.id),
-                            step: Step::Create,
-                            from_status: None,
-                            to_status: Status::Pending,
-                            note: Some(&format!("12345 {}", o.number)),
-                            note_key: Some("timeline.hotline"),
-                        },
-                        now,
-                    )
-                    .await?;
-                    (r, Outcome::Created)
-                }
-                Some(r) if same(&r, o, cat, &title) => (r, Outcome::Unchanged),
-                Some(r) if !matches!(r.status, Status::Pending | Status::Open) => (r, Outcome::Kept),
-                Some(r) => {
-                    let amended = Amended {
-                        category_id: cat.id,
-                        title: &title,
-                        description: &o.content,
-                        address: &o.address,
-                        contact_phone: phone,
-                        due_at: o.deadline,
-                    };
-                    let r = store::requests::amend(&txn, &r, amended, now)
-                        .await?
-                        .ok_or(ApiError::Conflict)?;
-                    (r, Outcome::Updated)
-                }
-            };
-        if matches!(outcome, Outcome::Created | Outcome::Updated) {
-            live.push(brief(&request, outcome));
-        }
-        rows.push(OrderRow {
-            line: *line,
-            order_no: o.number.clone(),
-            request_id: request.id,
-            outcome,
-            initial_password,
-        });
-    }
-    txn.commit().await?;
+    };
     super::announce(app, live).await;
     let count = |k: Outcome| rows.iter().filter(|r| r.outcome == k).count();
     let report = ImportReport {
@@ -357,23 +231,18 @@ fn same(r: &HelpRequest, o: &WorkOrder, cat: &Category, title: &str) -> bool {
 }
 
 fn brief(r: &HelpRequest, outcome: Outcome) -> LiveEvent {
-    LiveEvent::Request {
-        action: match outcome {
-            Outcome::Created => "create",
-            _ => "update",
-        }
-        .to_owned(),
-        request: RequestBrief {
-            id: r.id,
-            community_id: r.community_id,
-            status: r.status,
-            resident_id: r.resident_id,
-            entered_by: r.entered_by,
-            assignee_id: r.assignee_id,
+    let action = match outcome {
+        Outcome::Created => "create",
+        _ => "update",
+    };
+    notify::request_event(
+        action,
+        &notify::Subject {
+            request: r,
             former_assignee_id: None,
             was_open: r.status == Status::Open,
         },
-    }
+    )
 }
 
 /// One line per order of `community`, for back-reporting to the hotline
@@ -423,4 +292,156 @@ pub async fn results_csv(app: &AppState, me: &CurrentUser, community_id: Communi
     }
     let bytes = w.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
     String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Finds or makes each order's contact and writes every order, in one
+/// transaction; `Conflict` or `PhoneTaken` when another writer took an
+/// order number or a phone first (then try again).
+async fn write(
+    app: &AppState,
+    me: &CurrentUser,
+    community_id: CommunityId,
+    orders: &[(u64, WorkOrder, Category)],
+    passwords: &mut HashMap<String, (String, String)>,
+    env: Env<'_>,
+) -> Result<(Vec<OrderRow>, Vec<LiveEvent>), ApiError> {
+    // The contacts: residents of this community already, or new accounts.
+    let phones: Vec<&str> = orders.iter().map(|(_, o, _)| o.contact_phone.as_str()).collect();
+    let known: HashMap<String, store::users::User> = store::users::by_phones(&app.db, &phones)
+        .await?
+        .into_iter()
+        .map(|u| (u.phone.clone(), u))
+        .collect();
+    let mut errors = Vec::new();
+    for (line, o, _) in orders {
+        if known
+            .get(o.contact_phone.as_str())
+            .is_some_and(|u| u.community_id != community_id)
+        {
+            errors.push(problem(
+                *line,
+                &source::Problem {
+                    field: "contact_phone",
+                    code: "elsewhere",
+                },
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    for (_, o, _) in orders {
+        let phone = o.contact_phone.as_str();
+        if !known.contains_key(phone) && !passwords.contains_key(phone) {
+            let pw = members::initial_password();
+            let hash = app.hasher.hash_initial(pw.clone()).await?;
+            passwords.insert(phone.to_owned(), (pw, hash));
+        }
+    }
+
+    let now = env.now;
+    let txn = store::begin_write(&app.writer).await?;
+    let mut made: HashMap<String, UserId> = known.iter().map(|(p, u)| (p.clone(), u.id)).collect();
+    let mut rows = Vec::with_capacity(orders.len());
+    let mut live = Vec::new();
+    for (line, o, cat) in orders {
+        let phone = o.contact_phone.as_str();
+        let mut initial_password = None;
+        let resident_id = match made.get(phone) {
+            Some(id) => *id,
+            None => {
+                let (pw, hash) = passwords.remove(phone).unwrap_or_default();
+                let u = store::users::insert(
+                    &txn,
+                    NewUser {
+                        phone,
+                        name: &o.contact_name,
+                        password_hash: hash,
+                        role: Role::Resident,
+                        community_id,
+                        grid_id: None,
+                    },
+                    now,
+                )
+                .await?;
+                made.insert(phone.to_owned(), u.id);
+                initial_password = Some(pw);
+                u.id
+            }
+        };
+        let title = title_of(o);
+        let (request, outcome) =
+            match store::requests::by_external_ref(&txn, community_id, Source::Hotline, &o.number).await? {
+                None => {
+                    let r = store::requests::insert_unless_taken(
+                        &txn,
+                        store::requests::NewRequest {
+                            community_id,
+                            grid_id: None,
+                            resident_id,
+                            entered_by: me.id,
+                            category_id: cat.id,
+                            title: &title,
+                            description: &o.content,
+                            address: &o.address,
+                            contact_phone: phone,
+                            preferred_time: None,
+                            urgency: Urgency::Normal,
+                            due_at: Some(o.deadline),
+                            location: None,
+                            similar_to: None,
+                            occurrence: None,
+                            source: Source::Hotline,
+                            external_ref: Some(&o.number),
+                        },
+                        now,
+                    )
+                    .await?
+                    .ok_or(ApiError::Conflict)?;
+                    store::requests::insert_event(
+                        &txn,
+                        NewEvent {
+                            request_id: r.id,
+                            actor_id: Some(me.id),
+                            step: Step::Create,
+                            from_status: None,
+                            to_status: Status::Pending,
+                            note: Some(&format!("12345 {}", o.number)),
+                            note_key: Some("timeline.hotline"),
+                        },
+                        now,
+                    )
+                    .await?;
+                    (r, Outcome::Created)
+                }
+                Some(r) if same(&r, o, cat, &title) => (r, Outcome::Unchanged),
+                Some(r) if !matches!(r.status, Status::Pending | Status::Open) => (r, Outcome::Kept),
+                Some(r) => {
+                    let amended = Amended {
+                        category_id: cat.id,
+                        title: &title,
+                        description: &o.content,
+                        address: &o.address,
+                        contact_phone: phone,
+                        due_at: o.deadline,
+                    };
+                    let r = store::requests::amend(&txn, &r, amended, now)
+                        .await?
+                        .ok_or(ApiError::Conflict)?;
+                    (r, Outcome::Updated)
+                }
+            };
+        if matches!(outcome, Outcome::Created | Outcome::Updated) {
+            live.push(brief(&request, outcome));
+        }
+        rows.push(OrderRow {
+            line: *line,
+            order_no: o.number.clone(),
+            request_id: request.id,
+            outcome,
+            initial_password,
+        });
+    }
+    txn.commit().await?;
+    Ok((rows, live))
 }
