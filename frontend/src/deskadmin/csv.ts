@@ -62,6 +62,15 @@ export function withoutLines(text: string, lines: number[]): string {
     .join('\n')
 }
 
+/** The CSV file chosen in `e`'s file input, its text without a byte-order
+ *  mark; `null` when nothing was chosen, `'not-csv'` for another kind of file. */
+export async function chosenCsv(e: Event): Promise<{ name: string; text: string } | null | 'not-csv'> {
+  const file = (e.target as HTMLInputElement).files?.[0]
+  if (!file) return null
+  if (!/\.(csv|txt)$/i.test(file.name)) return 'not-csv'
+  return { name: file.name, text: (await file.text()).replace(/^\ufeff/, '') }
+}
+
 /** Data rows in a file (non-empty lines after the header). */
 export function dataRows(text: string): number {
   return Math.max(0, text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim()).length - 1)
