@@ -114,6 +114,8 @@ async fn one_loop(w: &World) {
         urgency: Urgency::Normal,
         grid_id: None,
         resident_id: None,
+        resident_phone: None,
+        resident_name: None,
         source: None,
     };
     let id = requests::create(&w.state, &w.resident, new).await.unwrap().id;

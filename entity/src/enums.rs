@@ -99,6 +99,8 @@ pub enum Role {
     Admin,
     #[sea_orm(string_value = "street_admin")]
     StreetAdmin,
+    #[sea_orm(string_value = "grid_worker")]
+    GridWorker,
 }
 
 /// Language of notices.

@@ -8,6 +8,8 @@ pub mod community;
 pub mod enums;
 pub mod follow_up;
 pub mod grid;
+pub mod grid_visit;
+pub mod grid_worker;
 pub mod help_request;
 pub mod member_balance;
 pub mod member_profile;

@@ -39,6 +39,7 @@ export const deskNav: NavGroup[] = [
     items: [
       { to: '/admin/members', label: 'desk.membersNav', icon: 'friends-o' },
       { to: '/admin/members/import', label: 'desk.importNav', icon: 'description-o' },
+      { to: '/admin/grid-workers', label: 'grid.adminNav', icon: 'cluster-o' },
       { to: '/admin/qualifications', label: 'qualificationReview', icon: 'certificate' },
     ],
   },

@@ -37,6 +37,8 @@ export interface Request {
   /** 来源: app, proxy (代下单), phone, walk_in, hotline (12345), open311. */
   source: string
   source_label: string
+  /** 代下单: who entered it for the resident (a grid worker, an admin). */
+  entered_by?: { id: number; name: string } | null
   /** To admins: its number where it came from (a 12345 工单编号). */
   external_ref?: string | null
   /** What the caller may do now (the server's state machine). */

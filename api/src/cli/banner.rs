@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::infra::db::redact;
 
 /// The demo accounts `--demo` makes (and keeps across restarts).
-pub const DEMO_ACCOUNTS: &str = "管理员 admin 13900000000 · 居民 residents 13900000001-3 · 党员 members 13900000011-13";
+pub const DEMO_ACCOUNTS: &str = "管理员 admin 13900000000 · 居民 residents 13900000001-3 · 党员 members 13900000011-13 · 网格员 grid worker 13900000031";
 
 /// What `linli serve` is about to run with, in Chinese and English.
 pub fn render(settings: &Settings, demo: bool) -> String {

@@ -76,6 +76,8 @@ fn demo_request(category: &str, title: &str, building: usize) -> NewRequest {
         urgency: Urgency::Normal,
         grid_id: None,
         resident_id: None,
+        resident_phone: None,
+        resident_name: None,
         source: None,
     }
 }
@@ -583,8 +585,56 @@ pub async fn demo(state: &AppState) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("demo award: {e}"))?;
     }
+    grid_worker(state, c.id, g(0)).await?;
     neighbour(state).await?;
     Ok(true)
+}
+
+/// 网格员 周丽 (13900000031) looks after 东区网格: a request she entered
+/// for 刘桂兰 at her door (代下单, 上门), and two visits in her 走访 log —
+/// one whose need became that request, one with nothing found.
+async fn grid_worker(state: &AppState, c: CommunityId, grid: Option<GridId>) -> anyhow::Result<()> {
+    let Some(grid) = grid else { return Ok(()) };
+    let worker = demo_user(state, "13900000031", "周丽", Role::GridWorker, c, Some(grid)).await?;
+    let txn = store::begin_write(&state.writer).await?;
+    store::grids::set(&txn, worker.id, &[grid], state.clock.now()).await?;
+    txn.commit().await?;
+    let ordered = requests::create(
+        state,
+        &worker,
+        NewRequest {
+            description: "下周三上午去市一医院复查，腿脚不便，需要有人陪同".into(),
+            resident_phone: Phone::parse("13900000003"),
+            source: Some(crate::domain::source::Source::WalkIn),
+            grid_id: Some(grid),
+            ..demo_request("elderly_care", "刘阿姨想请人陪同去医院复查", 3)
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo grid order: {e}"))?;
+    for (household, note, needs, request) in [
+        (
+            "阳光社区3号楼302（刘桂兰）",
+            "独居，腿脚不便",
+            "下周三去医院复查需要陪同",
+            Some(ordered.id),
+        ),
+        ("阳光社区1号楼101", "身体良好，子女每周来看望", "", None),
+    ] {
+        let visit = crate::services::grids::VisitInput {
+            grid_id: Some(grid),
+            resident_id: None,
+            household: household.into(),
+            visited_on: None,
+            note: note.into(),
+            needs: needs.into(),
+            request_id: request,
+        };
+        crate::services::grids::record_visit(state, &worker, visit)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo visit: {e}"))?;
+    }
+    Ok(())
 }
 
 /// A second community of 和平街道 (明月社区, its admin 周主任 13900000020

@@ -14,10 +14,20 @@ pub enum Role {
     Admin,
     /// 街道管理员 — an admin across every community of one street.
     StreetAdmin,
+    /// 网格员 — looks after one or more grids of a community: posts
+    /// requests for residents (代下单), follows every request of their
+    /// grids, does their 回访 and keeps a 走访 log. Not an administrator.
+    GridWorker,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Resident, Role::Member, Role::Admin, Role::StreetAdmin];
+    pub const ALL: [Role; 5] = [
+        Role::Resident,
+        Role::Member,
+        Role::Admin,
+        Role::StreetAdmin,
+        Role::GridWorker,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -25,6 +35,7 @@ impl Role {
             Role::Member => "member",
             Role::Admin => "admin",
             Role::StreetAdmin => "street_admin",
+            Role::GridWorker => "grid_worker",
         }
     }
 

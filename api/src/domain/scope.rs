@@ -9,7 +9,7 @@
 //!   its list query from the same rule ([`Viewer::sees_all_of`] and
 //!   friends), and the live stream filters events with [`Viewer::can_view`].
 
-use super::ids::{CommunityId, RequestId, UserId};
+use super::ids::{CommunityId, GridId, RequestId, UserId};
 use super::request::Status;
 use super::role::Role;
 
@@ -27,7 +27,7 @@ impl Authority {
         match role {
             Role::Admin => Authority::Community(community),
             Role::StreetAdmin => Authority::Street(street.to_owned()),
-            Role::Resident | Role::Member => Authority::None,
+            Role::Resident | Role::Member | Role::GridWorker => Authority::None,
         }
     }
 
@@ -50,6 +50,8 @@ impl Authority {
 pub struct Visibility {
     pub id: RequestId,
     pub community_id: CommunityId,
+    /// 网格: its grid workers see it.
+    pub grid_id: Option<GridId>,
     pub status: Status,
     pub resident_id: UserId,
     pub entered_by: UserId,
@@ -68,6 +70,9 @@ pub struct Viewer {
     /// duplicate's resident, a neighbour who chose to follow): they see
     /// them, and act on nothing.
     pub follows: Vec<RequestId>,
+    /// 网格员: the grids they look after — they see every request there,
+    /// with the resident's contact (they do its 回访).
+    pub grids: Vec<GridId>,
 }
 
 impl Viewer {
@@ -80,6 +85,11 @@ impl Viewer {
         self.administers.contains(&community)
     }
 
+    /// A grid worker of the request's grid.
+    pub fn looks_after(&self, r: &Visibility) -> bool {
+        r.grid_id.is_some_and(|g| self.grids.contains(&g))
+    }
+
     /// Members see their own community's task hall.
     pub fn sees_hall_of(&self) -> Option<CommunityId> {
         (self.role == Role::Member).then_some(self.community_id)
@@ -89,6 +99,7 @@ impl Viewer {
         self.is_party(r)
             || self.follows.contains(&r.id)
             || self.administers(r.community_id)
+            || self.looks_after(r)
             || (self.sees_hall_of() == Some(r.community_id) && r.status == Status::Open)
     }
 
@@ -97,6 +108,7 @@ impl Viewer {
     /// (PIPL: need to know).
     pub fn sees_contact(&self, r: &Visibility) -> bool {
         self.administers(r.community_id)
+            || self.looks_after(r)
             || r.resident_id == self.id
             || r.entered_by == self.id
             || (r.assignee_id == Some(self.id) && r.status.is_active_service())
@@ -112,6 +124,7 @@ mod tests {
         Visibility {
             id: RequestId(7),
             community_id: CommunityId(1),
+            grid_id: Some(GridId(3)),
             status,
             resident_id: UserId(1),
             entered_by: UserId(2),
@@ -126,6 +139,7 @@ mod tests {
             community_id: CommunityId(community),
             administers: administers.iter().copied().map(CommunityId).collect(),
             follows: Vec::new(),
+            grids: Vec::new(),
         }
     }
 
@@ -158,6 +172,29 @@ mod tests {
         assert!(viewer(10, Role::Admin, 1, &[1]).sees_contact(&req(Status::Closed, Some(20))));
     }
 
+    #[test]
+    fn grid_workers_see_their_grids_requests_with_contact_and_nothing_else() {
+        let worker = Viewer {
+            grids: vec![GridId(3), GridId(4)],
+            ..viewer(30, Role::GridWorker, 1, &[])
+        };
+        let mine = req(Status::Pending, None);
+        assert!(worker.can_view(&mine) && worker.sees_contact(&mine));
+        let other = Visibility {
+            grid_id: Some(GridId(5)),
+            ..mine
+        };
+        assert!(!worker.can_view(&other) && !worker.sees_contact(&other));
+        let nowhere = Visibility { grid_id: None, ..mine };
+        assert!(!worker.can_view(&nowhere));
+        // Not a member: the task hall is not theirs.
+        assert!(!worker.can_view(&Visibility {
+            status: Status::Open,
+            ..other
+        }));
+        assert!(!Authority::of(Role::GridWorker, CommunityId(1), "和平街道").is_admin());
+    }
+
     fn any_status() -> impl Strategy<Value = Status> {
         proptest::sample::select(Status::ALL.to_vec())
     }
@@ -167,8 +204,12 @@ mod tests {
         #[test]
         fn contact_implies_view(status in any_status(), assignee in proptest::option::of(1i64..30),
                                 id in 1i64..30, role in proptest::sample::select(Role::ALL.to_vec()),
-                                community in 1i64..3, admin in proptest::bool::ANY) {
-            let v = viewer(id, role, community, if admin { &[1] } else { &[] });
+                                community in 1i64..3, admin in proptest::bool::ANY,
+                                grid in proptest::option::of(3i64..6)) {
+            let v = Viewer {
+                grids: grid.map(GridId).into_iter().collect(),
+                ..viewer(id, role, community, if admin { &[1] } else { &[] })
+            };
             let r = req(status, assignee);
             prop_assert!(!v.sees_contact(&r) || v.can_view(&r));
         }

@@ -8,7 +8,7 @@
 use super::redis::Redis;
 use crate::domain::request::Status;
 use crate::domain::scope::{Viewer, Visibility};
-use crate::domain::{CommunityId, RequestId, UserId};
+use crate::domain::{CommunityId, GridId, RequestId, UserId};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +20,8 @@ use tokio::sync::broadcast;
 pub struct RequestBrief {
     pub id: RequestId,
     pub community_id: CommunityId,
+    #[serde(default)]
+    pub grid_id: Option<GridId>,
     pub status: Status,
     pub resident_id: UserId,
     pub entered_by: UserId,
@@ -72,6 +74,7 @@ impl LiveEvent {
                     || viewer.can_view(&Visibility {
                         id: r.id,
                         community_id: r.community_id,
+                        grid_id: r.grid_id,
                         status: r.status,
                         resident_id: r.resident_id,
                         entered_by: r.entered_by,
@@ -212,6 +215,7 @@ mod tests {
             community_id: CommunityId(community),
             administers: Vec::new(),
             follows: Vec::new(),
+            grids: Vec::new(),
         }
     }
 
@@ -222,6 +226,7 @@ mod tests {
             request: RequestBrief {
                 id: RequestId(7),
                 community_id: CommunityId(1),
+                grid_id: None,
                 status: Status::Accepted,
                 resident_id: UserId(2),
                 entered_by: UserId(2),

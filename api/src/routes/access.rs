@@ -27,8 +27,8 @@ pub enum Access {
     Admin,
     /// A street admin (街道管理员).
     StreetAdmin,
-    /// A resident or member — not an admin (报到: a member is told they
-    /// already reported in).
+    /// A resident or member — not an admin, not a grid worker (报到: a
+    /// member is told they already reported in).
     NotAdmin,
     /// A member (党员 / 志愿者).
     Member,
@@ -58,6 +58,14 @@ pub enum Access {
     MemberOf,
     /// A resident of the record's community (关注).
     ResidentOf,
+    /// A grid worker (网格员: 走访).
+    GridWorker,
+    /// An administrator or a grid worker; what it answers is scoped to
+    /// their communities or grids.
+    Staff,
+    /// An admin of the record's community, or a grid worker of its grid
+    /// (回访).
+    AdminOrGridOf,
 }
 
 /// The facts about a caller and a record that decide an [`Access`].
@@ -73,6 +81,8 @@ pub struct Caller {
     pub in_community: bool,
     /// The caller administers the record's community.
     pub administers: bool,
+    /// The caller is a grid worker of the record's grid.
+    pub looks_after: bool,
 }
 
 impl Access {
@@ -85,7 +95,7 @@ impl Access {
             Access::Anyone | Access::SignedIn => true,
             Access::Admin => role.is_admin(),
             Access::StreetAdmin => role == Role::StreetAdmin,
-            Access::NotAdmin => !role.is_admin(),
+            Access::NotAdmin => matches!(role, Role::Resident | Role::Member),
             Access::Member => role == Role::Member,
             Access::PeopleOf => c.in_community || c.administers,
             Access::AdminOf => c.administers,
@@ -96,6 +106,9 @@ impl Access {
             Access::Holder => c.holds && role == Role::Member && c.in_community,
             Access::MemberOf => role == Role::Member && c.in_community,
             Access::ResidentOf => role == Role::Resident && c.in_community,
+            Access::GridWorker => role == Role::GridWorker,
+            Access::Staff => role.is_admin() || role == Role::GridWorker,
+            Access::AdminOrGridOf => c.administers || (c.looks_after && role == Role::GridWorker),
         }
     }
 
@@ -103,7 +116,14 @@ impl Access {
     pub fn needs_record(self) -> bool {
         !matches!(
             self,
-            Access::Anyone | Access::SignedIn | Access::Admin | Access::StreetAdmin | Access::NotAdmin | Access::Member
+            Access::Anyone
+                | Access::SignedIn
+                | Access::Admin
+                | Access::StreetAdmin
+                | Access::NotAdmin
+                | Access::Member
+                | Access::GridWorker
+                | Access::Staff
         )
     }
 }
@@ -175,9 +195,17 @@ mod tests {
             holds: true,
             in_community: true,
             administers: true,
+            looks_after: true,
             role: None,
         };
-        for a in [Access::SignedIn, Access::Owner, Access::AdminOf, Access::PeopleOf] {
+        for a in [
+            Access::SignedIn,
+            Access::Owner,
+            Access::AdminOf,
+            Access::PeopleOf,
+            Access::AdminOrGridOf,
+            Access::Staff,
+        ] {
             assert!(!a.allows(&anonymous), "{a:?}");
         }
         assert!(Access::Anyone.allows(&anonymous));
@@ -210,6 +238,24 @@ mod tests {
             in_community: true,
             ..caller(Role::Resident)
         }));
+    }
+
+    #[test]
+    fn grid_workers_act_on_their_grids_and_are_not_admins() {
+        let worker = caller(Role::GridWorker);
+        let in_grid = Caller {
+            looks_after: true,
+            in_community: true,
+            ..worker
+        };
+        assert!(Access::AdminOrGridOf.allows(&in_grid));
+        assert!(!Access::AdminOrGridOf.allows(&worker));
+        assert!(!Access::AdminOf.allows(&in_grid));
+        assert!(Access::GridWorker.allows(&worker) && Access::Staff.allows(&worker));
+        assert!(!Access::GridWorker.allows(&caller(Role::Admin)));
+        assert!(Access::Staff.allows(&caller(Role::StreetAdmin)));
+        assert!(!Access::Staff.allows(&caller(Role::Member)));
+        assert!(!Access::Admin.allows(&worker));
     }
 
     #[test]

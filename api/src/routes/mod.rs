@@ -9,6 +9,7 @@ mod certificates;
 mod check;
 mod directory;
 mod exports;
+mod grids;
 mod health;
 pub mod home;
 mod ledger;
@@ -56,6 +57,7 @@ fn api_routes(r: &mut Routes) {
     series::routes(r);
     check::routes(r);
     work_orders::routes(r);
+    grids::routes(r);
 }
 
 /// Load balancers' health checks are at the root too.

@@ -126,8 +126,14 @@ struct NewRequestBody {
     preferred_time: Option<DateTime<Utc>>,
     urgency: Option<Urgency>,
     grid_id: Option<GridId>,
-    /// 代下单: an admin enters the request for this resident.
+    /// 代下单: an admin or grid worker enters the request for this resident…
     resident_id: Option<UserId>,
+    /// …or for the resident with this phone number (a new one gets an
+    /// account, named `resident_name`).
+    #[validate(custom(function = "validate_phone"))]
+    resident_phone: Option<String>,
+    #[validate(length(min = 1, max = 50), custom(function = "validate_not_blank"))]
+    resident_name: Option<String>,
     /// 来源 of such an entry: `proxy` (default), `phone` or `walk_in`.
     source: Option<Source>,
     /// Where the service is (WGS-84), both or neither; helps matching.
@@ -177,6 +183,8 @@ async fn create_request(
         urgency: b.urgency.unwrap_or_default(),
         grid_id: b.grid_id,
         resident_id: b.resident_id,
+        resident_phone: b.resident_phone.as_deref().and_then(Phone::parse),
+        resident_name: b.resident_name,
         source: b.source,
     };
     Ok(HttpResponse::Created().json(requests::create(&state, &me, new).await?))

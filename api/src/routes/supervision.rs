@@ -1,6 +1,6 @@
 //! 督查 (supervision list, sweep), 回访 (follow-ups) and statistics.
 
-use super::access::Access::{Admin, AdminOf};
+use super::access::Access::{Admin, AdminOf, AdminOrGridOf};
 use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::sla::FollowUpMethod;
@@ -16,8 +16,8 @@ use validator::Validate;
 pub fn routes(r: &mut Routes) {
     r.get("/supervision", AdminOf, list)
         .post("/supervision/sweep", Admin, sweep)
-        .post("/requests/{id}/follow-ups", AdminOf, follow_up)
-        .get("/requests/{id}/follow-ups", AdminOf, follow_ups)
+        .post("/requests/{id}/follow-ups", AdminOrGridOf, follow_up)
+        .get("/requests/{id}/follow-ups", AdminOrGridOf, follow_ups)
         .get("/stats", AdminOf, get_stats)
         .get("/street/overview", Admin, street_overview);
 }

@@ -19,6 +19,8 @@ pub fn routes(r: &mut Routes) {
     r.post("/users", AdminOf, create_user)
         .get("/users", Admin, list_users)
         .put("/users/{id}/role", AdminOf, set_role)
+        .put("/users/{id}/grids", AdminOf, set_grids)
+        .get("/grid-workers", Admin, grid_workers)
         .post("/users/{id}/password/reset", AdminOf, reset_password);
 }
 
@@ -35,6 +37,23 @@ struct CreateUserBody {
     /// Defaults to the admin's own community.
     community_id: Option<CommunityId>,
     grid_id: Option<GridId>,
+    /// A grid worker's grids (网格员: one or more of the community's).
+    #[validate(length(max = 50))]
+    #[serde(default)]
+    grid_ids: Vec<GridId>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct GridsBody {
+    #[validate(length(max = 50))]
+    grid_ids: Vec<GridId>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct CommunityQuery {
+    community_id: Option<CommunityId>,
 }
 
 #[derive(Deserialize, Validate)]
@@ -70,7 +89,28 @@ async fn create_user(
         community_id: b.community_id.unwrap_or(me.community_id),
         grid_id: b.grid_id,
     };
-    Ok(HttpResponse::Created().json(services::users::create_for(&state, &me, acc).await?))
+    Ok(HttpResponse::Created().json(services::users::create_for(&state, &me, acc, &b.grid_ids).await?))
+}
+
+/// 网格员: the grids a grid worker looks after.
+async fn set_grids(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    id: web::Path<UserId>,
+    body: ValidJson<GridsBody>,
+) -> Result<HttpResponse, ApiError> {
+    let w = services::grids::set_grids(&state, &me, id.into_inner(), &body.0.grid_ids).await?;
+    Ok(HttpResponse::Ok().json(w))
+}
+
+/// The grid workers in scope, with their grids.
+async fn grid_workers(
+    state: web::Data<AppState>,
+    me: CurrentUser,
+    q: ValidQuery<CommunityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let items = services::grids::workers(&state, &me, q.0.community_id).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
 async fn list_users(

@@ -131,6 +131,7 @@ pub fn request_event(action: &str, subject: &Subject<'_>) -> LiveEvent {
         request: RequestBrief {
             id: req.id,
             community_id: req.community_id,
+            grid_id: req.grid_id,
             status: req.status,
             resident_id: req.resident_id,
             entered_by: req.entered_by,

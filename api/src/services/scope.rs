@@ -4,8 +4,8 @@
 //! their community, a street admin in every community of their street.
 
 use crate::auth::CurrentUser;
-use crate::domain::CommunityId;
 use crate::domain::scope::{Authority, Viewer};
+use crate::domain::{CommunityId, GridId};
 use crate::error::ApiError;
 use crate::store;
 use sea_orm::ConnectionTrait;
@@ -42,6 +42,28 @@ pub async fn require_admin_of(
     community: CommunityId,
 ) -> Result<(), ApiError> {
     if administers(db, me, community).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Does `me` look after this grid (网格员)?
+pub async fn looks_after(db: &impl ConnectionTrait, me: &CurrentUser, grid: Option<GridId>) -> Result<bool, ApiError> {
+    Ok(match grid {
+        Some(g) if me.role == crate::domain::Role::GridWorker => store::grids::of_worker(db, me.id).await?.contains(&g),
+        _ => false,
+    })
+}
+
+/// An admin of `community`, or a grid worker of `grid` (回访), or 403.
+pub async fn require_admin_or_grid_of(
+    db: &impl ConnectionTrait,
+    me: &CurrentUser,
+    community: CommunityId,
+    grid: Option<GridId>,
+) -> Result<(), ApiError> {
+    if looks_after(db, me, grid).await? || administers(db, me, community).await? {
         Ok(())
     } else {
         Err(ApiError::Forbidden)
@@ -85,11 +107,17 @@ pub async fn viewer(db: &impl ConnectionTrait, me: &CurrentUser) -> Result<Viewe
     } else {
         Vec::new()
     };
+    let grids = if me.role == crate::domain::Role::GridWorker {
+        store::grids::of_worker(db, me.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Viewer {
         id: me.id,
         role: me.role,
         community_id: me.community_id,
         administers,
         follows,
+        grids,
     })
 }

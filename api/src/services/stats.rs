@@ -33,6 +33,11 @@ pub struct Stats {
     pub total: Figures,
     pub by_category: Vec<Group>,
     pub by_grid: Vec<Group>,
+    /// 网格员: what each grid worker of these communities entered for
+    /// residents (代下单), keyed by their id.
+    pub by_grid_worker: Vec<Group>,
+    /// 来源: the resident's app, 代下单, phone, walk-in, 12345…
+    pub by_source: Vec<Group>,
     pub by_month: Vec<Group>,
 }
 
@@ -71,6 +76,11 @@ pub async fn stats(
         })
         .collect();
     let grids = store::stats::grid_names(db).await?;
+    let workers = store::users::by_ids(
+        db,
+        store::users::ids_with_role(db, crate::domain::Role::GridWorker, &ids).await?,
+    )
+    .await?;
     let row = |r: &HelpRequest| Row {
         created_at: r.created_at,
         accepted_at: accepted.get(&r.id).copied(),
@@ -85,6 +95,12 @@ pub async fn stats(
     let category_rows = by(&|r| categories.get(&r.category_id).map(|c| c.0.clone()).unwrap_or_default());
     let grid_rows = by(&|r| r.grid_id.map(|g| g.to_string()).unwrap_or_default());
     let month_rows = by(&|r| local_date(r.created_at, offset).format("%Y-%m").to_string());
+    let source_rows = by(&|r| r.source.as_str().to_owned());
+    let worker_rows: Vec<(i64, Row)> = requests
+        .iter()
+        .filter(|r| workers.contains_key(&r.entered_by))
+        .map(|r| (r.entered_by.0, row(r)))
+        .collect();
     let name_of_code = |code: &str| {
         categories
             .values()
@@ -112,6 +128,25 @@ pub async fn stats(
                     .ok()
                     .and_then(|g| grids.get(&crate::domain::GridId(g)).cloned())
                     .unwrap_or_else(|| Msg::new("stats.no_grid").render(Lang::current())),
+                key,
+                figures,
+            })
+            .collect(),
+        by_grid_worker: grouped(&worker_rows)
+            .into_iter()
+            .map(|(key, figures)| Group {
+                name: workers
+                    .get(&crate::domain::UserId(key))
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                key: key.to_string(),
+                figures,
+            })
+            .collect(),
+        by_source: grouped(&source_rows)
+            .into_iter()
+            .map(|(key, figures)| Group {
+                name: Msg::new(format!("source.{key}")).render(Lang::current()),
                 key,
                 figures,
             })

@@ -145,9 +145,18 @@ pub async fn follow_up(
     reopen: bool,
 ) -> Result<FollowUpView, ApiError> {
     let req = requests::load(&app.db, request_id).await?;
-    scope::require_admin_of(&app.db, me, req.community_id).await?;
+    scope::require_admin_or_grid_of(&app.db, me, req.community_id, req.grid_id).await?;
     if reopen && satisfied {
         return Err(ApiError::field("reopen", "satisfied", msg!("field.reopen.satisfied")));
+    }
+    // Sending it round again is the community's call: a grid worker's
+    // dissatisfied 回访 is recorded for the admins to act on.
+    if reopen && !scope::administers(&app.db, me, req.community_id).await? {
+        return Err(ApiError::field(
+            "reopen",
+            "admins_only",
+            msg!("field.reopen.admins_only"),
+        ));
     }
     for _ in 0..3 {
         let env = Env::of(app);
@@ -203,6 +212,6 @@ pub async fn follow_ups(
     request_id: RequestId,
 ) -> Result<Vec<FollowUpView>, ApiError> {
     let req = requests::load(&app.db, request_id).await?;
-    scope::require_admin_of(&app.db, me, req.community_id).await?;
+    scope::require_admin_or_grid_of(&app.db, me, req.community_id, req.grid_id).await?;
     store::supervision::follow_ups(&app.db, request_id).await
 }

@@ -44,6 +44,8 @@ pub struct MeView {
     pub role: Role,
     pub community: CommunityView,
     pub grid_id: Option<GridId>,
+    /// 网格员: the grids they look after (empty for everyone else).
+    pub grids: Vec<GridId>,
     /// Where notices are mailed (none: in-app only).
     pub email: Option<String>,
     /// `zh` or `en`: the language of notices.
@@ -70,6 +72,11 @@ pub async fn me(app: &AppState, me: &CurrentUser) -> Result<MeView, ApiError> {
         role: me.role,
         community: c.into(),
         grid_id: me.grid_id,
+        grids: if me.role == Role::GridWorker {
+            store::grids::of_worker(&app.db, me.id).await?
+        } else {
+            Vec::new()
+        },
         email: u.email.clone(),
         lang: u.lang.code(),
         quiet_hours: QuietView {
@@ -138,13 +145,24 @@ async fn check_admin_of(app: &AppState, me: &CurrentUser, community_id: Communit
 
 /// An admin opens an account for someone (a resident without a smartphone,
 /// a member, a fellow admin) in a community they administer. A member's
-/// approved profile is made in the same transaction as the account.
-pub async fn create_for(app: &AppState, me: &CurrentUser, acc: NewAccount) -> Result<UserView, ApiError> {
+/// approved profile is made in the same transaction as the account, a grid
+/// worker's grids (`grids`, one or more of the community's) too.
+pub async fn create_for(
+    app: &AppState,
+    me: &CurrentUser,
+    acc: NewAccount,
+    grids: &[GridId],
+) -> Result<UserView, ApiError> {
     scope::require_admin(me)?;
     if !grantable(me, acc.role) {
         return Err(ApiError::Forbidden);
     }
     check_admin_of(app, me, acc.community_id).await?;
+    let grids = if acc.role == Role::GridWorker {
+        crate::services::grids::check_grids(&app.db, acc.community_id, grids).await?
+    } else {
+        Vec::new()
+    };
     let acc = prepare_account(app, acc).await?;
     let now = app.clock.now();
     let txn = store::begin_write(&app.writer).await?;
@@ -153,6 +171,7 @@ pub async fn create_for(app: &AppState, me: &CurrentUser, acc: NewAccount) -> Re
         // An admin-made member is approved on the spot.
         members::activate_for_role(&txn, Some(me.id), &u, now).await?;
     }
+    store::grids::set(&txn, u.id, &grids, now).await?;
     txn.commit().await?;
     Ok(user_view(&u, true))
 }
@@ -194,6 +213,9 @@ pub async fn set_role(app: &AppState, me: &CurrentUser, user_id: UserId, role: R
         members::activate_for_role(&txn, Some(me.id), &u, now).await?;
     } else if current == Role::Member {
         members::deactivate_for_role(&txn, u.id, now).await?;
+    }
+    if current == Role::GridWorker && role != Role::GridWorker {
+        store::grids::set(&txn, u.id, &[], now).await?;
     }
     txn.commit().await?;
     if role != current {

@@ -33,7 +33,7 @@ mirror!(EventStep <=> request::Step {
     Create, Dispatch, Publish, Accept, Claim, Decline, Start, Complete, Review, Verify, Cancel, Reopen, Repool,
     Reclaim, Withdraw, NoShow, Dispute, Redo, Settle, Rework, Merge
 });
-mirror!(Role <=> role::Role { Resident, Member, Admin, StreetAdmin });
+mirror!(Role <=> role::Role { Resident, Member, Admin, StreetAdmin, GridWorker });
 mirror!(Lang <=> Lang { Zh, En });
 mirror!(MemberKind <=> member::MemberKind { PartyMember, Volunteer });
 mirror!(MemberStatus <=> member::MemberStatus { Pending, Active, Suspended });

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod enums;
 pub mod exports;
 pub mod followers;
+pub mod grids;
 pub mod json;
 pub mod ledger;
 pub mod market;

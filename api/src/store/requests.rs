@@ -86,6 +86,7 @@ impl HelpRequest {
         Visibility {
             id: self.id,
             community_id: self.community_id,
+            grid_id: self.grid_id,
             status: self.status,
             resident_id: self.resident_id,
             entered_by: self.entered_by,
@@ -485,8 +486,9 @@ pub async fn last_step(
 }
 
 /// The requests a viewer may see, as one SQL condition — the same rule as
-/// [`Viewer::can_view`]: party to it, administering its community, or a
-/// member of its community while it is in the task hall.
+/// [`Viewer::can_view`]: party to it, administering its community, looking
+/// after its grid, or a member of its community while it is in the task
+/// hall.
 fn visible_to(v: &Viewer) -> Condition {
     use help_request::Column as C;
     let mut c = Condition::any()
@@ -498,6 +500,9 @@ fn visible_to(v: &Viewer) -> Condition {
     }
     if !v.administers.is_empty() {
         c = c.add(C::CommunityId.is_in(v.administers.iter().map(|x| x.0)));
+    }
+    if !v.grids.is_empty() {
+        c = c.add(C::GridId.is_in(v.grids.iter().map(|g| g.0)));
     }
     if let Some(hall) = v.sees_hall_of() {
         c = c.add(

@@ -54,9 +54,17 @@ const SCREENS = {
     ['rules', '/admin/rules'],
     ['rewards', '/admin/rewards'],
     ['work-orders', '/admin/work-orders'],
+    ['grid-workers', '/admin/grid-workers'],
     ['appeals', '/appeals'],
     ['series', '/series'],
     ['notifications', '/notifications'],
+  ],
+  grid_worker: [
+    ['home', '/grid'],
+    ['order', '/grid/order'],
+    ['visits', '/grid/visits'],
+    ['request-closed', (ids) => `/requests/${ids.closed}`],
+    ['account', '/account'],
   ],
 }
 
@@ -116,7 +124,7 @@ await flow('english', async ({ base, browser, api, tokenOf, audit, chineseLeft, 
     return page
   }
 
-  const who = { public: null, resident: demo.resident, member: demo.陈志强, admin: demo.admin }
+  const who = { public: null, resident: demo.resident, member: demo.陈志强, admin: demo.admin, grid_worker: demo.周丽 }
   for (const [size, options] of [['phone', phone], ['desk', desk]]) {
     for (const [role, screens] of Object.entries(SCREENS)) {
       step(`${role} at ${size} size`)

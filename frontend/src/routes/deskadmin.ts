@@ -6,6 +6,7 @@ const ADMIN = { roles: ['admin', 'street_admin'] }
 
 export default [
   { path: '/admin/members/import', component: () => import('../views/AdminMemberImport.vue'), meta: ADMIN },
+  { path: '/admin/grid-workers', component: () => import('../views/AdminGridWorkers.vue'), meta: ADMIN },
   { path: '/admin/work-orders', component: () => import('../views/AdminWorkOrders.vue'), meta: ADMIN },
   { path: '/admin/weights', component: () => import('../views/AdminWeights.vue'), meta: ADMIN },
   { path: '/admin/rules/history', component: () => import('../views/AdminRuleHistory.vue'), meta: ADMIN },

@@ -5,8 +5,10 @@ export interface Me {
   id: number
   name: string
   phone: string
-  role: 'resident' | 'member' | 'admin' | 'street_admin'
+  role: 'resident' | 'member' | 'admin' | 'street_admin' | 'grid_worker'
   community: { id: number; name: string; street: string; phone?: string | null }
+  /** 网格员: the grids they look after. */
+  grids?: number[]
   email?: string | null
   /** The language notices are written in (`zh` | `en`). */
   lang?: 'zh' | 'en'
@@ -22,6 +24,8 @@ export const useSession = defineStore('session', {
   getters: {
     isAdmin: (s) => s.me?.role === 'admin' || s.me?.role === 'street_admin',
     isMember: (s) => s.me?.role === 'member',
+    /** 网格员: posts for residents, follows their grids' requests, keeps a 走访 log. */
+    isGridWorker: (s) => s.me?.role === 'grid_worker',
   },
   actions: {
     async restore(): Promise<boolean> {

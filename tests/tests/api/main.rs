@@ -17,6 +17,7 @@ mod errors;
 mod first_hour;
 mod forbidden;
 mod frontend;
+mod grids;
 mod hall;
 mod hardening;
 mod helpers;

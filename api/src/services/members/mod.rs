@@ -198,7 +198,8 @@ async fn find_for(db: &impl ConnectionTrait, me: &CurrentUser, user_id: UserId) 
 /// 报到: a resident registers as party member or volunteer at their own
 /// community. The registration waits for an admin (`pending`).
 pub async fn register(app: &AppState, me: &CurrentUser, input: MemberInput) -> Result<MemberView, ApiError> {
-    if me.role.is_admin() {
+    // Staff (admins, grid workers) are not members.
+    if !matches!(me.role, Role::Resident | Role::Member) {
         return Err(ApiError::Forbidden);
     }
     if store::members::find(&app.db, me.id).await?.is_some() {

@@ -26,6 +26,10 @@ pub struct NewRequest {
     pub grid_id: Option<GridId>,
     /// Set when an admin or grid worker enters it for a resident (代下单).
     pub resident_id: Option<UserId>,
+    /// 代下单 by phone number: the resident with this phone, or a new
+    /// resident's account (named `resident_name`) made on the spot.
+    pub resident_phone: Option<Phone>,
+    pub resident_name: Option<String>,
     /// 来源 of an entry for a resident: `proxy` (default), `phone` or
     /// `walk_in`. A resident's own request is always `app`.
     pub source: Option<Source>,
@@ -34,23 +38,14 @@ pub struct NewRequest {
 #[tracing::instrument(skip(app, me, new), fields(user = %me.id))]
 pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result<Created, ApiError> {
     let db = &app.db;
-    // Who the request is for: the caller, or (代下单) a resident of a community they administer.
-    let resident = match new.resident_id.filter(|r| *r != me.id) {
-        None => None,
-        Some(rid) => {
-            let r = store::users::find(db, rid)
-                .await?
-                .ok_or_else(|| ApiError::field("resident_id", "unknown", msg!("field.resident_id.unknown")))?;
-            scope::require_admin_of(db, me, r.community_id).await?;
-            Some(r)
-        }
-    };
-    let (resident_id, phone, community_id, grid_id) = match &resident {
-        None => (me.id, me.phone.clone(), me.community_id, me.grid_id),
-        Some(r) => (r.id, r.phone.clone(), r.community_id, r.grid_id),
-    };
+    // Who the request is for: the caller, or (代下单) a resident of a
+    // community they administer or of a grid they look after.
+    let ordered_for = super::proxy::resident(app, me, &new).await?;
     let category = directory::category_by_code(app, &new.category, "category").await?;
-    let grid_id = new.grid_id.or(grid_id);
+    let (resident_id, phone, community_id, grid_id) = match &ordered_for {
+        None => (me.id, me.phone.clone(), me.community_id, new.grid_id.or(me.grid_id)),
+        Some(f) => (f.id, f.phone.clone(), f.community_id, f.grid_id),
+    };
     directory::check_placement(app, community_id, grid_id).await?;
     let env = super::Env::of(app);
     let now = env.now;
@@ -78,6 +73,10 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     )
     .await?;
     let txn = store::begin_write(&app.writer).await?;
+    let (resident_id, new_account) = match &ordered_for {
+        Some(f) => super::proxy::open_account(&txn, f, now).await?,
+        None => (resident_id, None),
+    };
     let row = store::requests::insert(
         &txn,
         store::requests::NewRequest {
@@ -126,6 +125,7 @@ pub async fn create(app: &AppState, me: &CurrentUser, new: NewRequest) -> Result
     Ok(Created {
         request: view::one(app, &viewer, &row, now).await?,
         similar: super::duplicates::views(&similar),
+        new_account,
     })
 }
 
@@ -136,6 +136,10 @@ pub struct Created {
     #[serde(flatten)]
     pub request: RequestView,
     pub similar: Vec<super::duplicates::SimilarView>,
+    /// 代下单 for someone new to Linli: the account made for them, with its
+    /// one-time password to pass on (shown this once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_account: Option<super::proxy::MadeAccount>,
 }
 
 impl std::ops::Deref for Created {

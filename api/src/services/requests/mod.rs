@@ -7,6 +7,7 @@ mod hall;
 mod list;
 mod no_show;
 pub mod photos;
+mod proxy;
 mod transition;
 mod view;
 pub mod work_orders;

@@ -55,6 +55,9 @@ pub struct RequestView {
     pub location: Option<Location>,
     /// True when someone else (grid worker, family) entered it for the resident.
     pub on_behalf: bool,
+    /// 代下单: who entered it for the resident (a grid worker, an admin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<PersonRef>,
     /// 来源: `app`, `proxy`, `phone`, `walk_in`, `hotline` (12345), `open311`.
     pub source: Source,
     pub source_label: String,
@@ -159,6 +162,21 @@ fn person(users: &HashMap<UserId, User>, id: UserId, reveal: bool) -> PersonRef 
     }
 }
 
+/// Who entered it for the resident, if someone did.
+fn proxy_of(r: &HelpRequest) -> Option<UserId> {
+    (r.entered_by != r.resident_id).then_some(r.entered_by)
+}
+
+/// 代下单: the person who entered it — staff (a grid worker, an admin) by
+/// name; anyone else as the resident's own name is shown.
+fn entered_by(users: &HashMap<UserId, User>, r: &HelpRequest, reveal: bool) -> Option<PersonRef> {
+    let id = proxy_of(r)?;
+    let staff = users
+        .get(&id)
+        .is_some_and(|u| u.role.is_admin() || u.role == Role::GridWorker);
+    Some(person(users, id, staff || reveal))
+}
+
 /// The viewer as the state machine sees them, for this request.
 pub(super) fn actor_for(viewer: &Viewer, r: &HelpRequest) -> Actor {
     Actor::Person(Person {
@@ -179,7 +197,7 @@ pub(super) async fn many(
     let db = &app.db;
     let ids = rows
         .iter()
-        .flat_map(|r| [Some(r.resident_id), r.assignee_id])
+        .flat_map(|r| [Some(r.resident_id), r.assignee_id, proxy_of(r)])
         .flatten()
         .collect();
     let users = store::users::by_ids(db, ids).await?;
@@ -269,6 +287,7 @@ async fn assemble(
                     mask_phone(&r.contact_phone)
                 },
                 on_behalf: r.entered_by != r.resident_id,
+                entered_by: entered_by(users, r, reveal),
                 source: r.source,
                 source_label: Msg::new(r.source.label_key()).render(lang),
                 external_ref: r.external_ref.clone().filter(|_| admin),
@@ -325,7 +344,14 @@ pub(super) async fn one(
     now: DateTime<Utc>,
 ) -> Result<RequestView, ApiError> {
     let db = &app.db;
-    let users = store::users::by_ids(db, [Some(r.resident_id), r.assignee_id].into_iter().flatten().collect()).await?;
+    let users = store::users::by_ids(
+        db,
+        [Some(r.resident_id), r.assignee_id, proxy_of(r)]
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
+    .await?;
     let (check_in, code) = super::check_in::details(db, r, viewer.id, viewer.administers(r.community_id)).await?;
     // Shown when there was a check-in, and to the verifier also when there was none (未签到).
     let visits = check_in

@@ -177,6 +177,8 @@ pub fn spec(row: &Row) -> Spec {
             );
         }
         (Method::Put, "/users/{id}/role") => s.body = body(|_| json!({"role": "member"})),
+        (Method::Put, "/users/{id}/grids") => s.body = body(|_| json!({"grid_ids": []})),
+        (Method::Post, "/grid-visits") => s.body = body(|_| json!({"household": "幸福里3号"})),
         (Method::Post, "/requests") => {
             s.body =
                 body(|c| json!({"category": "elderly_care", "title": TITLE, "address": format!("幸福里{}号", c.n)}))

@@ -1,0 +1,48 @@
+// Texts of the grid worker's (网格员) phone screens and the desk's grid
+// worker list. Everything lives under `grid.`.
+export default {
+  zh: {
+    grid: {
+      tab: '网格', orderTab: '代下单', visitsTab: '走访',
+      title: '我的网格', mine: '负责：', noGrids: '还没有分配网格，请联系社区管理员',
+      orderFor: '为居民代下单', all: '全部诉求', toFollowUp: '已办结·待回访', empty: '网格里暂时没有诉求',
+      enteredBy: '代下单人',
+      residentPhone: '居民手机号', residentName: '居民姓名', nameHint: '（新居民必填）',
+      phoneInvalid: '请填写 11 位手机号', grid: '所在网格', how: '怎么来的',
+      source: { walk_in: '上门走访', phone: '电话', proxy: '代办' },
+      ordered: '已下单，编号 #{id}：', newAccount: '已开通账号：',
+      initialPassword: '初始密码', passOn: '请把手机号和初始密码告诉居民或家属，首次登录后请修改密码。',
+      seeRequest: '查看这条诉求', another: '再下一单',
+      unhappy: '不满意（报社区处理）',
+      visits: '走访记录', newVisit: '记一次走访', household: '走访住户', householdHint: '门牌号或户主姓名',
+      visitedOn: '走访日期', visitNote: '情况记录', needs: '发现的需求', needsHint: '没有可不填',
+      linkRequest: '已为此下单', noRequest: '没有', visitSaved: '走访已记录', pastVisits: '最近的走访',
+      noVisits: '还没有走访记录', needsFound: '需求：', becameRequest: '已下单 #{id}', orderForNeed: '为这个需求下单',
+      adminNav: '网格员', adminTitle: '网格员管理', grids: '负责网格', noWorkers: '还没有网格员，可在下方添加',
+      noGridsYet: '未分配', changeGrids: '调整网格', addWorker: '添加网格员', chooseGrids: '请至少选择一个网格',
+      gridsOf: '{name}负责的网格',
+    },
+  },
+  en: {
+    grid: {
+      tab: 'Grid', orderTab: 'Order', visitsTab: 'Visits',
+      title: 'My grids', mine: 'Looking after: ', noGrids: 'No grid yet: ask the community admin',
+      orderFor: 'Order for a resident', all: 'All requests', toFollowUp: 'Closed · follow-up', empty: 'No requests in your grids yet',
+      enteredBy: 'Entered by',
+      residentPhone: "Resident's phone", residentName: "Resident's name", nameHint: '(needed for someone new)',
+      phoneInvalid: 'Enter an 11-digit phone number', grid: 'Grid', how: 'How it came in',
+      source: { walk_in: 'Door-to-door', phone: 'Phone call', proxy: 'On their behalf' },
+      ordered: 'Ordered #{id} for ', newAccount: 'An account was opened for ',
+      initialPassword: 'One-time password', passOn: 'Tell the resident or their family the phone number and this password; they change it at first sign-in.',
+      seeRequest: 'See the request', another: 'Order another',
+      unhappy: 'Not satisfied (tell the community)',
+      visits: 'Visit log', newVisit: 'Record a visit', household: 'Household', householdHint: 'Door number or head of household',
+      visitedOn: 'Date of visit', visitNote: 'What was said', needs: 'Needs found', needsHint: 'Leave empty if none',
+      linkRequest: 'Ordered for it', noRequest: 'Nothing', visitSaved: 'Visit recorded', pastVisits: 'Recent visits',
+      noVisits: 'No visits recorded yet', needsFound: 'Needs: ', becameRequest: 'Ordered #{id}', orderForNeed: 'Order for this need',
+      adminNav: 'Grid workers', adminTitle: 'Grid workers', grids: 'Grids', noWorkers: 'No grid workers yet: add one below',
+      noGridsYet: 'None', changeGrids: 'Change grids', addWorker: 'Add a grid worker', chooseGrids: 'Choose at least one grid',
+      gridsOf: "{name}'s grids",
+    },
+  },
+}
