@@ -32,6 +32,11 @@ impl Clock {
     }
 }
 
+/// The instant a local date begins.
+pub fn local_midnight(d: NaiveDate, offset: FixedOffset) -> DateTime<Utc> {
+    (d.and_time(chrono::NaiveTime::MIN) - offset).and_utc()
+}
+
 /// The local date of an instant.
 pub fn local_date(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
     at.with_timezone(&offset).date_naive()

@@ -22,6 +22,7 @@ mod m20261205_000015_ui;
 mod m20261206_000016_hot_paths;
 mod m20261207_000017_sources;
 mod m20261208_000018_grid_workers;
+mod m20261208_000019_family;
 mod util;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_hot_paths::Migration),
             Box::new(m20261207_000017_sources::Migration),
             Box::new(m20261208_000018_grid_workers::Migration),
+            Box::new(m20261208_000019_family::Migration),
         ]
     }
 }

@@ -637,6 +637,52 @@ async fn grid_worker(state: &AppState, c: CommunityId, grid: Option<GridId>) -> 
     Ok(())
 }
 
+/// A dozen 12345 work orders for 明月社区, imported as the hotline's sheet
+/// would be (received over the last days, due within the week; three
+/// callers new to Linli).
+async fn hotline_orders(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()> {
+    const ORDERS: [(&str, &str, &str); 12] = [
+        ("助老助残", "独居老人希望每周有人上门看看", "明月社区1幢301"),
+        ("环境整治", "小区垃圾房周边气味大", "明月社区3幢旁"),
+        ("家电维修", "老人家里热水器打不着火", "明月社区2幢502"),
+        ("矛盾调解", "楼上漏水与邻居协商不成", "明月社区5幢201"),
+        ("政策宣讲", "想了解高龄津贴怎么申请", "明月社区4幢102"),
+        ("环境整治", "楼道灯坏了好几天", "明月社区6幢"),
+        ("法律咨询", "子女赡养纠纷想咨询", "明月社区1幢602"),
+        ("代购代办", "行动不便需要代缴燃气费", "明月社区2幢101"),
+        ("医疗健康", "希望社区组织上门量血压", "明月社区3幢401"),
+        ("环境整治", "绿化带里有人种菜", "明月社区北门"),
+        ("电路维修", "楼道插座冒火花", "明月社区5幢"),
+        ("助老助残", "老人想办理助餐服务", "明月社区4幢302"),
+    ];
+    let offset = state.local_offset;
+    let now = state.clock.now();
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string();
+    let mut csv = String::from("工单编号,受理时间,诉求类别,地址,诉求内容,联系人,联系电话,办理时限\n");
+    for (i, (category, content, address)) in ORDERS.iter().enumerate() {
+        let n = i64::try_from(i).unwrap_or(0);
+        let received = now - chrono::Duration::hours(6 * n + 2);
+        // Three callers new to Linli, the rest 钱阿婆 (who has an account).
+        let phone = if i % 4 == 3 {
+            format!("1376666000{}", i / 4)
+        } else {
+            "13900000021".to_owned()
+        };
+        csv.push_str(&format!(
+            "GD{}{:03},{},{category},{address},{content},{},{phone},{}\n",
+            received.with_timezone(&offset).format("%Y%m%d"),
+            i + 1,
+            fmt(received),
+            if i % 4 == 3 { "市民" } else { "钱阿婆" },
+            fmt(received + chrono::Duration::days(5)),
+        ));
+    }
+    requests::work_orders::import_csv(state, admin, None, &csv)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo 12345 orders: {e:?}"))?;
+    Ok(())
+}
+
 /// A second community of 和平街道 (明月社区, its admin 周主任 13900000020
 /// and a resident with two requests) and the street's admin, 吴书记
 /// 13900000090, who watches both.
@@ -645,8 +691,9 @@ async fn neighbour(state: &AppState) -> anyhow::Result<()> {
     store::directory::set_phone(&state.db, c.id, Some("0571-86005678")).await?;
     crate::services::directory::changed(state).await;
     let g = grids.first().map(|g| g.id);
-    demo_user(state, "13900000020", "周主任", Role::Admin, c.id, None).await?;
+    let admin = demo_user(state, "13900000020", "周主任", Role::Admin, c.id, None).await?;
     let resident = demo_user(state, "13900000021", "钱阿婆", Role::Resident, c.id, g).await?;
+    hotline_orders(state, &admin).await?;
     for (category, title, building) in [
         ("elderly_care", "想请人陪着去菜场", 2u32),
         ("environment", "楼道堆了杂物，老人走路不方便", 6u32),

@@ -93,6 +93,12 @@ impl Status {
     }
 
     /// States in which the holder is actively serving and may see the resident's contact.
+    /// Nobody has taken it yet: waiting for dispatch, dispatched and not
+    /// accepted, or in the task hall.
+    pub fn before_acceptance(self) -> bool {
+        matches!(self, Status::Pending | Status::Dispatched | Status::Open)
+    }
+
     pub fn is_active_service(self) -> bool {
         matches!(self, Status::Accepted | Status::InProgress)
     }
@@ -450,9 +456,18 @@ fn authorised(state: &State, action: &Action, actor: &Actor) -> bool {
         Action::Accept | Action::Decline | Action::Withdraw | Action::Start | Action::Complete { .. } => {
             state.assignee_id == Some(actor.id) && actor.member_here
         }
-        Action::Review { .. } | Action::Dispute => state.is_requester(actor.id),
-        Action::Cancel => state.is_requester(actor.id) || actor.admin_here,
-        Action::NoShow => state.is_requester(actor.id) || actor.admin_here,
+        // Whoever entered it for the resident (a family member, a grid
+        // worker) acts for them only in the whitelist: rate it, and cancel
+        // it before anyone has taken it. Disputes and no-shows are the
+        // resident's own (or the admins').
+        Action::Review { .. } => state.is_requester(actor.id),
+        Action::Dispute => actor.id == state.resident_id,
+        Action::Cancel => {
+            actor.id == state.resident_id
+                || actor.admin_here
+                || (actor.id == state.entered_by && state.status.before_acceptance())
+        }
+        Action::NoShow => actor.id == state.resident_id || actor.admin_here,
     }
 }
 

@@ -228,11 +228,12 @@ fn a_no_show_needs_the_agreed_time_to_have_passed() {
         },
         ..accepted
     };
-    for who in [RESIDENT, HELPER, ADMIN] {
+    for who in [RESIDENT, ADMIN] {
         let back = apply(&late, &Action::NoShow, &actor(who)).expect("no-show");
         assert_eq!((back.status, back.assignee_id), (Status::Pending, None));
     }
-    for who in [MEMBER_A, MEMBER_B, OTHER_ADMIN, SYSTEM] {
+    // Whoever entered it for the resident is not the one kept waiting.
+    for who in [HELPER, MEMBER_A, MEMBER_B, OTHER_ADMIN, SYSTEM] {
         assert_eq!(apply(&late, &Action::NoShow, &actor(who)), Err(Refusal::Forbidden));
     }
 }
@@ -399,8 +400,13 @@ proptest! {
                     Action::Claim => prop_assert!(who == MEMBER_A || who == MEMBER_B),
                     Action::Accept | Action::Start | Action::Complete { .. } | Action::Decline | Action::Withdraw =>
                         prop_assert_eq!(state.assignee_id, Some(who)),
-                    Action::Review { .. } | Action::Dispute => prop_assert!(who == RESIDENT || who == HELPER),
-                    Action::Cancel | Action::NoShow => prop_assert!(who == RESIDENT || who == HELPER || who == ADMIN),
+                    Action::Review { .. } => prop_assert!(who == RESIDENT || who == HELPER),
+                    Action::Dispute => prop_assert_eq!(who, RESIDENT),
+                    // Whoever entered it cancels only before anyone took it.
+                    Action::Cancel => prop_assert!(
+                        who == RESIDENT || who == ADMIN || (who == HELPER && state.status.before_acceptance())
+                    ),
+                    Action::NoShow => prop_assert!(who == RESIDENT || who == ADMIN),
                 }
                 state = next;
             }
@@ -613,4 +619,30 @@ fn run_lenient(state: &State, steps: &[(Action, UserId)]) -> State {
     steps
         .iter()
         .fold(state.clone(), |s, (a, who)| apply(&s, a, &actor(*who)).unwrap_or(s))
+}
+
+/// 家人代下单 / 网格员: whoever entered a request for the resident may rate it
+/// and cancel it before it is taken, and nothing more of the resident's.
+#[test]
+fn who_entered_it_acts_only_in_the_whitelist() {
+    let pending = State::new(RESIDENT, HELPER);
+    assert!(apply(&pending, &Action::Cancel, &actor(HELPER)).is_ok());
+    let accepted = run(
+        &pending,
+        &[
+            (Action::Dispatch { assignee: MEMBER_A }, ADMIN),
+            (Action::Accept, MEMBER_A),
+        ],
+    )
+    .expect("accepted");
+    assert_eq!(
+        apply(&accepted, &Action::Cancel, &actor(HELPER)),
+        Err(Refusal::Forbidden)
+    );
+    let dispatched = run(&pending, &[(Action::Dispatch { assignee: MEMBER_A }, ADMIN)]).expect("dispatched");
+    assert!(apply(&dispatched, &Action::Cancel, &actor(HELPER)).is_ok());
+    assert_eq!(
+        apply(&accepted, &Action::NoShow, &actor(HELPER)),
+        Err(Refusal::Forbidden)
+    );
 }

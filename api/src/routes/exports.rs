@@ -1,6 +1,6 @@
 //! `.xlsx` exports for admins.
 
-use super::access::Access::AdminOf;
+use super::access::Access::{Admin, AdminOf};
 use super::table::Routes;
 use crate::auth::CurrentUser;
 use crate::domain::CommunityId;
@@ -17,11 +17,9 @@ use validator::Validate;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn routes(r: &mut Routes) {
-    r.get("/exports/service-records.xlsx", AdminOf, service_records).get(
-        "/exports/employer-report.xlsx",
-        AdminOf,
-        employer_report,
-    );
+    r.get("/exports/service-records.xlsx", AdminOf, service_records)
+        .get("/exports/employer-report.xlsx", AdminOf, employer_report)
+        .get("/exports/street-overview.xlsx", Admin, street_overview);
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> HttpResponse {
@@ -79,4 +77,9 @@ async fn employer_report(
     };
     let bytes = exports::employer_report(&state, &me, q.community_id, day).await?;
     Ok(xlsx("employer-report", bytes))
+}
+
+/// 街道总览 as a spreadsheet (every community in scope, with totals).
+async fn street_overview(state: web::Data<AppState>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(xlsx("street-overview", exports::street_overview(&state, &me).await?))
 }

@@ -9,6 +9,7 @@ mod certificates;
 mod check;
 mod directory;
 mod exports;
+mod family;
 mod grids;
 mod health;
 pub mod home;
@@ -58,6 +59,7 @@ fn api_routes(r: &mut Routes) {
     check::routes(r);
     work_orders::routes(r);
     grids::routes(r);
+    family::routes(r);
 }
 
 /// Load balancers' health checks are at the root too.

@@ -240,3 +240,59 @@ pub async fn employer_report(
     .await?;
     Ok(workbook(&sheets)?)
 }
+
+/// 街道总览 as a spreadsheet: every community in the caller's scope, this
+/// month's figures and the 12345 orders against last month, with the
+/// street's totals last — 办结率 and 环比 as percentages (96.6, −20.29).
+pub async fn street_overview(app: &AppState, me: &CurrentUser) -> Result<Vec<u8>, ApiError> {
+    let o = crate::services::stats::overview(app, me).await?;
+    let pct = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Num((x * 1000.0).round() / 10.0));
+    let change = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Num((x * 10_000.0).round() / 100.0));
+    let int = |n: u64| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut rows: Vec<Vec<Cell>> = o
+        .communities
+        .iter()
+        .map(|c| {
+            vec![
+                text(c.name.clone()),
+                int(c.open),
+                int(c.overdue),
+                int(c.received_month),
+                int(c.closed_month),
+                pct((c.received_month > 0).then_some(c.completion_rate)),
+                int(c.hotline.hotline_month),
+                int(c.hotline.hotline_last_month),
+                change(c.hotline.hotline_change),
+            ]
+        })
+        .collect();
+    let sum = |f: fn(&crate::services::stats::CommunityOverview) -> u64| o.communities.iter().map(f).sum::<u64>();
+    let (received, closed) = (sum(|c| c.received_month), sum(|c| c.closed_month));
+    rows.push(vec![
+        text(say(Msg::new("export.street.total"))),
+        int(sum(|c| c.open)),
+        int(sum(|c| c.overdue)),
+        int(received),
+        int(closed),
+        pct((received > 0).then(|| closed as f64 / received as f64)),
+        int(o.hotline.hotline_month),
+        int(o.hotline.hotline_last_month),
+        change(o.hotline.hotline_change),
+    ]);
+    let sheet = Sheet {
+        name: say(Msg::new("export.street.sheet")),
+        headers: headers(&[
+            "export.street.community",
+            "export.street.open",
+            "export.street.overdue",
+            "export.street.received",
+            "export.street.closed",
+            "export.street.completion",
+            "export.street.hotline",
+            "export.street.hotline_last",
+            "export.street.hotline_change",
+        ]),
+        rows,
+    };
+    workbook(&[sheet]).map_err(ApiError::Internal)
+}

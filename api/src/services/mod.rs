@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod check;
 pub mod directory;
 pub mod exports;
+pub mod family;
 pub mod grids;
 pub mod ledger;
 pub mod limits;

@@ -7,6 +7,7 @@ use crate::clock::local_date;
 use crate::domain::CommunityId;
 use crate::domain::request::Status;
 use crate::domain::sla::Level;
+use crate::domain::source::Source;
 use crate::domain::stats::{Figures, Row, figures, grouped};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -179,11 +180,36 @@ pub struct CommunityOverview {
     pub completion_rate: f64,
     pub members_active: u64,
     pub avg_rating: Option<f64>,
+    /// 12345 work orders received this local month and last.
+    #[serde(flatten)]
+    pub hotline: Hotline,
+}
+
+/// 12345 work orders this month and last, and the change (环比: the
+/// seed report's −20.29 % is this figure).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Hotline {
+    pub hotline_month: u64,
+    pub hotline_last_month: u64,
+    /// (this − last) ÷ last, to four places; none when last month had none.
+    pub hotline_change: Option<f64>,
+}
+
+impl Hotline {
+    fn of(month: u64, last: u64) -> Hotline {
+        Hotline {
+            hotline_month: month,
+            hotline_last_month: last,
+            hotline_change: crate::domain::stats::change(month, last),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
 pub struct Overview {
     pub communities: Vec<CommunityOverview>,
+    /// The whole street's 12345 orders.
+    pub hotline: Hotline,
 }
 
 /// 街道总览: every community the caller administers (a street admin's whole
@@ -202,6 +228,15 @@ pub async fn overview(state: &AppState, me: &CurrentUser) -> Result<Overview, Ap
         .map(|c| (c.id, c.name))
         .collect();
     let watch = crate::services::supervision::list(state, me, None).await?;
+    let last_start = (month_start - chrono::Months::new(1)).max(NaiveDate::MIN);
+    let instant = |d: NaiveDate| crate::clock::local_midnight(d, state.local_offset);
+    let hotline = |from: NaiveDate, to: NaiveDate| {
+        store::stats::count_by_source(db, &ids, Source::Hotline, instant(from), instant(to))
+    };
+    let (this_month, last_month) = (
+        hotline(month_start, month_start + chrono::Months::new(1)).await?,
+        hotline(last_start, month_start).await?,
+    );
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let month = stats(state, me, Some(id), Some(month_start), None).await?.total;
@@ -226,7 +261,15 @@ pub async fn overview(state: &AppState, me: &CurrentUser) -> Result<Overview, Ap
             completion_rate: month.completion_rate,
             members_active: members.get(&id).copied().unwrap_or(0),
             avg_rating: month.avg_rating,
+            hotline: Hotline::of(
+                this_month.get(&id).copied().unwrap_or(0),
+                last_month.get(&id).copied().unwrap_or(0),
+            ),
         });
     }
-    Ok(Overview { communities: out })
+    let street = Hotline::of(this_month.values().sum(), last_month.values().sum());
+    Ok(Overview {
+        communities: out,
+        hotline: street,
+    })
 }

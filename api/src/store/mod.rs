@@ -17,6 +17,7 @@ pub mod check;
 pub mod directory;
 pub mod enums;
 pub mod exports;
+pub mod family;
 pub mod followers;
 pub mod grids;
 pub mod json;

@@ -113,3 +113,31 @@ pub async fn open_and_members(
     };
     Ok((counted(open), counted(members)))
 }
+
+/// Per community: requests that came in from `source` (stored as its
+/// `as_str`) posted in `[from, to)`.
+pub async fn count_by_source(
+    db: &impl ConnectionTrait,
+    communities: &[CommunityId],
+    source: crate::domain::source::Source,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<HashMap<CommunityId, u64>, ApiError> {
+    use help_request::Column as C;
+    let rows: Vec<(i64, i64)> = help_request::Entity::find()
+        .select_only()
+        .column(C::CommunityId)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::CommunityId.is_in(communities.iter().map(|c| c.0)))
+        .filter(C::Source.eq(source.as_str()))
+        .filter(C::CreatedAt.gte(from))
+        .filter(C::CreatedAt.lt(to))
+        .group_by(C::CommunityId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, n)| (CommunityId(c), u64::try_from(n).unwrap_or(0)))
+        .collect())
+}

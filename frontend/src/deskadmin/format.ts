@@ -15,4 +15,5 @@ export function dateTime(iso: string | null | undefined, lang: string, now = new
 }
 
 /** A ratio 0–1 as a whole percentage. */
-export const percent = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`)
+/** 办结率 and friends as street reports print them: one decimal (96.6%). */
+export const percent = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`)

@@ -31,17 +31,23 @@ describe('street overview', () => {
     const { plugins, router } = setup((url) =>
       url.includes('/street/overview')
         ? json({ communities: [
-          { id: 1, name: '幸福里社区', open: 3, overdue: 1, at_risk: 0, received_month: 10, closed_month: 8, completion_rate: 0.8, members_active: 4, avg_rating: 4.5 },
-          { id: 2, name: '阳光社区', open: 5, overdue: 0, at_risk: 2, received_month: 10, closed_month: 6, completion_rate: 0.6, members_active: 6, avg_rating: null },
-        ] })
+          { id: 1, name: '幸福里社区', open: 3, overdue: 1, at_risk: 0, received_month: 10, closed_month: 8, completion_rate: 0.8, members_active: 4, avg_rating: 4.5,
+            hotline_month: 8, hotline_last_month: 10, hotline_change: -0.2 },
+          { id: 2, name: '阳光社区', open: 5, overdue: 0, at_risk: 2, received_month: 10, closed_month: 6, completion_rate: 0.6, members_active: 6, avg_rating: null,
+            hotline_month: 3, hotline_last_month: 0, hotline_change: null },
+        ], hotline: { hotline_month: 11, hotline_last_month: 10, hotline_change: 0.1 } })
         : json([{ id: 1, name: '幸福里社区', street: '和平街道' }, { id: 2, name: '阳光社区', street: '和平街道' }]),
     )
     const w = mount(StreetOverview, { global: { plugins } })
     await flushPromises()
     const row = w.find('[data-testid=street-row-1]')
     expect(row.text()).toContain('幸福里社区')
-    expect(row.text()).toContain('80%')
-    expect(w.find('tfoot').text()).toContain('70%') // 14 closed of 20 received
+    expect(row.text()).toContain('80.0%')
+    expect(w.find('tfoot').text()).toContain('70.0%') // 14 closed of 20 received, one decimal as reports print it
+    // 12345 环比 with its sign and two decimals, — without a month before.
+    expect(w.find('[data-testid=hotline-change-1]').text()).toBe('−20.00%')
+    expect(w.find('[data-testid=hotline-change-2]').text()).toBe('—')
+    expect(w.find('[data-testid=hotline-change-street]').text()).toBe('+10.00%')
     await row.trigger('click')
     await flushPromises()
     expect(useScope().communityId).toBe(1)

@@ -28,3 +28,11 @@ describe('my grids', () => {
     expect(mineOf(all, undefined)).toEqual([])
   })
 })
+
+describe('consent codes', () => {
+  it('are read in two groups of three', async () => {
+    const { spacedCode } = await import('../family')
+    expect(spacedCode('123456')).toBe('123 456')
+    expect(spacedCode('12')).toBe('12')
+  })
+})

@@ -83,6 +83,7 @@ export default {
         title: '街道总览', intro: '点击一行切换到该社区。', community: '社区', open: '在办', overdue: '超时', atRisk: '即将超时',
         receivedMonth: '本月受理', closedMonth: '本月办结', completion: '办结率', active: '活跃成员', rating: '平均评分',
         total: '合计', switched: '已切换到 {name}', current: '当前',
+        hotlineMonth: '本月12345工单', hotlineChange: '12345环比', export: '导出 xlsx',
       },
       workOrders: {
         title: '12345工单导入', intro: '把12345热线平台导出的工单表（CSV）贴在这里或选择文件。同一工单号再次导入不会重复建单；内容有变化且尚未派单的会更新。',
@@ -183,6 +184,7 @@ export default {
         title: 'Street overview', intro: 'Click a row to switch to that community.', community: 'Community', open: 'Open', overdue: 'Overdue', atRisk: 'At risk',
         receivedMonth: 'Received this month', closedMonth: 'Closed this month', completion: 'Completion', active: 'Active members', rating: 'Avg rating',
         total: 'Total', switched: 'Now working on {name}', current: 'current',
+        hotlineMonth: '12345 orders this month', hotlineChange: '12345 vs last month', export: 'Export xlsx',
       },
       workOrders: {
         title: 'Import 12345 work orders', intro: 'Paste the work-order sheet exported from the 12345 hotline platform (CSV) or choose the file. An order number imported again makes no second request; a changed order not yet dispatched is updated.',

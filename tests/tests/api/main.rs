@@ -14,6 +14,7 @@ mod documents;
 mod duplicates;
 mod english;
 mod errors;
+mod family;
 mod first_hour;
 mod forbidden;
 mod frontend;

@@ -5,7 +5,8 @@
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp, spawn_app};
-use chrono::{Duration, FixedOffset, SecondsFormat};
+use calamine::{Reader, Xlsx};
+use chrono::{Datelike, Duration, FixedOffset, SecondsFormat};
 use linli::workers::sweeper::sweep;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -276,3 +277,82 @@ async fn an_admin_entry_says_where_it_came_from(b: Backend) {
     assert_eq!(own["source"], "app", "{own}");
 }
 both_backends!(an_admin_entry_says_where_it_came_from);
+
+/// 街道总览: 12345 orders this month against last month (环比), per
+/// community and for the street, by hand: 5 orders one month, 4 the next,
+/// −20 %.
+async fn the_street_overview_counts_12345_orders_month_on_month(b: Backend) {
+    let Some(app) = spawn_app(b).await else { return };
+    let phone = app.fresh_phone();
+    let lines: Vec<String> = (1..=5)
+        .map(|i| line(&app, &format!("M1-{i}"), "上月的工单", &phone, 5))
+        .collect();
+    let (s, r) = import(&app, &file(&lines)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    // The first of next month, 10:00 local time.
+    let offset: FixedOffset = app.state.local_offset;
+    let today = app.state.clock.today(offset);
+    let next = (today.with_day(1).expect("day 1") + chrono::Months::new(1))
+        .and_hms_opt(10, 0, 0)
+        .expect("time")
+        .and_local_timezone(offset)
+        .single()
+        .expect("local")
+        .with_timezone(&chrono::Utc);
+    crate::helpers::clock_to(&app, next);
+    let lines: Vec<String> = (1..=4)
+        .map(|i| line(&app, &format!("M2-{i}"), "本月的工单", &phone, 5))
+        .collect();
+    let (s, r) = import(&app, &file(&lines)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    // An app request this month is not a 12345 order.
+    let resident = app.resident().await;
+    app.post_request(&resident).await;
+
+    let (s, v) = app.get(&app.admin.token, "/street/overview").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let ours = &v["communities"][0];
+    assert_eq!(
+        (
+            &ours["hotline_month"],
+            &ours["hotline_last_month"],
+            &ours["hotline_change"]
+        ),
+        (&json!(4), &json!(5), &json!(-0.2)),
+        "{v}"
+    );
+    assert_eq!(
+        (&ours["received_month"], &ours["completion_rate"]),
+        (&json!(5), &json!(0.0)),
+        "{v}"
+    );
+    assert_eq!(
+        v["hotline"],
+        json!({"hotline_month": 4, "hotline_last_month": 5, "hotline_change": -0.2})
+    );
+
+    // The same as a spreadsheet: the community's row, then the street's.
+    let (s, ct, bytes) = app.get_bytes(&app.admin.token, "/exports/street-overview.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    let sheet = book.worksheet_range("街道总览").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows[0][6..],
+        ["本月12345工单", "上月12345工单", "12345环比（%）"],
+        "{rows:?}"
+    );
+    assert_eq!(rows[1][6..], ["4", "5", "-20"], "{rows:?}");
+    assert_eq!(
+        (rows[2][0].as_str(), &rows[2][8]),
+        ("合计", &"-20".to_owned()),
+        "{rows:?}"
+    );
+    let (s, _, _) = app.get_bytes(&resident.token, "/exports/street-overview.xlsx").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+both_backends!(the_street_overview_counts_12345_orders_month_on_month);

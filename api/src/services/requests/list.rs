@@ -3,13 +3,14 @@
 
 use super::view::{self, RequestView};
 use crate::auth::CurrentUser;
+use crate::clock::local_midnight;
 use crate::domain::request::Status;
 use crate::domain::{CommunityId, GridId, RequestId, UserId};
 use crate::error::ApiError;
 use crate::services::{directory, scope};
 use crate::state::AppState;
 use crate::store::{self, requests::RequestQuery};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::NaiveDate;
 
 #[derive(Debug, Default)]
 pub struct RequestFilter {
@@ -31,11 +32,6 @@ pub struct RequestFilter {
     /// Only open requests past their current deadline.
     pub overdue: bool,
     pub urgent: bool,
-}
-
-/// The instant a local date begins.
-fn local_midnight(d: NaiveDate, offset: FixedOffset) -> DateTime<Utc> {
-    (d.and_time(NaiveTime::MIN) - offset).and_utc()
 }
 
 pub async fn list(

@@ -1,7 +1,8 @@
 //! 代下单: a request entered for someone else — who it is for, and whether
 //! the caller may enter it. Admins enter for residents of the communities
 //! they administer; a grid worker (网格员) for residents of their
-//! community, in one of the grids they look after. The resident is named
+//! community, in one of the grids they look after; a family member for the
+//! relative who gave them their consent code (家人代下单, `services::family`). The resident is named
 //! by account or by phone number; a phone new to Linli gets a resident's
 //! account on the spot, with a one-time password to pass on.
 
@@ -96,7 +97,13 @@ pub async fn resident(app: &AppState, me: &CurrentUser, new: &NewRequest) -> Res
         None
     };
     let Some(u) = found else { return Ok(None) };
-    let grid_id = grid_for(app, me, u.community_id, new.grid_id, u.grid_id).await?;
+    // 家人代下单: a family member the resident gave their consent code to
+    // orders as the resident would, in the resident's grid.
+    let grid_id = if new.resident_phone.is_none() && store::family::linked(db, me.id, u.id).await? {
+        new.grid_id.or(u.grid_id)
+    } else {
+        grid_for(app, me, u.community_id, new.grid_id, u.grid_id).await?
+    };
     Ok(Some(OrderedFor {
         id: u.id,
         phone: u.phone,

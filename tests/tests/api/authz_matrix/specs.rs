@@ -179,6 +179,8 @@ pub fn spec(row: &Row) -> Spec {
         (Method::Put, "/users/{id}/role") => s.body = body(|_| json!({"role": "member"})),
         (Method::Put, "/users/{id}/grids") => s.body = body(|_| json!({"grid_ids": []})),
         (Method::Post, "/grid-visits") => s.body = body(|_| json!({"household": "幸福里3号"})),
+        (Method::Post, "/me/relatives") => s.body = body(|c| json!({"phone": c.w.ra2.phone, "code": "000000"})),
+        (Method::Post, "/me/relatives/unlink") => s.body = body(|c| json!({"user_id": c.w.ra2.id})),
         (Method::Post, "/requests") => {
             s.body =
                 body(|c| json!({"category": "elderly_care", "title": TITLE, "address": format!("幸福里{}号", c.n)}))
