@@ -207,6 +207,39 @@ fn truncate_utf16(s: &str, max_units: usize) -> String {
     out
 }
 
+/// The first sheet of an uploaded workbook as CSV text, so an .xlsx goes
+/// through the same import as a .csv (its row n is line n). Numbers that
+/// are whole (a phone number typed into a number cell) lose their `.0`;
+/// dates and times read `2026-12-01 09:30` (a date alone `2026-12-01`).
+pub fn first_sheet_as_csv(bytes: &[u8]) -> anyhow::Result<String> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).context("not an xlsx workbook")?;
+    let range = book
+        .worksheet_range_at(0)
+        .context("the workbook has no sheet")?
+        .context("reading the first sheet")?;
+    let text = |c: &Data| -> String {
+        match c {
+            Data::Empty | Data::Error(_) => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(d) => match d.as_datetime() {
+                Some(t) if t.time() == chrono::NaiveTime::MIN => t.format("%Y-%m-%d").to_string(),
+                Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+                None => d.as_f64().to_string(),
+            },
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        w.write_record(row.iter().map(text)).context("writing CSV")?;
+    }
+    String::from_utf8(w.into_inner().context("writing CSV")?).context("CSV is UTF-8")
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -365,5 +398,33 @@ mod tests {
     #[test]
     fn rejects_empty_workbook() {
         assert!(workbook(&[]).is_err());
+    }
+
+    #[test]
+    fn reads_the_first_sheet_as_csv() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        for (c, h) in ["工单编号", "受理时间", "联系电话", "办理时限", "诉求内容"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, u16::try_from(c).unwrap(), *h).unwrap();
+        }
+        let when = ExcelDateTime::parse_from_str("2026-12-01 09:30:00").unwrap();
+        let day = ExcelDateTime::parse_from_str("2026-12-04").unwrap();
+        let fmt = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        ws.write_string(1, 0, "GD001").unwrap();
+        ws.write_datetime_with_format(1, 1, &when, &fmt).unwrap();
+        ws.write_number(1, 2, 13_822_220_001.0).unwrap();
+        ws.write_datetime_with_format(1, 3, &day, &Format::new().set_num_format("yyyy-mm-dd"))
+            .unwrap();
+        ws.write_string(1, 4, "楼道灯坏了, 晚上很黑").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert_eq!(
+            first_sheet_as_csv(&bytes).unwrap(),
+            "工单编号,受理时间,联系电话,办理时限,诉求内容\nGD001,2026-12-01 09:30,13822220001,2026-12-04,\"楼道灯坏了, 晚上很黑\"\n"
+        );
+        assert!(first_sheet_as_csv(b"phone,name\n").is_err());
     }
 }

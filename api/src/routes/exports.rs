@@ -14,7 +14,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use super::XLSX;
 
 pub fn routes(r: &mut Routes) {
     r.get("/exports/service-records.xlsx", AdminOf, service_records)

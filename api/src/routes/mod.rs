@@ -21,6 +21,7 @@ mod notices;
 mod qualifications;
 mod requests;
 mod series;
+mod sheets;
 mod supervision;
 pub mod table;
 mod users;
@@ -60,6 +61,7 @@ fn api_routes(r: &mut Routes) {
     work_orders::routes(r);
     grids::routes(r);
     family::routes(r);
+    sheets::routes(r);
 }
 
 /// Load balancers' health checks are at the root too.
@@ -93,8 +95,12 @@ pub async fn not_found() -> actix_web::HttpResponse {
     ApiError::NotFound("route").error_response()
 }
 
-/// A `text/csv` upload (UTF-8, at most `max` bytes) as text: 415 for
-/// another type, 413 when too big, 422 for bytes that are not text.
+/// The media type of an .xlsx workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A `text/csv` upload (UTF-8, at most `max` bytes) as text — or an .xlsx
+/// workbook's first sheet as CSV: 415 for another type, 413 when too big,
+/// 422 for bytes that are not text or not a readable workbook.
 pub async fn csv_body(req: &actix_web::HttpRequest, mut payload: web::Payload, max: usize) -> Result<String, ApiError> {
     use actix_web::http::header::CONTENT_TYPE;
     use futures::StreamExt;
@@ -103,7 +109,8 @@ pub async fn csv_body(req: &actix_web::HttpRequest, mut payload: web::Payload, m
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-    if !matches!(ct.as_deref(), Some("text/csv" | "text/plain" | "application/csv")) {
+    let xlsx = ct.as_deref() == Some(XLSX);
+    if !xlsx && !matches!(ct.as_deref(), Some("text/csv" | "text/plain" | "application/csv")) {
         return Err(ApiError::UnsupportedMediaType);
     }
     let mut body = web::BytesMut::new();
@@ -113,6 +120,13 @@ pub async fn csv_body(req: &actix_web::HttpRequest, mut payload: web::Payload, m
             return Err(ApiError::PayloadTooLarge);
         }
         body.extend_from_slice(&chunk);
+    }
+    if xlsx {
+        // An .xlsx goes through the same import: its first sheet as CSV.
+        return crate::documents::xlsx::first_sheet_as_csv(&body).map_err(|e| {
+            tracing::info!(error = %e, "an upload that is not a readable workbook");
+            ApiError::field("file", "invalid", crate::msg!("field.file.invalid"))
+        });
     }
     let text = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::field("file", "encoding", crate::msg!("field.file.encoding")))?;

@@ -4,6 +4,7 @@
 // the same sheet again changing nothing, and the request saying where it
 // came from and under which order number.
 import { flow, desk, demo, until } from '../lib.mjs'
+import { xlsx } from '../xlsx.mjs'
 
 const HEAD = '工单编号,受理时间,诉求类别,地址,诉求内容,联系人,联系电话,办理时限'
 const GOOD = [
@@ -47,10 +48,23 @@ await flow('workorders', async ({ base, signIn, shot, audit }, step) => {
   const unchanged = await admin.locator('[data-testid=count-unchanged]').innerText()
   if (!unchanged.includes('未变 2')) throw new Error(`second import: ${unchanged}`)
 
+  step('the hotline workbook (.xlsx): read into the box, imported the same way')
+  await admin.click('[data-testid=import-again]')
+  const book = xlsx([
+    HEAD.split(','),
+    ['GD20261201003', '2026-12-01 11:00', '环境整治', '阳光小区6号楼', '楼道堆放杂物', '赵先生', '13822220003', '2030-01-03'],
+  ])
+  await admin.setInputFiles('[data-testid=csv-file]', { name: '12345工单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: book })
+  await until('the sheet read into the box', async () => (await admin.inputValue('[data-testid=csv-text]')).includes('GD20261201003'))
+  await admin.click('[data-testid=import-submit]')
+  await admin.waitForSelector('[data-testid=import-report]')
+  const fromBook = await admin.locator('[data-testid=count-created]').innerText()
+  if (!fromBook.includes('新建 1')) throw new Error(`xlsx import: ${fromBook}`)
+
   step('the request says where it came from')
   await admin.locator('[data-testid=order-row] a').first().click()
   await admin.waitForSelector('[data-testid=source]')
-  await until('the source', async () => (await admin.locator('[data-testid=source]').innerText()).includes('12345热线 · GD20261201001'))
+  await until('the source', async () => (await admin.locator('[data-testid=source]').innerText()).includes('12345热线 · GD20261201003'))
   await audit(admin, 'work order request')
   await shot(admin, 'workorders-request')
   await admin.context().close()
@@ -63,7 +77,7 @@ await flow('workorders', async ({ base, signIn, shot, audit }, step) => {
   if (!head.includes('本月12345工单') || !head.includes('12345环比')) throw new Error(`street head: ${head}`)
   const sunny = street.locator('[data-testid=street-table] tbody tr', { hasText: '阳光社区' })
   const cells = await sunny.locator('td').allInnerTexts()
-  if (cells[9] !== '2' || cells[10] !== '—') throw new Error(`阳光社区's 12345 cells: ${cells}`)
+  if (cells[9] !== '3' || cells[10] !== '—') throw new Error(`阳光社区's 12345 cells: ${cells}`)
   await street.waitForSelector('[data-testid=street-xlsx]')
   const [file] = await Promise.all([street.waitForEvent('download'), street.click('[data-testid=street-xlsx]')])
   if (file.suggestedFilename() !== 'street-overview.xlsx') throw new Error(`download: ${file.suggestedFilename()}`)

@@ -1,6 +1,8 @@
 // Member CSV import (POST /members/import): the template, and the server's
 // per-line problems turned into rows people can act on.
 import type { ApiError } from '../api'
+import { showFailToast } from 'vant'
+import { sheetText } from './importApi'
 
 /** The columns the import knows, in the template's order. */
 export const COLUMNS = [
@@ -64,11 +66,29 @@ export function withoutLines(text: string, lines: number[]): string {
 
 /** The CSV file chosen in `e`'s file input, its text without a byte-order
  *  mark; `null` when nothing was chosen, `'not-csv'` for another kind of file. */
-export async function chosenCsv(e: Event): Promise<{ name: string; text: string } | null | 'not-csv'> {
+export async function chosenCsv(
+  e: Event,
+  fromXlsx: (file: File) => Promise<string> = sheetText,
+): Promise<{ name: string; text: string } | null | 'not-csv'> {
   const file = (e.target as HTMLInputElement).files?.[0]
   if (!file) return null
+  // A workbook's first sheet, read by the server, lands in the same box.
+  if (/\.xlsx$/i.test(file.name)) return { name: file.name, text: await fromXlsx(file) }
   if (!/\.(csv|txt)$/i.test(file.name)) return 'not-csv'
   return { name: file.name, text: (await file.text()).replace(/^\ufeff/, '') }
+}
+
+/** `chosenCsv` for a screen: a file of another kind, or a workbook the
+ * server could not read, is said in a toast (`notCsv` for the former). */
+export async function chosenOrSaid(e: Event, notCsv: string): Promise<{ name: string; text: string } | null> {
+  try {
+    const chosen = await chosenCsv(e)
+    if (chosen === 'not-csv') showFailToast(notCsv)
+    return chosen === 'not-csv' ? null : chosen
+  } catch (err) {
+    showFailToast((err as Error).message)
+    return null
+  }
 }
 
 /** Data rows in a file (non-empty lines after the header). */

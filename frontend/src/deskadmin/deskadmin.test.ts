@@ -205,3 +205,15 @@ describe('scope store', () => {
     expect(scope.communityId).toBeNull()
   })
 })
+
+describe('choosing a file to import', () => {
+  const picked = (name: string, body = 'a,b\n1,2\n') => ({ target: { files: [new File([body], name)] } }) as unknown as Event
+  it('reads a CSV itself, has the server read a workbook, and turns other files away', async () => {
+    const { chosenCsv } = await import('./csv')
+    const fromXlsx = vi.fn(async () => 'order_no\nGD1\n')
+    expect(await chosenCsv(picked('orders.csv', '\ufeffa,b\n'), fromXlsx)).toEqual({ name: 'orders.csv', text: 'a,b\n' })
+    expect(await chosenCsv(picked('12345.XLSX'), fromXlsx)).toEqual({ name: '12345.XLSX', text: 'order_no\nGD1\n' })
+    expect(fromXlsx).toHaveBeenCalledTimes(1)
+    expect(await chosenCsv(picked('orders.pdf'), fromXlsx)).toBe('not-csv')
+  })
+})

@@ -37,7 +37,7 @@ export default {
         initialPassword: '初始密码', print: '打印', printTitle: '{community} 新成员初始密码',
         printWarning: '初始密码只显示这一次，离开本页后无法再查看。请打印或抄下后私下分别交给本人，不要在群里发送；提醒他们登录后立即修改密码。',
         printedAt: '打印时间：{when}', signature: '领取人签字', again: '继续导入', back: '返回成员管理',
-        notCsv: '请选择 .csv 文件', empty: '请先选择文件或粘贴内容',
+        notCsv: '请选择 .csv 或 .xlsx 文件', empty: '请先选择文件或粘贴内容',
       },
       weights: {
         title: '派单匹配权重', intro: '推荐人选时，每个因素得分（0–1）乘以它的权重后相加。权重越大，这个因素越重要。',
@@ -87,8 +87,8 @@ export default {
       },
       workOrders: {
         title: '12345工单导入', intro: '把12345热线平台导出的工单表（CSV）贴在这里或选择文件。同一工单号再次导入不会重复建单；内容有变化且尚未派单的会更新。',
-        file: '选择CSV文件', paste: '或粘贴表格内容', rows: '{n} 条工单', submit: '导入', back: '返回',
-        notCsv: '请选择 .csv 文件（在表格软件中“另存为 CSV UTF-8”）', empty: '请先选择文件或粘贴内容',
+        file: '选择文件（CSV 或 xlsx）', paste: '或粘贴表格内容', rows: '{n} 条工单', submit: '导入', back: '返回',
+        notCsv: '请选择 .csv 或 .xlsx 文件', empty: '请先选择文件或粘贴内容',
         errorsTitle: '有 {n} 处问题，文件未导入：请改正后重新导入',
         done: '导入完成', created: '新建', updated: '已更新', unchanged: '未变', kept: '已派单，未改动', newAccounts: '新建居民账号',
         order: '工单编号', request: '需求', outcome: '结果', password: '初始密码', passwordHint: '新居民的初始密码只显示这一次，回访时告知本人并提醒修改。',
@@ -138,7 +138,7 @@ export default {
         initialPassword: 'Initial password', print: 'Print', printTitle: '{community}: initial passwords of new members',
         printWarning: 'These passwords are shown only this once and cannot be seen again after you leave this page. Print or copy them and hand each to its owner privately (never in a group chat); ask them to change it when they first log in.',
         printedAt: 'Printed: {when}', signature: 'Received (signature)', again: 'Import more', back: 'Back to members',
-        notCsv: 'Choose a .csv file', empty: 'Choose a file or paste the contents first',
+        notCsv: 'Choose a .csv or .xlsx file', empty: 'Choose a file or paste the contents first',
       },
       weights: {
         title: 'Matching weights', intro: "When candidates are ranked, each factor's score (0–1) is multiplied by its weight and added up. The bigger the weight, the more the factor counts.",
@@ -188,8 +188,8 @@ export default {
       },
       workOrders: {
         title: 'Import 12345 work orders', intro: 'Paste the work-order sheet exported from the 12345 hotline platform (CSV) or choose the file. An order number imported again makes no second request; a changed order not yet dispatched is updated.',
-        file: 'Choose a CSV file', paste: 'Or paste the sheet', rows: '{n} orders', submit: 'Import', back: 'Back',
-        notCsv: 'Choose a .csv file (save the sheet as "CSV UTF-8")', empty: 'Choose a file or paste the sheet first',
+        file: 'Choose a file (CSV or xlsx)', paste: 'Or paste the sheet', rows: '{n} orders', submit: 'Import', back: 'Back',
+        notCsv: 'Choose a .csv or .xlsx file', empty: 'Choose a file or paste the sheet first',
         errorsTitle: '{n} problems, nothing imported: fix them and import again',
         done: 'Imported', created: 'New', updated: 'Updated', unchanged: 'Unchanged', kept: 'Already dispatched, left as is', newAccounts: 'New resident accounts',
         order: 'Order number', request: 'Request', outcome: 'Outcome', password: 'Initial password', passwordHint: 'Shown only this once: tell it to the resident when you call back, and ask them to change it.',

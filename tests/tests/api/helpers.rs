@@ -371,7 +371,7 @@ impl TestApp {
         self.next_phone.fetch_add(1, Ordering::Relaxed).to_string()
     }
 
-    async fn send(&self, rb: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let resp = rb.send().await.expect("request sent");
         let status = resp.status();
         let text = resp.text().await.expect("body read");

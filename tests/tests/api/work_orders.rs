@@ -356,3 +356,65 @@ async fn the_street_overview_counts_12345_orders_month_on_month(b: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 both_backends!(the_street_overview_counts_12345_orders_month_on_month);
+
+/// The hotline's export as a workbook (.xlsx) imports as its CSV would: the
+/// phone typed into a number cell, the deadline a date cell; an upload that
+/// is not a workbook is refused in words.
+async fn a_work_order_workbook_imports_like_its_csv(b: Backend) {
+    use linli::documents::xlsx::{Cell, Sheet, workbook};
+    let Some(app) = spawn_app(b).await else { return };
+    let offset: FixedOffset = app.state.local_offset;
+    let now = app.state.clock.now().with_timezone(&offset);
+    let due = (now + Duration::days(3)).date_naive();
+    let sheet = Sheet {
+        name: "工单".into(),
+        headers: HEAD.split(',').map(str::to_owned).collect(),
+        rows: vec![vec![
+            Cell::Text("XL001".into()),
+            Cell::Text((now - Duration::hours(1)).format("%Y-%m-%d %H:%M").to_string()),
+            Cell::Text("助老助残".into()),
+            Cell::Text("阳光小区3号楼2单元501".into()),
+            Cell::Text("独居老人需要代买菜".into()),
+            Cell::Text("王阿姨".into()),
+            Cell::Int(13_822_229_901),
+            Cell::Date(due),
+        ]],
+    };
+    let bytes = workbook(&[sheet]).expect("workbook");
+    let upload = |path: &'static str, token: String, body: Vec<u8>| {
+        app.send(
+            app.client
+                .post(app.url(path))
+                .bearer_auth(token)
+                .header("content-type", linli::routes::XLSX)
+                .body(body),
+        )
+    };
+    let send = |body: Vec<u8>| upload("/work-orders/import", app.admin.token.clone(), body);
+    // What the import screen shows in its box first: the sheet as CSV.
+    let (s, seen) = upload("/sheets/csv", app.admin.token.clone(), bytes.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{seen}");
+    let text = seen["text"].as_str().expect("text");
+    assert!(text.starts_with(HEAD) && text.contains(",13822229901,"), "{text}");
+    let resident = app.resident().await;
+    let (s, _) = upload("/sheets/csv", resident.token.clone(), bytes.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, r) = send(bytes).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((counts(&r), &r["new_accounts"]), ([1, 0, 0, 0], &json!(1)), "{r}");
+    let id = r["rows"][0]["request_id"].as_i64().expect("id");
+    let (_, seen) = app.get(&app.admin.token, &format!("/requests/{id}")).await;
+    assert_eq!(seen["contact_phone"], "13822229901", "{seen}");
+    // Due at the end of that day, local time.
+    let end = due.and_hms_opt(23, 59, 59).expect("time");
+    let due_at = chrono::DateTime::parse_from_rfc3339(seen["due_at"].as_str().expect("due_at")).expect("rfc3339");
+    assert_eq!(due_at.with_timezone(&offset).naive_local().date(), end.date(), "{seen}");
+
+    let (s, e) = send(b"not a workbook".to_vec()).await;
+    assert_eq!(
+        (s, &e["fields"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("file")),
+        "{e}"
+    );
+}
+both_backends!(a_work_order_workbook_imports_like_its_csv);
