@@ -161,7 +161,14 @@ impl Live {
     async fn still_stands(&self) -> bool {
         match services::auth::authenticate_fresh(&self.state, self.me.token_hash.clone()).await {
             Ok(now) => {
-                now.role == self.me.role && now.community_id == self.me.community_id && now.grid_id == self.me.grid_id
+                now.role == self.me.role
+                    && now.community_id == self.me.community_id
+                    && now.grid_id == self.me.grid_id
+                    // A grid worker whose grids changed sees other requests now.
+                    && (now.role != crate::domain::Role::GridWorker
+                        || crate::store::grids::of_worker(&self.state.db, now.id)
+                            .await
+                            .map_or(true, |g| g == self.viewer.grids))
             }
             Err(ApiError::Unauthenticated) => false,
             Err(_) => true,

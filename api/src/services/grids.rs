@@ -69,6 +69,8 @@ pub async fn set_grids(
     let txn = store::begin_write(&app.writer).await?;
     store::grids::set(&txn, u.id, &grids, app.clock.now()).await?;
     txn.commit().await?;
+    // Their open live streams check again (and reopen with the new grids).
+    crate::services::auth::sessions_changed(app, u.id, None).await;
     Ok(worker_view(&u, grids))
 }
 

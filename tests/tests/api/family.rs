@@ -32,8 +32,11 @@ fn post_for(relative: &User, title: &str) -> Value {
 async fn a_family_member_orders_for_a_relative_who_consented(b: Backend) {
     let Some(app) = spawn_app(b).await else { return };
     let (mother, son) = (app.resident().await, app.resident().await);
-    // Without consent: refused.
+    // Without consent: refused, by account or by phone number.
     let (s, _) = app.post(&son.token, "/requests", post_for(&mother, "帮妈妈买药")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let by_phone = json!({"category": "elderly_care", "title": "帮妈妈买药", "address": "幸福里3号楼", "resident_phone": mother.phone});
+    let (s, _) = app.post(&son.token, "/requests", by_phone).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A wrong code, then the right one.
     let code = code_of(&app, &mother).await;

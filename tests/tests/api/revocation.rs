@@ -1,5 +1,6 @@
 //! An open live stream lasts only as long as its authority: logout, a
-//! password change or an admin's demotion closes it within a second — on
+//! password change, an admin's demotion or a grid worker's new grids
+//! closes it within a second — on
 //! the replica it is connected to, whichever replica the change was made on.
 
 use crate::both_backends;
@@ -101,6 +102,28 @@ async fn streams_close_when_their_authority_ends(b: Backend) {
     let (code, me) = there.get(&admin.token, "/me").await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(me["role"], "resident");
+
+    // A grid worker's grids changed: their stream reopens to see the new ones.
+    let (_, grids) = app.get("", "/communities/1/grids").await;
+    let grid = |i: usize| grids[i]["id"].as_i64().expect("grid");
+    let phone = app.fresh_phone();
+    let body = json!({"phone": phone, "password": crate::helpers::PASSWORD, "name": "网格员", "role": "grid_worker", "grid_ids": [grid(0)]});
+    let (code, made) = app.post(&app.admin.token, "/users", body).await;
+    assert_eq!(code, StatusCode::CREATED, "{made}");
+    let worker = app.login(&phone, crate::helpers::PASSWORD).await;
+    let (mut s, mut buf) = open(there, &worker).await;
+    let (code, _) = app
+        .put(
+            &app.admin.token,
+            &format!("/users/{}/grids", worker.id),
+            json!({"grid_ids": [grid(1)]}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        closes_within(&mut s, &mut buf, second).await,
+        "new grids close the old stream"
+    );
     if redis {
         crate::helpers::redis_flush_prefix(&app.redis_prefix).await;
     }

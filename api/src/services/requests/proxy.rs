@@ -2,9 +2,10 @@
 //! the caller may enter it. Admins enter for residents of the communities
 //! they administer; a grid worker (网格员) for residents of their
 //! community, in one of the grids they look after; a family member for the
-//! relative who gave them their consent code (家人代下单, `services::family`). The resident is named
-//! by account or by phone number; a phone new to Linli gets a resident's
-//! account on the spot, with a one-time password to pass on.
+//! relative who gave them their consent code (家人代下单,
+//! `services::family`). Staff name the resident by account or by phone
+//! number; a phone new to Linli gets a resident's account on the spot, with
+//! a one-time password to pass on.
 
 use super::create::NewRequest;
 use crate::auth::CurrentUser;
@@ -37,7 +38,7 @@ pub struct MadeAccount {
     pub id: UserId,
     pub name: String,
     pub phone: String,
-    /// 初始密码: shown once, to pass on; they change it at first sign-in.
+    /// 初始密码: shown once, to pass on (the screen asks them to change it).
     pub password: String,
 }
 
@@ -54,11 +55,13 @@ pub async fn resident(app: &AppState, me: &CurrentUser, new: &NewRequest) -> Res
             Some(u) if u.id == me.id => return Ok(None),
             Some(u) => {
                 if !may_enter_in(app, me, u.community_id).await? {
-                    return Err(ApiError::field(
-                        "resident_phone",
-                        "elsewhere",
-                        msg!("field.resident_phone.elsewhere"),
-                    ));
+                    // Staff are told the number is another community's;
+                    // anyone else may not order by phone at all.
+                    return Err(if is_staff(me) {
+                        ApiError::field("resident_phone", "elsewhere", msg!("field.resident_phone.elsewhere"))
+                    } else {
+                        ApiError::Forbidden
+                    });
                 }
                 Some(u)
             }
@@ -114,11 +117,17 @@ pub async fn resident(app: &AppState, me: &CurrentUser, new: &NewRequest) -> Res
     }))
 }
 
+/// Admins and grid workers: those who order by phone number.
+fn is_staff(me: &CurrentUser) -> bool {
+    me.role.is_admin() || me.role == Role::GridWorker
+}
+
 /// May `me` enter requests for people of `community` at all?
 async fn may_enter_in(app: &AppState, me: &CurrentUser, community: CommunityId) -> Result<bool, ApiError> {
     Ok(match me.role {
         Role::GridWorker => community == me.community_id,
-        _ => scope::administers(&app.db, me, community).await?,
+        _ if me.role.is_admin() => scope::administers(&app.db, me, community).await?,
+        _ => false,
     })
 }
 
