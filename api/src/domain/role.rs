@@ -42,6 +42,18 @@ impl Role {
     pub fn is_admin(self) -> bool {
         matches!(self, Role::Admin | Role::StreetAdmin)
     }
+
+    /// Staff: administrators and grid workers — those who order for
+    /// residents by phone and are named in full as having done so.
+    pub fn is_staff(self) -> bool {
+        self.is_admin() || self == Role::GridWorker
+    }
+
+    /// A resident or member: someone who lives in the community (报到,
+    /// consent codes, family links, temporary passwords are theirs).
+    pub fn is_neighbour(self) -> bool {
+        matches!(self, Role::Resident | Role::Member)
+    }
 }
 
 impl FromStr for Role {
@@ -61,5 +73,13 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
         }
         assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn staff_and_neighbours_split_the_roles() {
+        for r in Role::ALL {
+            assert_ne!(r.is_staff(), r.is_neighbour(), "{r:?} is one or the other");
+        }
+        assert!(Role::GridWorker.is_staff() && !Role::GridWorker.is_admin());
     }
 }

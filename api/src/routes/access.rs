@@ -95,7 +95,7 @@ impl Access {
             Access::Anyone | Access::SignedIn => true,
             Access::Admin => role.is_admin(),
             Access::StreetAdmin => role == Role::StreetAdmin,
-            Access::NotAdmin => matches!(role, Role::Resident | Role::Member),
+            Access::NotAdmin => role.is_neighbour(),
             Access::Member => role == Role::Member,
             Access::PeopleOf => c.in_community || c.administers,
             Access::AdminOf => c.administers,
@@ -107,7 +107,7 @@ impl Access {
             Access::MemberOf => role == Role::Member && c.in_community,
             Access::ResidentOf => role == Role::Resident && c.in_community,
             Access::GridWorker => role == Role::GridWorker,
-            Access::Staff => role.is_admin() || role == Role::GridWorker,
+            Access::Staff => role.is_staff(),
             Access::AdminOrGridOf => c.administers || (c.looks_after && role == Role::GridWorker),
         }
     }

@@ -6,7 +6,7 @@
 //! `domain::request`). Either of the two ends the link.
 
 use crate::auth::CurrentUser;
-use crate::domain::{Phone, Role, UserId, phone::mask_phone};
+use crate::domain::{Phone, UserId, phone::mask_phone};
 use crate::error::ApiError;
 use crate::msg;
 use crate::state::AppState;
@@ -43,7 +43,7 @@ pub struct Family {
 }
 
 fn for_people(me: &CurrentUser) -> Result<(), ApiError> {
-    if matches!(me.role, Role::Resident | Role::Member) {
+    if me.role.is_neighbour() {
         Ok(())
     } else {
         Err(ApiError::Forbidden)
@@ -69,7 +69,7 @@ pub async fn link(app: &AppState, me: &CurrentUser, phone: &Phone, code: &str) -
     let invalid = || ApiError::field("code", "invalid", msg!("field.code.invalid"));
     let relative = store::users::find_by_phone(&app.db, phone.as_str())
         .await?
-        .filter(|u| u.id != me.id && matches!(u.role, Role::Resident | Role::Member))
+        .filter(|u| u.id != me.id && u.role.is_neighbour())
         .ok_or_else(invalid)?;
     let now = app.clock.now();
     let txn = store::begin_write(&app.writer).await?;

@@ -6,7 +6,7 @@
 use crate::auth::{CurrentUser, token};
 use crate::domain::delivery::Channel;
 use crate::domain::throttle::Limit;
-use crate::domain::{Phone, Role, UserId};
+use crate::domain::{Phone, UserId};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::msg;
@@ -134,7 +134,7 @@ pub async fn admin_reset(app: &AppState, me: &CurrentUser, user_id: UserId) -> R
         .await?
         .ok_or(ApiError::NotFound("user"))?;
     scope::require_admin_of(&app.db, me, u.community_id).await?;
-    if !matches!(u.role, Role::Resident | Role::Member) || u.id == me.id {
+    if !u.role.is_neighbour() || u.id == me.id {
         return Err(ApiError::Forbidden);
     }
     // Random, so nearly always strong; the policy still has the last word

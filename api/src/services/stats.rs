@@ -53,18 +53,9 @@ pub async fn stats(
     let ids = scope::communities_within(db, me, community_id).await?;
     let _turn = bulkhead::heavy_turn(state).await?;
     let offset = state.local_offset;
-    let start = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(offset).single())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
-    let requests = store::stats::posted_between(
-        db,
-        &ids,
-        from.and_then(start),
-        to.and_then(|d| d.succ_opt()).and_then(start),
-    )
-    .await?;
+    let start = |d: NaiveDate| crate::clock::local_midnight(d, offset);
+    let requests =
+        store::stats::posted_between(db, &ids, from.map(start), to.and_then(|d| d.succ_opt()).map(start)).await?;
     let req_ids: Vec<_> = requests.iter().map(|r| r.id).collect();
     let accepted = store::stats::first_taken(db, &req_ids).await?;
     let overdue = store::stats::marked(db, &req_ids, Level::Overdue).await?;

@@ -1,3 +1,5 @@
+import { isPhone } from '../forms'
+
 // 网格员代下单: the request body for a resident named by phone (a new one
 // by phone and name), and what is missing before it can be sent.
 
@@ -41,7 +43,7 @@ export function orderBody(f: GridOrderForm): Record<string, unknown> {
 /** What is missing, by field name (checked on the phone before sending). */
 export function missing(f: GridOrderForm): (keyof GridOrderForm)[] {
   const out: (keyof GridOrderForm)[] = []
-  if (!/^1\d{10}$/.test(phoneDigits(f.phone))) out.push('phone')
+  if (!isPhone(phoneDigits(f.phone))) out.push('phone')
   if (!f.category) out.push('category')
   if (!f.title.trim()) out.push('title')
   if (!f.address.trim()) out.push('address')

@@ -199,7 +199,7 @@ async fn find_for(db: &impl ConnectionTrait, me: &CurrentUser, user_id: UserId) 
 /// community. The registration waits for an admin (`pending`).
 pub async fn register(app: &AppState, me: &CurrentUser, input: MemberInput) -> Result<MemberView, ApiError> {
     // Staff (admins, grid workers) are not members.
-    if !matches!(me.role, Role::Resident | Role::Member) {
+    if !me.role.is_neighbour() {
         return Err(ApiError::Forbidden);
     }
     if store::members::find(&app.db, me.id).await?.is_some() {

@@ -57,7 +57,7 @@ pub async fn resident(app: &AppState, me: &CurrentUser, new: &NewRequest) -> Res
                 if !may_enter_in(app, me, u.community_id).await? {
                     // Staff are told the number is another community's;
                     // anyone else may not order by phone at all.
-                    return Err(if is_staff(me) {
+                    return Err(if me.role.is_staff() {
                         ApiError::field("resident_phone", "elsewhere", msg!("field.resident_phone.elsewhere"))
                     } else {
                         ApiError::Forbidden
@@ -115,11 +115,6 @@ pub async fn resident(app: &AppState, me: &CurrentUser, new: &NewRequest) -> Res
         grid_id,
         password: None,
     }))
-}
-
-/// Admins and grid workers: those who order by phone number.
-fn is_staff(me: &CurrentUser) -> bool {
-    me.role.is_admin() || me.role == Role::GridWorker
 }
 
 /// May `me` enter requests for people of `community` at all?

@@ -171,9 +171,7 @@ fn proxy_of(r: &HelpRequest) -> Option<UserId> {
 /// name; anyone else as the resident's own name is shown.
 fn entered_by(users: &HashMap<UserId, User>, r: &HelpRequest, reveal: bool) -> Option<PersonRef> {
     let id = proxy_of(r)?;
-    let staff = users
-        .get(&id)
-        .is_some_and(|u| u.role.is_admin() || u.role == Role::GridWorker);
+    let staff = users.get(&id).is_some_and(|u| u.role.is_staff());
     Some(person(users, id, staff || reveal))
 }
 
